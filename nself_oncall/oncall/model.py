@@ -1,0 +1,86 @@
+"""The pure schedule model: plain frozen values, no I/O.
+
+Instants are aware datetimes in UTC. Wall-clock values (a layer's anchor,
+restriction times) are naive and read in the schedule's zone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
+
+UNITS = ("hour", "day", "week", "month")
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+@dataclass(frozen=True)
+class Rotation:
+    unit: str  # one of UNITS
+    length: int  # >= 1
+
+
+@dataclass(frozen=True)
+class Restriction:
+    """A daily window from `start` to `end` wall-clock; `end <= start` wraps past midnight.
+
+    `days` holds weekday numbers (Monday 0) on which a window starts; None means every day.
+    """
+
+    start: time
+    end: time
+    days: frozenset[int] | None = None
+
+
+@dataclass(frozen=True)
+class Layer:
+    """One rotation layer.
+
+    `anchor` is the wall-clock time handoffs count from; `start` is the instant
+    the layer begins to cover (the anchor resolved, or the exact instant given).
+    """
+
+    name: str
+    users: tuple[str, ...]
+    rotation: Rotation
+    anchor: datetime
+    start: datetime
+    end: datetime | None = None
+    restrictions: tuple[Restriction, ...] = ()
+
+
+@dataclass(frozen=True)
+class Override:
+    id: str
+    user: str
+    start: datetime
+    end: datetime
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Schedule:
+    zone: ZoneInfo
+    layers: tuple[Layer, ...] = ()
+    overrides: tuple[Override, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where an interval comes from: a layer by name, or an override by id."""
+
+    type: str  # "layer" or "override"
+    ref: str
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A piece of the final schedule; `user` None is a gap.
+
+    `start` None means since the beginning of time, `end` None means for ever.
+    """
+
+    user: str | None
+    source: Source | None
+    start: datetime | None
+    end: datetime | None

@@ -1,0 +1,63 @@
+"""Wall-clock arithmetic in a time zone, by the contract's one rule.
+
+A wall-clock time that does not exist (spring forward) resolves to the first
+instant after the gap; an ambiguous one (fall back) to its first occurrence.
+Python's zoneinfo maps a nonexistent 02:30 to 03:30, so the gap case is
+handled here explicitly.
+"""
+
+from __future__ import annotations
+
+import calendar
+import math
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+
+def resolve(wall: datetime, zone: ZoneInfo) -> datetime:
+    """Return the UTC instant that the naive wall-clock time `wall` means in `zone`."""
+    first = wall.replace(tzinfo=zone, fold=0).astimezone(UTC)
+    if first.astimezone(zone).replace(tzinfo=None) == wall:
+        return first  # exists; fold=0 is the first occurrence when ambiguous
+    return _end_of_gap(wall, zone)
+
+
+def _end_of_gap(wall: datetime, zone: ZoneInfo) -> datetime:
+    """The transition instant that ends the gap holding the nonexistent `wall`.
+
+    fold=1 reads `wall` with the offset after the transition, fold=0 with the one
+    before, so the transition lies between the two readings. Transitions fall on
+    whole seconds: bisect on integer POSIX seconds.
+    """
+    readings = [wall.replace(tzinfo=zone, fold=f).timestamp() for f in (0, 1)]
+    lo, hi = math.floor(min(readings)), math.ceil(max(readings))
+    after = _offset(hi, zone)
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if _offset(mid, zone) == after:
+            hi = mid
+        else:
+            lo = mid
+    return datetime.fromtimestamp(hi, UTC)
+
+
+def _offset(posix_seconds: int, zone: ZoneInfo) -> timedelta | None:
+    return datetime.fromtimestamp(posix_seconds, zone).utcoffset()
+
+
+def local(instant: datetime, zone: ZoneInfo) -> datetime:
+    """The naive wall-clock time of an aware instant in `zone`."""
+    return instant.astimezone(zone).replace(tzinfo=None)
+
+
+def add_months(wall: datetime, months: int) -> datetime:
+    """Add whole months to a wall-clock time; a day the month lacks clamps to its last day."""
+    index = wall.year * 12 + (wall.month - 1) + months
+    year, month = divmod(index, 12)
+    day = min(wall.day, calendar.monthrange(year, month + 1)[1])
+    return wall.replace(year=year, month=month + 1, day=day)
+
+
+def months_between(earlier: datetime, later: datetime) -> int:
+    """Whole calendar months from `earlier`'s month to `later`'s month (day ignored)."""
+    return (later.year - earlier.year) * 12 + (later.month - earlier.month)
