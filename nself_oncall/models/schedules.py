@@ -1,0 +1,54 @@
+"""Schedules with their ordered layers, and overrides."""
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class Schedule(Model):
+    id = fields.CharField(pk=True, max_length=64)
+    name = fields.CharField(max_length=200)
+    description = fields.TextField(default="")
+    timezone = fields.CharField(max_length=64, default="UTC")
+    created_at = fields.DatetimeField()
+    updated_at = fields.DatetimeField()
+
+    layers: fields.ReverseRelation["Layer"]
+
+    class Meta:
+        table = "schedules"
+
+
+class Layer(Model):
+    """A rotation layer; `position` orders precedence (a higher one wins).
+
+    `start` and `end` keep the text as written: ISO 8601 with `Z` for an instant,
+    or without an offset for wall-clock time, which is read in the schedule's
+    zone each time (so a change of zone moves wall-clock layers with it).
+    """
+
+    id = fields.IntField(pk=True)
+    schedule = fields.ForeignKeyField("models.Schedule", related_name="layers", on_delete=fields.CASCADE)
+    position = fields.IntField()
+    name = fields.CharField(max_length=200)
+    users = fields.JSONField()
+    rotation_unit = fields.CharField(max_length=8)
+    rotation_length = fields.IntField()
+    start = fields.CharField(max_length=40)
+    end = fields.CharField(max_length=40, null=True)
+    restrictions = fields.JSONField()
+
+    class Meta:
+        table = "layers"
+        unique_together = (("schedule", "position"),)
+
+
+class Override(Model):
+    id = fields.CharField(pk=True, max_length=40)
+    schedule = fields.ForeignKeyField("models.Schedule", related_name="overrides", on_delete=fields.CASCADE)
+    user = fields.CharField(max_length=255)
+    start_at = fields.DatetimeField()
+    end_at = fields.DatetimeField(db_index=True)
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "overrides"
