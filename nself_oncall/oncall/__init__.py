@@ -6,9 +6,9 @@ No I/O, no ORM, no web framework: datetime and zoneinfo only.
 from .layers import handoff, shift_index
 from .model import DAYS, UNITS, Interval, Layer, Override, Restriction, Rotation, Schedule, Source
 from .render import EARLIEST, LATEST, at, render
-from .wallclock import local, resolve
+from .wallclock import local, resolve, to_instant
 
 __all__ = [
     "DAYS", "EARLIEST", "LATEST", "UNITS", "Interval", "Layer", "Override", "Restriction",
-    "Rotation", "Schedule", "Source", "at", "handoff", "local", "render", "resolve", "shift_index",
+    "Rotation", "Schedule", "Source", "at", "handoff", "local", "render", "resolve", "shift_index", "to_instant",
 ]

@@ -16,8 +16,9 @@ from .model import Interval, Schedule, Source
 EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
 LATEST = datetime(9000, 1, 1, tzinfo=UTC)
 
-_FIRST_WINDOW = timedelta(days=1)
-_GROWTH = 4
+_DAY = timedelta(days=1)
+_TICK = timedelta(microseconds=1)
+_NOMINAL = {"hour": timedelta(hours=1), "day": _DAY, "week": timedelta(weeks=1), "month": timedelta(days=31)}
 
 Gap = tuple[datetime, datetime]
 Cover = Callable[[datetime, datetime], Iterable[UserSpan]]
@@ -41,38 +42,88 @@ def at(schedule: Schedule, instant: datetime) -> Interval:
     """The maximal final-schedule interval (or gap) holding `instant`.
 
     `start` is None for a gap that reaches back before anything begins; `end` is
-    None when nothing changes after it.
+    None when nothing changes after it. A small window around the instant is
+    rendered first; a side where the interval reaches the window's edge is
+    searched further in chunks that double, each rendered once.
     """
-    first, settle_at, settled = _bounds(schedule)
-    back = forward = _FIRST_WINDOW
-    while True:
-        lo, hi = max(instant - back, EARLIEST), min(instant + forward, LATEST)
-        piece = _piece_at(render(schedule, lo, hi), instant, lo, hi)
-        start, end = piece.start, piece.end
-        if start == lo and (lo == EARLIEST or first is None or lo < first):
-            start = None if piece.user is None else start
-        elif start == lo:
-            back *= _GROWTH
-            continue
-        if end == hi and (hi == LATEST or (settled and hi >= settle_at)):
-            end = None
-        elif end == hi:
-            forward *= _GROWTH
-            continue
-        return Interval(piece.user, piece.source, start, end)
+    chunk = _first_chunk(schedule)
+    lo, hi = max(instant - chunk, EARLIEST), min(instant + chunk, LATEST)
+    piece = _piece_at(render(schedule, lo, hi), instant, lo, hi)
+    return Interval(
+        piece.user, piece.source, _search_back(schedule, piece, lo, chunk), _search_forward(schedule, piece, hi, chunk)
+    )
 
 
-def _bounds(schedule: Schedule) -> tuple[datetime | None, datetime, bool]:
-    """When anything first begins; from when the schedule can be settled; whether it is.
+def _search_back(schedule: Schedule, piece: Interval, lo: datetime, chunk: timedelta) -> datetime | None:
+    """Where `piece`, rendered within [lo, ...), really starts."""
+    first = min([l.start for l in schedule.layers] + [o.start for o in schedule.overrides], default=None)
+    start = piece.start
+    while start == lo:
+        if lo == EARLIEST or first is None or lo < first:
+            return None if piece.user is None else lo
+        shortcut = _constant_run_start(schedule, piece, lo)
+        if shortcut is not None:
+            return shortcut
+        chunk *= 2
+        earlier = max(lo - chunk, EARLIEST)
+        before = _piece_at(render(schedule, earlier, lo), lo - _TICK, earlier, lo)
+        if (before.user, before.source) != (piece.user, piece.source):
+            return lo
+        lo, start = earlier, before.start
+    return start
+
+
+def _search_forward(schedule: Schedule, piece: Interval, hi: datetime, chunk: timedelta) -> datetime | None:
+    """Where `piece`, rendered within [..., hi), really ends."""
+    settle_at, settled = _settling(schedule)
+    end = piece.end
+    while end == hi:
+        if hi == LATEST or (settled and hi >= settle_at):
+            return None
+        chunk *= 2
+        later = min(hi + chunk, LATEST)
+        after = _piece_at(render(schedule, hi, later), hi, hi, later)
+        if (after.user, after.source) != (piece.user, piece.source):
+            return hi
+        hi, end = later, after.end
+    return end
+
+
+def _first_chunk(schedule: Schedule) -> timedelta:
+    """The longest shift of any layer, between an hour and a day."""
+    longest = max((_NOMINAL[l.rotation.unit] * l.rotation.length for l in schedule.layers), default=_DAY)
+    return min(longest, _DAY)
+
+
+def _constant_run_start(schedule: Schedule, piece: Interval, lo: datetime) -> datetime | None:
+    """Where a piece of an always-same-user layer began, if nothing above that layer ran since.
+
+    Then only overrides can have cut it: it began at the layer's start or at the
+    end of the last override before `lo`. None when that shortcut does not apply.
+    """
+    if piece.source is None or piece.source.type != "layer":
+        return None
+    index = next(i for i, l in enumerate(schedule.layers) if l.name == piece.source.ref)
+    layer = schedule.layers[index]
+    if not is_constant(layer):
+        return None
+    above = schedule.layers[index + 1 :]
+    if any(l.start < lo and (l.end is None or l.end > layer.start) for l in above):
+        return None
+    cuts = [o.end for o in schedule.overrides if layer.start <= o.end <= lo]
+    return max(cuts, default=layer.start)
+
+
+def _settling(schedule: Schedule) -> tuple[datetime, bool]:
+    """From when the schedule may be settled, and whether it is then.
 
     After every start and end, each layer has ended or runs for ever; if the top
     running layer always has the same user (or none runs), nothing changes again.
     """
-    starts = [l.start for l in schedule.layers] + [o.start for o in schedule.overrides]
-    ends = [l.end for l in schedule.layers if l.end] + [o.end for o in schedule.overrides]
+    bounds = [l.start for l in schedule.layers] + [l.end for l in schedule.layers if l.end]
+    bounds += [o.end for o in schedule.overrides]
     running = [l for l in schedule.layers if l.end is None]
-    settled = not running or is_constant(running[-1])
-    return min(starts, default=None), max(starts + ends, default=EARLIEST), settled
+    return max(bounds, default=EARLIEST), not running or is_constant(running[-1])
 
 
 def _fill(gaps: list[Gap], source: Source, cover: Cover, pieces: list[Interval]) -> list[Gap]:

@@ -16,7 +16,11 @@ from zoneinfo import ZoneInfo
 
 def resolve(wall: datetime, zone: ZoneInfo) -> datetime:
     """Return the UTC instant that the naive wall-clock time `wall` means in `zone`."""
-    first = wall.replace(tzinfo=zone, fold=0).astimezone(UTC)
+    aware = wall.replace(tzinfo=zone, fold=0)
+    offset = aware.utcoffset()
+    if offset == aware.replace(fold=1).utcoffset():
+        return (wall - offset).replace(tzinfo=UTC)  # neither in a gap nor ambiguous
+    first = aware.astimezone(UTC)
     if first.astimezone(zone).replace(tzinfo=None) == wall:
         return first  # exists; fold=0 is the first occurrence when ambiguous
     return _end_of_gap(wall, zone)
@@ -61,3 +65,8 @@ def add_months(wall: datetime, months: int) -> datetime:
 def months_between(earlier: datetime, later: datetime) -> int:
     """Whole calendar months from `earlier`'s month to `later`'s month (day ignored)."""
     return (later.year - earlier.year) * 12 + (later.month - earlier.month)
+
+
+def to_instant(value: datetime, zone: ZoneInfo) -> datetime:
+    """An aware value as a UTC instant; a naive one is wall-clock time in `zone`."""
+    return resolve(value, zone) if value.tzinfo is None else value.astimezone(UTC)

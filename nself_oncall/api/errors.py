@@ -1,0 +1,100 @@
+"""One JSON error shape for every failure: {"error": {"code", "message", "details"}}."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from quart import Quart, jsonify
+from quart_schema.validation import QuerystringValidationError, RequestSchemaValidationError
+from werkzeug.exceptions import HTTPException
+
+from ..errors import Conflict, Invalid, NotFound
+
+log = logging.getLogger(__name__)
+
+_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "validation_error",
+}
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, message: str, details: list[Any] | None = None, code: str | None = None):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.details = details or []
+        self.code = code or _CODES.get(status, "error")
+
+
+def error_response(status: int, message: str, details: list[Any] | None = None, code: str | None = None):
+    body = {"error": {"code": code or _CODES.get(status, "error"), "message": message, "details": details or []}}
+    return jsonify(body), status
+
+
+def register_error_handlers(app: Quart) -> None:
+    @app.errorhandler(ApiError)
+    async def _api_error(exc: ApiError):
+        return error_response(exc.status, exc.message, exc.details, exc.code)
+
+    @app.errorhandler(NotFound)
+    async def _not_found(exc: NotFound):
+        return error_response(404, str(exc))
+
+    @app.errorhandler(Conflict)
+    async def _conflict(exc: Conflict):
+        return error_response(409, str(exc))
+
+    @app.errorhandler(Invalid)
+    async def _invalid(exc: Invalid):
+        return error_response(422, str(exc), [{"field": exc.field, "message": exc.message}])
+
+    @app.errorhandler(QuerystringValidationError)
+    async def _bad_query(exc: QuerystringValidationError):
+        return error_response(400, "invalid query parameters", _pydantic_details(exc.validation_error))
+
+    @app.errorhandler(RequestSchemaValidationError)
+    async def _bad_body(exc: RequestSchemaValidationError):
+        details = _pydantic_details(exc.validation_error)
+        first = details[0] if details else {"field": "body", "message": "invalid"}
+        return error_response(422, f"{first['field']}: {first['message']}", details)
+
+    @app.errorhandler(HTTPException)
+    async def _http_error(exc: HTTPException):
+        status = exc.code or 500
+        message = "request body is not valid JSON" if status == 400 else (exc.description or exc.name)
+        return error_response(status, message)
+
+    @app.errorhandler(Exception)
+    async def _unexpected(exc: Exception):
+        log.exception("unhandled error")
+        return error_response(500, "internal error", code="internal_error")
+
+
+def _pydantic_details(error: Exception) -> list[dict[str, str]]:
+    errors = getattr(error, "errors", None)
+    if not callable(errors):
+        return [{"field": "body", "message": str(error)}]
+    details = []
+    for e in errors():
+        field = _field_path(e.get("loc", ()))
+        message = e.get("msg", "invalid").removeprefix("Value error, ")
+        details.append({"field": field or "body", "message": message})
+    return details
+
+
+def _field_path(loc: tuple[Any, ...]) -> str:
+    path = ""
+    for part in loc:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        else:
+            path += f".{part}" if path else str(part)
+    return path

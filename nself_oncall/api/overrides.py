@@ -1,0 +1,67 @@
+"""/api/v1/overrides: put one user on call over a schedule's layers for a span."""
+
+from __future__ import annotations
+
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from quart import Blueprint, request
+from quart_schema import tag, validate_request
+
+from ..errors import Invalid
+from ..models import Override
+from ..store import overrides as store
+from ..store import schedules
+from .params import instant_arg, iso, page, page_args, to_instant
+from .schemas import OverrideIn
+
+bp = Blueprint("overrides", __name__)
+
+
+@bp.get("/overrides")
+@tag(["overrides"])
+async def list_overrides():
+    """Overrides overlapping `?since=&until=`, optionally of one `?schedule_id=`, by start time."""
+    limit, after = page_args()
+    schedule_id = request.args.get("schedule_id") or None
+    zone = ZoneInfo((await schedules.get(schedule_id)).timezone) if schedule_id else None
+    since, until = instant_arg("since", zone), instant_arg("until", zone)
+    rows = await store.list_page(limit, after, schedule_id, since, until)
+    return page([override_json(r) for r in rows], limit, lambda item: [item["start"], item["id"]])
+
+
+@bp.post("/overrides")
+@tag(["overrides"])
+@validate_request(OverrideIn)
+async def create_override(data: OverrideIn):
+    """Create an override; times without an offset are wall-clock in the schedule's zone."""
+    schedule = await schedules.get(data.schedule_id)
+    zone = ZoneInfo(schedule.timezone)
+    start, end = _instant("start", data.start, zone), _instant("end", data.end, zone)
+    return override_json(await store.create(schedule, data.user, start, end)), 201
+
+
+@bp.delete("/overrides/<override_id>")
+@tag(["overrides"])
+async def delete_override(override_id: str):
+    """Remove an override."""
+    await store.delete(override_id)
+    return "", 204
+
+
+def _instant(field: str, value, zone: ZoneInfo):
+    try:
+        return to_instant(value, zone)
+    except ValueError as exc:
+        raise Invalid(field, str(exc)) from None
+
+
+def override_json(row: Override) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "schedule_id": row.schedule_id,
+        "user": row.user,
+        "start": iso(row.start_at),
+        "end": iso(row.end_at),
+        "created_at": iso(row.created_at),
+    }

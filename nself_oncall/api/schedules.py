@@ -1,0 +1,129 @@
+"""/api/v1/schedules: schedules, who is on call, and the final schedule."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from quart import Blueprint
+from quart_schema import tag, validate_request
+
+from ..models import Layer, Schedule
+from ..oncall import Interval
+from ..oncall import render as render_final
+from ..store import schedules as store
+from .errors import ApiError
+from .params import instant_arg, iso, now, page, page_args
+from .schemas import ScheduleIn, SchedulePatch, patch_fields
+
+bp = Blueprint("schedules", __name__)
+
+MAX_RANGE = timedelta(days=400)
+DEFAULT_RANGE = timedelta(days=14)
+
+
+@bp.get("/schedules")
+@tag(["schedules"])
+async def list_schedules():
+    """List schedules, by id."""
+    limit, after = page_args()
+    rows = await store.list_page(limit, after)
+    items = [schedule_json(row, await store.layers_of(row.id)) for row in rows]
+    return page(items, limit, lambda item: item["id"])
+
+
+@bp.post("/schedules")
+@tag(["schedules"])
+@validate_request(ScheduleIn)
+async def create_schedule(data: ScheduleIn):
+    """Create a schedule; `id` is derived from `name` when absent."""
+    row = await store.create(data.model_dump())
+    return await _with_oncall(row), 201
+
+
+@bp.get("/schedules/<schedule_id>")
+@tag(["schedules"])
+async def get_schedule(schedule_id: str):
+    """One schedule, with who is on call now."""
+    return await _with_oncall(await store.get(schedule_id))
+
+
+@bp.patch("/schedules/<schedule_id>")
+@tag(["schedules"])
+@validate_request(SchedulePatch)
+async def update_schedule(schedule_id: str, data: SchedulePatch):
+    """Change name, description, timezone or the whole list of layers."""
+    row = await store.update(schedule_id, patch_fields(data))
+    return await _with_oncall(row)
+
+
+@bp.delete("/schedules/<schedule_id>")
+@tag(["schedules"])
+async def delete_schedule(schedule_id: str):
+    """Remove a schedule and its overrides; refused (409) while a policy names it."""
+    await store.delete(schedule_id)
+    return "", 204
+
+
+@bp.get("/schedules/<schedule_id>/oncall")
+@tag(["schedules"])
+async def get_oncall(schedule_id: str):
+    """Who is on call at `?at=` (default now), with the final-schedule interval holding it."""
+    row = await store.get(schedule_id)
+    instant = instant_arg("at", ZoneInfo(row.timezone), default=now())
+    answer = await store.oncall_at(row, await store.layers_of(row.id), instant)
+    return {"schedule_id": row.id, "at": iso(instant), **interval_json(answer)}
+
+
+@bp.get("/schedules/<schedule_id>/shifts")
+@tag(["schedules"])
+async def get_shifts(schedule_id: str):
+    """The final schedule over `?since=&until=` (default: now and 14 days on; at most 400 days)."""
+    row = await store.get(schedule_id)
+    zone = ZoneInfo(row.timezone)
+    since = instant_arg("since", zone, default=now())
+    until = instant_arg("until", zone, default=since + DEFAULT_RANGE)
+    if until < since or until - since > MAX_RANGE:
+        raise ApiError(400, "until must not be before since, and at most 400 days after it")
+    layers = await store.layers_of(row.id)
+    final = render_final(await store.pure(row, layers, since, until), since, until)
+    return {"items": [interval_json(piece) for piece in final]}
+
+
+async def _with_oncall(row: Schedule) -> dict[str, Any]:
+    layers = await store.layers_of(row.id)
+    instant = now()
+    answer = await store.oncall_at(row, layers, instant)
+    return {**schedule_json(row, layers), "oncall": {"at": iso(instant), **interval_json(answer)}}
+
+
+def schedule_json(row: Schedule, layers: list[Layer]) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "name": row.name,
+        "description": row.description,
+        "timezone": row.timezone,
+        "layers": [_layer_json(layer) for layer in layers],
+        "created_at": iso(row.created_at),
+        "updated_at": iso(row.updated_at),
+    }
+
+
+def _layer_json(layer: Layer) -> dict[str, Any]:
+    return {
+        "name": layer.name,
+        "users": layer.users,
+        "rotation": {"unit": layer.rotation_unit, "length": layer.rotation_length},
+        "start": layer.start,
+        "end": layer.end,
+        "restrictions": layer.restrictions,
+    }
+
+
+def interval_json(interval: Interval) -> dict[str, Any]:
+    source = None
+    if interval.source is not None:
+        key = "layer" if interval.source.type == "layer" else "id"
+        source = {"type": interval.source.type, key: interval.source.ref}
+    return {"user": interval.user, "start": iso(interval.start), "end": iso(interval.end), "source": source}

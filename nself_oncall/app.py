@@ -1,0 +1,65 @@
+"""The Quart application: schema, blueprints, auth, errors and the database lifecycle."""
+
+from __future__ import annotations
+
+import hmac
+from typing import Any
+
+from quart import Quart, Request, current_app, request
+from quart_schema import QuartSchema
+from tortoise import Tortoise
+
+from .api import health, overrides, policies, schedules, users
+from .api.errors import ApiError, register_error_handlers
+from .config import ConfigError, Settings, tortoise_config
+
+MAX_BODY = 1024 * 1024
+API_PREFIX = "/api/v1"
+
+
+class JSONRequest(Request):
+    """Reads the body as JSON whatever the Content-Type says (curl -d sends a form type)."""
+
+    async def get_json(self, force: bool = True, silent: bool = False, cache: bool = True) -> Any:
+        return await super().get_json(force=force, silent=silent, cache=cache)
+
+
+def create_app(settings: Settings) -> Quart:
+    if not settings.plugin_secret:
+        raise ConfigError("create_app needs settings.plugin_secret (serve generates one when PLUGIN_SECRET is unset)")
+    app = Quart("nself_oncall")
+    app.request_class = JSONRequest
+    app.config.update(SETTINGS=settings, MAX_CONTENT_LENGTH=MAX_BODY, JSON_SORT_KEYS=False)
+    QuartSchema(
+        app,
+        info={"title": "nself-oncall", "version": "1", "description": "On-call schedules, overrides, users and escalation policies."},
+        security_schemes={"bearer": {"type": "http", "scheme": "bearer"}},
+        security=[{"bearer": []}],
+    )
+    register_error_handlers(app)
+    app.before_request(_authenticate)
+    app.register_blueprint(health.bp)
+    for module in (schedules, overrides, policies, users):
+        app.register_blueprint(module.bp, url_prefix=API_PREFIX)
+    _lifecycle(app, settings)
+    return app
+
+
+async def _authenticate() -> None:
+    """Every /api/v1 route needs the bearer token; compared in constant time."""
+    if not request.path.startswith(API_PREFIX + "/") and request.path != API_PREFIX:
+        return
+    expected = ("Bearer " + current_app.config["SETTINGS"].plugin_secret).encode()
+    given = request.headers.get("Authorization", "").encode()
+    if not hmac.compare_digest(given, expected):
+        raise ApiError(401, "missing or wrong bearer token")
+
+
+def _lifecycle(app: Quart, settings: Settings) -> None:
+    @app.before_serving
+    async def _open_database() -> None:
+        await Tortoise.init(config=tortoise_config(settings.database_url), _enable_global_fallback=True)
+
+    @app.after_serving
+    async def _close_database() -> None:
+        await Tortoise.close_connections()

@@ -1,0 +1,19 @@
+"""Domain errors raised by store/ and mapped to HTTP answers by api/."""
+
+
+class NotFound(Exception):
+    def __init__(self, kind: str, ident: str):
+        super().__init__(f"{kind} {ident!r} not found")
+        self.kind, self.ident = kind, ident
+
+
+class Conflict(Exception):
+    """The request clashes with the current state: an id taken, a thing still in use."""
+
+
+class Invalid(Exception):
+    """Well-formed input that breaks a rule; `field` names where."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(f"{field}: {message}")
+        self.field, self.message = field, message

@@ -1,0 +1,46 @@
+"""Overrides: one user on call for a span, over every layer of a schedule."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from tortoise.expressions import Q
+from tortoise.transactions import in_transaction
+
+from ..errors import Invalid, NotFound
+from ..models import Override, Schedule
+from .ids import new_id, utcnow
+
+
+async def create(schedule: Schedule, user: str, start: datetime, end: datetime) -> Override:
+    """`start` and `end` are UTC instants, already read in the schedule's zone."""
+    if end <= start:
+        raise Invalid("end", "must be after start")
+    async with in_transaction():
+        return await Override.create(
+            id=new_id(), schedule=schedule, user=user, start_at=start, end_at=end, created_at=utcnow()
+        )
+
+
+async def delete(override_id: str) -> None:
+    deleted = await Override.filter(id=override_id).delete()
+    if not deleted:
+        raise NotFound("override", override_id)
+
+
+async def list_page(
+    limit: int, after: list[Any] | None, schedule_id: str | None, since: datetime | None, until: datetime | None
+) -> list[Override]:
+    """Overrides overlapping [since, until), by start then id, after a (start, id) cursor."""
+    query = Override.all().order_by("start_at", "id").limit(limit + 1)
+    if schedule_id is not None:
+        query = query.filter(schedule_id=schedule_id)
+    if since is not None:
+        query = query.filter(end_at__gt=since)
+    if until is not None:
+        query = query.filter(start_at__lt=until)
+    if after is not None:
+        start, ident = datetime.fromisoformat(after[0]), str(after[1])
+        query = query.filter(Q(start_at__gt=start) | Q(start_at=start, id__gt=ident))
+    return await query

@@ -1,0 +1,187 @@
+"""Schedules and their layers: rows in and out, and the pure `Schedule` they make."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from .. import oncall
+from ..errors import Conflict, Invalid, NotFound
+from ..models import Layer, Override, Schedule
+from .ids import derive_id, refuse_if_targeted, utcnow
+
+#: Overrides that ended longer ago than this are loaded only when an answer reaches back that far.
+_RECENT = timedelta(days=35)
+
+
+async def get(schedule_id: str) -> Schedule:
+    row = await Schedule.get_or_none(id=schedule_id)
+    if row is None:
+        raise NotFound("schedule", schedule_id)
+    return row
+
+
+async def layers_of(schedule_id: str) -> list[Layer]:
+    return await Layer.filter(schedule_id=schedule_id).order_by("position")
+
+
+async def list_page(limit: int, after: str | None) -> list[Schedule]:
+    query = Schedule.all().order_by("id").limit(limit + 1)
+    if after is not None:
+        query = query.filter(id__gt=str(after))
+    return await query
+
+
+async def create(data: dict[str, Any]) -> Schedule:
+    zone = ZoneInfo(data["timezone"])
+    layers = _layer_rows(data["layers"], zone)
+    async with in_transaction():
+        ident = data.get("id") or await derive_id(Schedule, data["name"])
+        if await Schedule.exists(id=ident):
+            raise Conflict(f"schedule {ident!r} already exists")
+        now = utcnow()
+        try:
+            row = await Schedule.create(
+                id=ident, name=data["name"], description=data["description"],
+                timezone=data["timezone"], created_at=now, updated_at=now,
+            )
+        except IntegrityError:
+            raise Conflict(f"schedule {ident!r} already exists") from None
+        await _save_layers(row, layers)
+    return row
+
+
+async def update(schedule_id: str, data: dict[str, Any]) -> Schedule:
+    async with in_transaction():
+        row = await Schedule.select_for_update().get_or_none(id=schedule_id)
+        if row is None:
+            raise NotFound("schedule", schedule_id)
+        for key in ("name", "description", "timezone"):
+            if data.get(key) is not None:
+                setattr(row, key, data[key])
+        zone = ZoneInfo(row.timezone)
+        if data.get("layers") is not None:
+            layers = _layer_rows(data["layers"], zone)
+            await Layer.filter(schedule_id=schedule_id).delete()
+            await _save_layers(row, layers)
+        else:
+            _check_layers(await layers_of(schedule_id), zone)
+        row.updated_at = utcnow()
+        await row.save()
+    return row
+
+
+async def delete(schedule_id: str) -> None:
+    async with in_transaction():
+        row = await get(schedule_id)
+        await refuse_if_targeted("schedule", schedule_id)
+        await row.delete()
+
+
+async def pure(row: Schedule, layers: list[Layer], since: datetime | None, until: datetime | None) -> oncall.Schedule:
+    """The pure schedule with the overrides that overlap [since, until) (None: unbounded)."""
+    query = Override.filter(schedule_id=row.id)
+    if since is not None:
+        query = query.filter(end_at__gt=since)
+    if until is not None:
+        query = query.filter(start_at__lt=until)
+    zone = ZoneInfo(row.timezone)
+    return oncall.Schedule(
+        zone=zone,
+        layers=tuple(to_pure_layer(layer, zone) for layer in layers),
+        overrides=tuple(
+            oncall.Override(id=o.id, user=o.user, start=o.start_at, end=o.end_at, created_at=o.created_at)
+            for o in await query
+        ),
+    )
+
+
+async def oncall_at(row: Schedule, layers: list[Layer], instant: datetime) -> oncall.Interval:
+    """Who is on call at `instant`, with the whole interval around it.
+
+    Only recent overrides are loaded first; if the answer reaches back past them,
+    it is worked out again with every override of the schedule.
+    """
+    recent = instant - _RECENT
+    answer = oncall.at(await pure(row, layers, recent, None), instant)
+    if answer.start is None or answer.start <= recent:
+        answer = oncall.at(await pure(row, layers, None, None), instant)
+    return answer
+
+
+def to_pure_layer(row: Layer, zone: ZoneInfo) -> oncall.Layer:
+    written = datetime.fromisoformat(row.start)
+    start = oncall.to_instant(written, zone)
+    anchor = written if written.tzinfo is None else oncall.local(written, zone)
+    return oncall.Layer(
+        name=row.name,
+        users=tuple(row.users),
+        rotation=oncall.Rotation(row.rotation_unit, row.rotation_length),
+        anchor=anchor,
+        start=start,
+        end=None if row.end is None else oncall.to_instant(datetime.fromisoformat(row.end), zone),
+        restrictions=tuple(_restriction(r) for r in row.restrictions),
+    )
+
+
+def written(value: datetime | None) -> str | None:
+    """A request datetime as stored: naive stays wall-clock, aware becomes UTC with Z."""
+    if value is None or value.tzinfo is None:
+        return None if value is None else value.isoformat()
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def _restriction(data: dict[str, Any]) -> oncall.Restriction:
+    days = data.get("days")
+    return oncall.Restriction(
+        start=time.fromisoformat(data["start"]),
+        end=time.fromisoformat(data["end"]),
+        days=None if days is None else frozenset(oncall.DAYS.index(d) for d in days),
+    )
+
+
+def _layer_rows(layers: list[dict[str, Any]], zone: ZoneInfo) -> list[Layer]:
+    rows = []
+    for i, data in enumerate(layers):
+        rows.append(Layer(
+            position=i,
+            name=data.get("name") or f"layer-{i + 1}",
+            users=list(data["users"]),
+            rotation_unit=data["rotation"]["unit"],
+            rotation_length=data["rotation"]["length"],
+            start=written(data["start"]),
+            end=written(data.get("end")),
+            restrictions=[
+                {"days": r.get("days"), "start": _clock(r["start"]), "end": _clock(r["end"])}
+                for r in data.get("restrictions") or []
+            ],
+        ))
+    _check_layers(rows, zone)
+    return rows
+
+
+def _check_layers(rows: list[Layer], zone: ZoneInfo) -> None:
+    """Each layer's start and end must resolve, in `zone`, within range and in order."""
+    for row in rows:
+        field = f"layers[{row.position}]"
+        layer = to_pure_layer(row, zone)
+        for name, value in (("start", layer.start), ("end", layer.end)):
+            if value is not None and not oncall.EARLIEST <= value < oncall.LATEST:
+                raise Invalid(f"{field}.{name}", "must lie between years 1900 and 9000")
+        if layer.end is not None and layer.end <= layer.start:
+            raise Invalid(f"{field}.end", "must be after start")
+
+
+def _clock(value: time) -> str:
+    return value.strftime("%H:%M:%S" if value.second else "%H:%M")
+
+
+async def _save_layers(schedule: Schedule, rows: list[Layer]) -> None:
+    for row in rows:
+        row.schedule = schedule
+    if rows:
+        await Layer.bulk_create(rows)

@@ -1,0 +1,113 @@
+"""Users and escalation policies through the HTTP API."""
+
+from __future__ import annotations
+
+ALICE = {"id": "alice@example.com", "name": "Alice Doe", "contacts": [{"channel": "ops-email", "address": "alice@example.com"}]}
+POLICY = {
+    "id": "sre", "name": "SRE escalation", "repeat": 1,
+    "steps": [
+        {"delay_minutes": 5, "targets": [{"type": "schedule", "id": "primary"}]},
+        {"delay_minutes": 10.5, "targets": [{"type": "user", "id": "alice@example.com"}, {"type": "channel", "id": "ops-slack"}]},
+    ],
+}
+
+
+async def test_user_crud(api):
+    status, body = await api.post("/api/v1/users", ALICE)
+    assert status == 201
+    assert {k: body[k] for k in ("id", "name", "contacts")} == ALICE
+    status, body = await api.get("/api/v1/users/alice@example.com")
+    assert status == 200 and body["contacts"] == ALICE["contacts"]
+    status, body = await api.post("/api/v1/users", ALICE)
+    assert status == 409
+    status, body = await api.patch("/api/v1/users/alice@example.com", {"contacts": [{"channel": "log", "address": "-"}]})
+    assert status == 200 and body["contacts"] == [{"channel": "log", "address": "-"}] and body["name"] == "Alice Doe"
+    status, body = await api.post("/api/v1/users", {"id": "bob"})
+    assert status == 201 and body["name"] == "bob" and body["contacts"] == []
+    _, listing = await api.get("/api/v1/users?limit=1")
+    assert [u["id"] for u in listing["items"]] == ["alice@example.com"] and listing["next_cursor"]
+    assert (await api.delete("/api/v1/users/bob"))[0] == 204
+    assert (await api.delete("/api/v1/users/bob"))[0] == 404
+    assert (await api.get("/api/v1/users/bob"))[0] == 404
+
+
+async def test_bad_users(api):
+    cases = [
+        ({"id": "has space"}, "id"),
+        ({"id": "a/b"}, "id"),
+        ({"id": "x" * 256}, "id"),
+        ({"id": "ok", "contacts": [{"channel": "pager", "address": "1"}]}, "contacts[0].channel"),
+        ({"id": "ok", "contacts": [{"channel": "log", "address": ""}]}, "contacts[0].address"),
+        ({"name": "no id"}, "id"),
+    ]
+    for body, field in cases:
+        status, answer = await api.post("/api/v1/users", body)
+        assert status == 422, body
+        assert answer["error"]["details"][0]["field"] == field
+    assert (await api.get("/api/v1/users"))[1]["items"] == []
+
+
+async def _setup(api):
+    await api.post("/api/v1/schedules", {"id": "primary", "name": "Primary"})
+    await api.post("/api/v1/users", ALICE)
+
+
+async def test_policy_crud(api):
+    await _setup(api)
+    status, body = await api.post("/api/v1/policies", POLICY)
+    assert status == 201, body
+    assert {k: body[k] for k in ("id", "name", "repeat", "steps")} == POLICY
+    status, body = await api.post("/api/v1/policies", POLICY)
+    assert status == 409
+    status, body = await api.patch("/api/v1/policies/sre", {"repeat": 0, "steps": [POLICY["steps"][1]]})
+    assert status == 200 and body["repeat"] == 0 and body["steps"] == [POLICY["steps"][1]]
+    status, body = await api.post("/api/v1/policies", {**POLICY, "id": None, "name": "Database On-Call"})
+    assert status == 201 and body["id"] == "database-on-call"
+    _, listing = await api.get("/api/v1/policies")
+    assert [p["id"] for p in listing["items"]] == ["database-on-call", "sre"]
+    assert (await api.delete("/api/v1/policies/sre"))[0] == 204
+    assert (await api.delete("/api/v1/policies/sre"))[0] == 404
+
+
+async def test_policy_targets_must_exist(api):
+    await _setup(api)
+    cases = [
+        ({"type": "schedule", "id": "missing"}, "no schedule"),
+        ({"type": "user", "id": "nobody"}, "no user"),
+        ({"type": "channel", "id": "pager"}, "plugins.toml"),
+    ]
+    for target, words in cases:
+        body = {**POLICY, "steps": [{"delay_minutes": 5, "targets": [target]}]}
+        status, answer = await api.post("/api/v1/policies", body)
+        assert status == 422 and words in answer["error"]["message"]
+        assert answer["error"]["details"][0]["field"] == "steps[0].targets[0].id"
+    assert (await api.get("/api/v1/policies"))[1]["items"] == []
+
+
+async def test_bad_policies(api):
+    await _setup(api)
+    step = {"delay_minutes": 5, "targets": [{"type": "user", "id": "alice@example.com"}]}
+    cases = [
+        ({**POLICY, "steps": []}, "steps"),
+        ({**POLICY, "steps": [{**step, "targets": []}]}, "steps[0].targets"),
+        ({**POLICY, "steps": [{**step, "delay_minutes": 0}]}, "steps[0].delay_minutes"),
+        ({**POLICY, "steps": [{**step, "delay_minutes": -1}]}, "steps[0].delay_minutes"),
+        ({**POLICY, "repeat": 21}, "repeat"),
+        ({**POLICY, "repeat": -1}, "repeat"),
+        ({**POLICY, "steps": [{**step, "targets": [{"type": "team", "id": "x"}]}]}, "steps[0].targets[0].type"),
+    ]
+    for body, field in cases:
+        status, answer = await api.post("/api/v1/policies", body)
+        assert status == 422, body
+        assert answer["error"]["details"][0]["field"] == field
+
+
+async def test_targets_in_use_cannot_be_deleted(api):
+    await _setup(api)
+    await api.post("/api/v1/policies", POLICY)
+    status, body = await api.delete("/api/v1/schedules/primary")
+    assert status == 409 and "sre" in body["error"]["message"]
+    status, body = await api.delete("/api/v1/users/alice@example.com")
+    assert status == 409
+    await api.delete("/api/v1/policies/sre")
+    assert (await api.delete("/api/v1/schedules/primary"))[0] == 204
