@@ -1,0 +1,1 @@
+"""aerich migrations, one folder per SQL dialect (`sqlite/`, `postgres/`), shipped as `nself_oncall.migrations`."""

@@ -1,0 +1,158 @@
+"""Shared database fixtures: a test that takes `db_url` runs once on SQLite and once on PostgreSQL.
+
+PostgreSQL comes from NSELF_ONCALL_TEST_POSTGRES_URL, e.g.
+postgres://postgres@127.0.0.1:5432/nself_oncall_test (the database is created if missing, and its
+tables are dropped at the start of each session: it is for tests only). When that variable is unset
+or the server is unreachable, the postgres tests are skipped, except under CI=true where they fail.
+
+The fixtures open and close their own connections, outside any Tortoise context, so a test's app
+can `Tortoise.init(..., _enable_global_fallback=True)` in its lifespan.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import asyncpg
+import pytest
+import pytest_asyncio
+from tortoise.backends.base.executor import EXECUTOR_CACHE
+
+from nself_oncall.migrate import apply_migrations
+
+POSTGRES_URL_ENV = "NSELF_ONCALL_TEST_POSTGRES_URL"
+
+DIALECTS = [
+    pytest.param("sqlite", id="sqlite"),
+    pytest.param("postgres", id="postgres", marks=pytest.mark.postgres),
+]
+
+_TABLES = "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
+
+
+@pytest.fixture(params=DIALECTS)
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The URL of a migrated database with no rows (but aerich's), for this test alone."""
+    # Tortoise caches INSERT SQL per connection name, not per dialect.
+    EXECUTOR_CACHE.clear()
+    if request.param == "sqlite":
+        path = tmp_path / "nself_oncall.db"
+        shutil.copyfile(request.getfixturevalue("_sqlite_template"), path)
+        yield f"sqlite://{path}"
+    else:
+        yield request.getfixturevalue("_postgres_emptied")
+    EXECUTOR_CACHE.clear()
+
+
+@pytest.fixture(params=DIALECTS)
+def new_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable[[], Awaitable[str]]]:
+    """A factory of brand-new, unmigrated databases, each one its own; removed after the test."""
+    EXECUTOR_CACHE.clear()
+    if request.param == "sqlite":
+        numbers = itertools.count()
+
+        async def new_sqlite() -> str:
+            return f"sqlite://{tmp_path / f'new{next(numbers)}.db'}"
+
+        yield new_sqlite
+    else:
+        yield request.getfixturevalue("_postgres_database_factory")
+    EXECUTOR_CACHE.clear()
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def postgres_server_url() -> str:
+    """NSELF_ONCALL_TEST_POSTGRES_URL, its database reachable (created if missing), not migrated."""
+    url = os.environ.get(POSTGRES_URL_ENV)
+    if not url:
+        _unavailable(f"{POSTGRES_URL_ENV} is not set")
+    try:
+        await _ensure_database(url)
+    except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+        _unavailable(f"the PostgreSQL server in {POSTGRES_URL_ENV} cannot be used: {exc!r}")
+    return url
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite file that each test gets a copy of: copying is faster than migrating."""
+    path = tmp_path_factory.mktemp("sqlite-template") / "template.db"
+    await apply_migrations(f"sqlite://{path}")
+    return path
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def _postgres_migrated(postgres_server_url: str) -> str:
+    """The test database, rebuilt from its migrations once per session."""
+    connection = await asyncpg.connect(postgres_server_url)
+    try:
+        tables = [row["tablename"] for row in await connection.fetch(_TABLES)]
+        if tables:
+            await connection.execute(f"DROP TABLE {', '.join(map(_quoted, tables))} CASCADE")
+    finally:
+        await connection.close()
+    await apply_migrations(postgres_server_url)
+    return postgres_server_url
+
+
+@pytest_asyncio.fixture
+async def _postgres_emptied(_postgres_migrated: str) -> str:
+    """The migrated test database with every project table emptied and its ids restarted."""
+    connection = await asyncpg.connect(_postgres_migrated)
+    try:
+        tables = [row["tablename"] for row in await connection.fetch(_TABLES) if row["tablename"] != "aerich"]
+        await connection.execute(f"TRUNCATE {', '.join(map(_quoted, tables))} RESTART IDENTITY CASCADE")
+    finally:
+        await connection.close()
+    return _postgres_migrated
+
+
+@pytest_asyncio.fixture
+async def _postgres_database_factory(postgres_server_url: str) -> AsyncIterator[Callable[[], Awaitable[str]]]:
+    created: list[str] = []
+
+    async def new_postgres() -> str:
+        name = f"nself_oncall_test_{uuid.uuid4().hex[:16]}"
+        await _execute(postgres_server_url, f"CREATE DATABASE {_quoted(name)}")
+        created.append(name)
+        return _with_database(postgres_server_url, name)
+
+    yield new_postgres
+    for name in created:
+        await _execute(postgres_server_url, f"DROP DATABASE IF EXISTS {_quoted(name)} WITH (FORCE)")
+
+
+def _unavailable(reason: str) -> None:
+    if os.environ.get("CI", "").lower() in ("true", "1"):
+        pytest.fail(f"{reason} (CI is set: the PostgreSQL tests must run)", pytrace=False)
+    pytest.skip(reason)
+
+
+async def _ensure_database(url: str) -> None:
+    try:
+        await (await asyncpg.connect(url, timeout=10)).close()
+    except asyncpg.InvalidCatalogNameError:
+        name = urlsplit(url).path.lstrip("/")
+        await _execute(_with_database(url, "postgres"), f"CREATE DATABASE {_quoted(name)}")
+
+
+async def _execute(url: str, sql: str) -> None:
+    connection = await asyncpg.connect(url, timeout=10)
+    try:
+        await connection.execute(sql)
+    finally:
+        await connection.close()
+
+
+def _with_database(url: str, name: str) -> str:
+    return urlsplit(url)._replace(path=f"/{name}").geturl()
+
+
+def _quoted(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
