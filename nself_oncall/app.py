@@ -12,6 +12,7 @@ from tortoise import Tortoise
 from .api import health, overrides, policies, schedules, users
 from .api.errors import ApiError, register_error_handlers
 from .config import ConfigError, Settings, tortoise_config
+from .store.cache import ScheduleCache
 
 MAX_BODY = 1024 * 1024
 API_PREFIX = "/api/v1"
@@ -29,7 +30,8 @@ def create_app(settings: Settings) -> Quart:
         raise ConfigError("create_app needs settings.plugin_secret (serve generates one when PLUGIN_SECRET is unset)")
     app = Quart("nself_oncall")
     app.request_class = JSONRequest
-    app.config.update(SETTINGS=settings, MAX_CONTENT_LENGTH=MAX_BODY, JSON_SORT_KEYS=False)
+    app.config.update(SETTINGS=settings, MAX_CONTENT_LENGTH=MAX_BODY)
+    app.extensions["schedule_cache"] = ScheduleCache()
     QuartSchema(
         app,
         info={"title": "nself-oncall", "version": "1", "description": "On-call schedules, overrides, users and escalation policies."},

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from quart import Blueprint
+from quart import Blueprint, current_app
 from quart_schema import tag, validate_request
 
 from ..models import Layer, Schedule
 from ..oncall import Interval
-from ..oncall import render as render_final
 from ..store import schedules as store
+from ..store.cache import ScheduleCache
 from .errors import ApiError
 from .params import instant_arg, iso, now, page, page_args
 from .schemas import ScheduleIn, SchedulePatch, patch_fields
@@ -29,7 +28,7 @@ async def list_schedules():
     """List schedules, by id."""
     limit, after = page_args()
     rows = await store.list_page(limit, after)
-    items = [schedule_json(row, await store.layers_of(row.id)) for row in rows]
+    items = [schedule_json(row, sorted(row.layers, key=lambda layer: layer.position)) for row in rows]
     return page(items, limit, lambda item: item["id"])
 
 
@@ -39,14 +38,14 @@ async def list_schedules():
 async def create_schedule(data: ScheduleIn):
     """Create a schedule; `id` is derived from `name` when absent."""
     row = await store.create(data.model_dump())
-    return await _with_oncall(row), 201
+    return await _with_oncall(row.id), 201
 
 
 @bp.get("/schedules/<schedule_id>")
 @tag(["schedules"])
 async def get_schedule(schedule_id: str):
     """One schedule, with who is on call now."""
-    return await _with_oncall(await store.get(schedule_id))
+    return await _with_oncall(schedule_id)
 
 
 @bp.patch("/schedules/<schedule_id>")
@@ -54,8 +53,8 @@ async def get_schedule(schedule_id: str):
 @validate_request(SchedulePatch)
 async def update_schedule(schedule_id: str, data: SchedulePatch):
     """Change name, description, timezone or the whole list of layers."""
-    row = await store.update(schedule_id, patch_fields(data))
-    return await _with_oncall(row)
+    await store.update(schedule_id, patch_fields(data))
+    return await _with_oncall(schedule_id)
 
 
 @bp.delete("/schedules/<schedule_id>")
@@ -70,32 +69,33 @@ async def delete_schedule(schedule_id: str):
 @tag(["schedules"])
 async def get_oncall(schedule_id: str):
     """Who is on call at `?at=` (default now), with the final-schedule interval holding it."""
-    row = await store.get(schedule_id)
-    instant = instant_arg("at", ZoneInfo(row.timezone), default=now())
-    answer = await store.oncall_at(row, await store.layers_of(row.id), instant)
-    return {"schedule_id": row.id, "at": iso(instant), **interval_json(answer)}
+    loaded = await _cache().get(schedule_id)
+    instant = instant_arg("at", loaded.pure.zone, default=now())
+    answer = store.oncall_at(loaded, instant)
+    return {"schedule_id": schedule_id, "at": iso(instant), **interval_json(answer)}
 
 
 @bp.get("/schedules/<schedule_id>/shifts")
 @tag(["schedules"])
 async def get_shifts(schedule_id: str):
     """The final schedule over `?since=&until=` (default: now and 14 days on; at most 400 days)."""
-    row = await store.get(schedule_id)
-    zone = ZoneInfo(row.timezone)
-    since = instant_arg("since", zone, default=now())
-    until = instant_arg("until", zone, default=since + DEFAULT_RANGE)
+    loaded = await _cache().get(schedule_id)
+    since = instant_arg("since", loaded.pure.zone, default=now())
+    until = instant_arg("until", loaded.pure.zone, default=since + DEFAULT_RANGE)
     if until < since or until - since > MAX_RANGE:
         raise ApiError(400, "until must not be before since, and at most 400 days after it")
-    layers = await store.layers_of(row.id)
-    final = render_final(await store.pure(row, layers, since, until), since, until)
-    return {"items": [interval_json(piece) for piece in final]}
+    return {"items": [interval_json(piece) for piece in store.final_schedule(loaded, since, until)]}
 
 
-async def _with_oncall(row: Schedule) -> dict[str, Any]:
-    layers = await store.layers_of(row.id)
+def _cache() -> ScheduleCache:
+    return current_app.extensions["schedule_cache"]
+
+
+async def _with_oncall(schedule_id: str) -> dict[str, Any]:
+    loaded = await _cache().get(schedule_id)
     instant = now()
-    answer = await store.oncall_at(row, layers, instant)
-    return {**schedule_json(row, layers), "oncall": {"at": iso(instant), **interval_json(answer)}}
+    answer = store.oncall_at(loaded, instant)
+    return {**schedule_json(loaded.row, loaded.layers), "oncall": {"at": iso(instant), **interval_json(answer)}}
 
 
 def schedule_json(row: Schedule, layers: list[Layer]) -> dict[str, Any]:

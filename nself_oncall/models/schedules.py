@@ -9,6 +9,8 @@ class Schedule(Model):
     name = fields.CharField(max_length=200)
     description = fields.TextField(default="")
     timezone = fields.CharField(max_length=64, default="UTC")
+    #: Bumped with every change to the schedule, its layers or its overrides (see store/cache.py).
+    version = fields.IntField(default=0)
     created_at = fields.DatetimeField()
     updated_at = fields.DatetimeField()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from tortoise.expressions import Q
+from tortoise.expressions import F, Q
 from tortoise.transactions import in_transaction
 
 from ..errors import Invalid, NotFound
@@ -18,15 +18,25 @@ async def create(schedule: Schedule, user: str, start: datetime, end: datetime) 
     if end <= start:
         raise Invalid("end", "must be after start")
     async with in_transaction():
-        return await Override.create(
+        row = await Override.create(
             id=new_id(), schedule=schedule, user=user, start_at=start, end_at=end, created_at=utcnow()
         )
+        await _changed(schedule.id)
+    return row
 
 
 async def delete(override_id: str) -> None:
-    deleted = await Override.filter(id=override_id).delete()
-    if not deleted:
-        raise NotFound("override", override_id)
+    async with in_transaction():
+        row = await Override.get_or_none(id=override_id)
+        if row is None:
+            raise NotFound("override", override_id)
+        await row.delete()
+        await _changed(row.schedule_id)
+
+
+async def _changed(schedule_id: str) -> None:
+    """Bump the schedule's version, so that cached copies of it are read again."""
+    await Schedule.filter(id=schedule_id).update(version=F("version") + 1)
 
 
 async def list_page(

@@ -11,7 +11,8 @@ from tortoise.transactions import in_transaction
 
 from .. import oncall
 from ..errors import Conflict, Invalid, NotFound
-from ..models import Layer, Override, Schedule
+from ..models import Layer, Schedule
+from .cache import Loaded, to_pure_layer
 from .ids import derive_id, refuse_if_targeted, utcnow
 
 #: Overrides that ended longer ago than this are loaded only when an answer reaches back that far.
@@ -30,7 +31,7 @@ async def layers_of(schedule_id: str) -> list[Layer]:
 
 
 async def list_page(limit: int, after: str | None) -> list[Schedule]:
-    query = Schedule.all().order_by("id").limit(limit + 1)
+    query = Schedule.all().order_by("id").limit(limit + 1).prefetch_related("layers")
     if after is not None:
         query = query.filter(id__gt=str(after))
     return await query
@@ -71,6 +72,7 @@ async def update(schedule_id: str, data: dict[str, Any]) -> Schedule:
         else:
             _check_layers(await layers_of(schedule_id), zone)
         row.updated_at = utcnow()
+        row.version += 1
         await row.save()
     return row
 
@@ -82,50 +84,21 @@ async def delete(schedule_id: str) -> None:
         await row.delete()
 
 
-async def pure(row: Schedule, layers: list[Layer], since: datetime | None, until: datetime | None) -> oncall.Schedule:
-    """The pure schedule with the overrides that overlap [since, until) (None: unbounded)."""
-    query = Override.filter(schedule_id=row.id)
-    if since is not None:
-        query = query.filter(end_at__gt=since)
-    if until is not None:
-        query = query.filter(start_at__lt=until)
-    zone = ZoneInfo(row.timezone)
-    return oncall.Schedule(
-        zone=zone,
-        layers=tuple(to_pure_layer(layer, zone) for layer in layers),
-        overrides=tuple(
-            oncall.Override(id=o.id, user=o.user, start=o.start_at, end=o.end_at, created_at=o.created_at)
-            for o in await query
-        ),
-    )
-
-
-async def oncall_at(row: Schedule, layers: list[Layer], instant: datetime) -> oncall.Interval:
+def oncall_at(loaded: Loaded, instant: datetime) -> oncall.Interval:
     """Who is on call at `instant`, with the whole interval around it.
 
-    Only recent overrides are loaded first; if the answer reaches back past them,
+    Recent overrides are considered first; if the answer reaches back past them,
     it is worked out again with every override of the schedule.
     """
     recent = instant - _RECENT
-    answer = oncall.at(await pure(row, layers, recent, None), instant)
+    answer = oncall.at(loaded.overlapping(recent, None), instant)
     if answer.start is None or answer.start <= recent:
-        answer = oncall.at(await pure(row, layers, None, None), instant)
+        answer = oncall.at(loaded.pure, instant)
     return answer
 
 
-def to_pure_layer(row: Layer, zone: ZoneInfo) -> oncall.Layer:
-    written = datetime.fromisoformat(row.start)
-    start = oncall.to_instant(written, zone)
-    anchor = written if written.tzinfo is None else oncall.local(written, zone)
-    return oncall.Layer(
-        name=row.name,
-        users=tuple(row.users),
-        rotation=oncall.Rotation(row.rotation_unit, row.rotation_length),
-        anchor=anchor,
-        start=start,
-        end=None if row.end is None else oncall.to_instant(datetime.fromisoformat(row.end), zone),
-        restrictions=tuple(_restriction(r) for r in row.restrictions),
-    )
+def final_schedule(loaded: Loaded, since: datetime, until: datetime) -> list[oncall.Interval]:
+    return oncall.render(loaded.overlapping(since, until), since, until)
 
 
 def written(value: datetime | None) -> str | None:
@@ -133,15 +106,6 @@ def written(value: datetime | None) -> str | None:
     if value is None or value.tzinfo is None:
         return None if value is None else value.isoformat()
     return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
-
-
-def _restriction(data: dict[str, Any]) -> oncall.Restriction:
-    days = data.get("days")
-    return oncall.Restriction(
-        start=time.fromisoformat(data["start"]),
-        end=time.fromisoformat(data["end"]),
-        days=None if days is None else frozenset(oncall.DAYS.index(d) for d in days),
-    )
 
 
 def _layer_rows(layers: list[dict[str, Any]], zone: ZoneInfo) -> list[Layer]:

@@ -1,0 +1,116 @@
+"""Pure schedules kept in memory, each valid for one `version` of its row.
+
+Reading who is on call is the hot path. A schedule's layers and overrides change
+rarely, so each request asks the database one small question (the row's version,
+bumped in the same transaction as every change to the schedule, its layers or its
+overrides) and loads everything again only when it moved. Several processes can
+share one database: each checks the version on every read.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import datetime, time
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from tortoise import connections
+
+from .. import oncall
+from ..errors import NotFound
+from ..models import Layer, Override, Schedule
+
+_VERSION_SQL = {
+    "sqlite": "SELECT version FROM schedules WHERE id = ?",
+    "postgres": "SELECT version FROM schedules WHERE id = $1",
+}
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """One version of a schedule: its row, its layer rows, and the pure model.
+
+    `pure.overrides` holds every override, ordered by end so that a range can be cut out.
+    """
+
+    version: int
+    row: Schedule
+    layers: list[Layer]
+    pure: oncall.Schedule
+    ends: list[datetime]
+
+    def overlapping(self, since: datetime | None, until: datetime | None) -> oncall.Schedule:
+        """The pure schedule with only the overrides that overlap [since, until)."""
+        first = 0 if since is None else bisect.bisect_right(self.ends, since)
+        chosen = [o for o in self.pure.overrides[first:] if until is None or o.start < until]
+        return oncall.Schedule(zone=self.pure.zone, layers=self.pure.layers, overrides=tuple(chosen))
+
+
+class ScheduleCache:
+    def __init__(self, size: int = 1024):
+        self._size = size
+        self._entries: OrderedDict[str, Loaded] = OrderedDict()
+
+    async def get(self, schedule_id: str) -> Loaded:
+        version = await _current_version(schedule_id)
+        entry = self._entries.get(schedule_id)
+        if entry is None or entry.version != version:
+            entry = await _load(schedule_id)
+            self._entries[schedule_id] = entry
+            while len(self._entries) > self._size:
+                self._entries.popitem(last=False)
+        self._entries.move_to_end(schedule_id)
+        return entry
+
+
+async def _current_version(schedule_id: str) -> int:
+    connection = connections.get("default")
+    rows = await connection.execute_query_dict(_VERSION_SQL[connection.capabilities.dialect], [schedule_id])
+    if not rows:
+        raise NotFound("schedule", schedule_id)
+    return rows[0]["version"]
+
+
+async def _load(schedule_id: str) -> Loaded:
+    """Row first, then layers and overrides: the data is never older than the version it carries."""
+    row = await Schedule.get_or_none(id=schedule_id)
+    if row is None:
+        raise NotFound("schedule", schedule_id)
+    layers = await Layer.filter(schedule_id=schedule_id).order_by("position")
+    overrides = await Override.filter(schedule_id=schedule_id).order_by("end_at", "id")
+    zone = ZoneInfo(row.timezone)
+    pure = oncall.Schedule(
+        zone=zone,
+        layers=tuple(to_pure_layer(layer, zone) for layer in layers),
+        overrides=tuple(
+            oncall.Override(id=o.id, user=o.user, start=o.start_at, end=o.end_at, created_at=o.created_at)
+            for o in overrides
+        ),
+    )
+    return Loaded(row.version, row, layers, pure, [o.end for o in pure.overrides])
+
+
+def to_pure_layer(row: Layer, zone: ZoneInfo) -> oncall.Layer:
+    written = datetime.fromisoformat(row.start)
+    start = oncall.to_instant(written, zone)
+    anchor = written if written.tzinfo is None else oncall.local(written, zone)
+    return oncall.Layer(
+        name=row.name,
+        users=tuple(row.users),
+        rotation=oncall.Rotation(row.rotation_unit, row.rotation_length),
+        anchor=anchor,
+        start=start,
+        end=None if row.end is None else oncall.to_instant(datetime.fromisoformat(row.end), zone),
+        restrictions=tuple(_restriction(r) for r in row.restrictions),
+    )
+
+
+def _restriction(data: dict[str, Any]) -> oncall.Restriction:
+    days = data.get("days")
+    return oncall.Restriction(
+        start=time.fromisoformat(data["start"]),
+        end=time.fromisoformat(data["end"]),
+        days=None if days is None else frozenset(oncall.DAYS.index(d) for d in days),
+    )
