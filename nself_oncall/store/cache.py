@@ -9,9 +9,10 @@ share one database: each checks the version on every read.
 
 from __future__ import annotations
 
+import asyncio
 import bisect
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -33,6 +34,8 @@ class Loaded:
     """One version of a schedule: its row, its layer rows, and the pure model.
 
     `pure.overrides` holds every override, ordered by end so that a range can be cut out.
+    `answers` keeps the last final-schedule intervals found: they partition time, so
+    the one holding an instant is the answer for it while the version stands.
     """
 
     version: int
@@ -40,6 +43,7 @@ class Loaded:
     layers: list[Layer]
     pure: oncall.Schedule
     ends: list[datetime]
+    answers: list[oncall.Interval] = field(default_factory=list, compare=False)
 
     def overlapping(self, since: datetime | None, until: datetime | None) -> oncall.Schedule:
         """The pure schedule with only the overrides that overlap [since, until)."""
@@ -52,9 +56,10 @@ class ScheduleCache:
     def __init__(self, size: int = 1024):
         self._size = size
         self._entries: OrderedDict[str, Loaded] = OrderedDict()
+        self._versions = _VersionReads()
 
     async def get(self, schedule_id: str) -> Loaded:
-        version = await _current_version(schedule_id)
+        version = await self._versions.read(schedule_id)
         entry = self._entries.get(schedule_id)
         if entry is None or entry.version != version:
             entry = await _load(schedule_id)
@@ -63,6 +68,45 @@ class ScheduleCache:
                 self._entries.popitem(last=False)
         self._entries.move_to_end(schedule_id)
         return entry
+
+
+class _VersionReads:
+    """Reads of a schedule's version, shared by the requests that wait at the same time.
+
+    A request may only use a read that began after it arrived (else it could miss
+    a change committed just before). So requests that arrive while a read is under
+    way wait together for the next one, which starts when that read ends.
+    """
+
+    def __init__(self) -> None:
+        self._busy: set[str] = set()
+        self._next: dict[str, asyncio.Future[int]] = {}
+
+    async def read(self, schedule_id: str) -> int:
+        if schedule_id not in self._busy:
+            self._busy.add(schedule_id)
+            try:
+                return await _current_version(schedule_id)
+            finally:
+                self._done(schedule_id)
+        if schedule_id not in self._next:
+            self._next[schedule_id] = asyncio.get_running_loop().create_future()
+        return await asyncio.shield(self._next[schedule_id])
+
+    def _done(self, schedule_id: str) -> None:
+        waiting = self._next.pop(schedule_id, None)
+        if waiting is None:
+            self._busy.discard(schedule_id)
+        else:
+            asyncio.ensure_future(self._read_for(schedule_id, waiting))
+
+    async def _read_for(self, schedule_id: str, waiting: asyncio.Future[int]) -> None:
+        try:
+            waiting.set_result(await _current_version(schedule_id))
+        except Exception as exc:  # every waiter gets the same error (unknown schedule, database down)
+            waiting.set_exception(exc)
+        finally:
+            self._done(schedule_id)
 
 
 async def _current_version(schedule_id: str) -> int:

@@ -17,6 +17,8 @@ from .ids import derive_id, refuse_if_targeted, utcnow
 
 #: Overrides that ended longer ago than this are loaded only when an answer reaches back that far.
 _RECENT = timedelta(days=35)
+#: Final-schedule intervals remembered per cached schedule (see cache.Loaded.answers).
+_ANSWERS_KEPT = 8
 
 
 async def get(schedule_id: str) -> Schedule:
@@ -90,10 +92,15 @@ def oncall_at(loaded: Loaded, instant: datetime) -> oncall.Interval:
     Recent overrides are considered first; if the answer reaches back past them,
     it is worked out again with every override of the schedule.
     """
+    for known in loaded.answers:
+        if (known.start is None or known.start <= instant) and (known.end is None or instant < known.end):
+            return known
     recent = instant - _RECENT
     answer = oncall.at(loaded.overlapping(recent, None), instant)
     if answer.start is None or answer.start <= recent:
         answer = oncall.at(loaded.pure, instant)
+    loaded.answers[:0] = [answer]
+    del loaded.answers[_ANSWERS_KEPT:]
     return answer
 
 
