@@ -6,20 +6,21 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from quart import Blueprint, request
-from quart_schema import tag, validate_request
+from quart_schema import document_querystring, tag, validate_request
 
 from ..errors import Invalid
 from ..models import Override
 from ..store import overrides as store
 from ..store import schedules
 from .params import instant_arg, iso, page, page_args, to_instant
-from .schemas import OverrideIn
+from .schemas import OverrideIn, OverridesQuery
 
 bp = Blueprint("overrides", __name__)
 
 
 @bp.get("/overrides")
 @tag(["overrides"])
+@document_querystring(OverridesQuery)
 async def list_overrides():
     """Overrides overlapping `?since=&until=`, optionally of one `?schedule_id=`, by start time."""
     limit, after = page_args()

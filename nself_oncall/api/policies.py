@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from quart import Blueprint, current_app
-from quart_schema import tag, validate_request
+from quart_schema import document_querystring, tag, validate_request
 
 from ..models import Policy
 from ..store import policies as store
 from .params import iso, page, page_args
-from .schemas import PolicyIn, PolicyPatch, patch_fields
+from .schemas import PageQuery, PolicyIn, PolicyPatch, patch_fields
 
 bp = Blueprint("policies", __name__)
 
@@ -21,6 +21,7 @@ def _channels():
 
 @bp.get("/policies")
 @tag(["policies"])
+@document_querystring(PageQuery)
 async def list_policies():
     """List policies, by id."""
     limit, after = page_args()

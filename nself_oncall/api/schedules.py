@@ -6,7 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 from quart import Blueprint, current_app
-from quart_schema import tag, validate_request
+from quart_schema import document_querystring, tag, validate_request
 
 from ..models import Layer, Schedule
 from ..oncall import Interval
@@ -14,7 +14,7 @@ from ..store import schedules as store
 from ..store.cache import ScheduleCache
 from .errors import ApiError
 from .params import instant_arg, iso, now, page, page_args
-from .schemas import ScheduleIn, SchedulePatch, patch_fields
+from .schemas import OncallQuery, PageQuery, ScheduleIn, SchedulePatch, ShiftsQuery, patch_fields
 
 bp = Blueprint("schedules", __name__)
 
@@ -24,6 +24,7 @@ DEFAULT_RANGE = timedelta(days=14)
 
 @bp.get("/schedules")
 @tag(["schedules"])
+@document_querystring(PageQuery)
 async def list_schedules():
     """List schedules, by id."""
     limit, after = page_args()
@@ -67,6 +68,7 @@ async def delete_schedule(schedule_id: str):
 
 @bp.get("/schedules/<schedule_id>/oncall")
 @tag(["schedules"])
+@document_querystring(OncallQuery)
 async def get_oncall(schedule_id: str):
     """Who is on call at `?at=` (default now), with the final-schedule interval holding it."""
     loaded = await _cache().get(schedule_id)
@@ -77,6 +79,7 @@ async def get_oncall(schedule_id: str):
 
 @bp.get("/schedules/<schedule_id>/shifts")
 @tag(["schedules"])
+@document_querystring(ShiftsQuery)
 async def get_shifts(schedule_id: str):
     """The final schedule over `?since=&until=` (default: now and 14 days on; at most 400 days)."""
     loaded = await _cache().get(schedule_id)

@@ -191,3 +191,28 @@ class PolicyPatch(Body):
 def patch_fields(body: BaseModel) -> dict:
     """The fields a PATCH body set, each dumped whole (nested defaults included)."""
     return {k: v for k, v in body.model_dump().items() if k in body.model_fields_set}
+
+
+# Query strings, for the OpenAPI document; api/params.py reads them.
+
+_INSTANT = "RFC 3339 date-time; without an offset it is wall-clock time in the schedule's zone"
+
+
+class PageQuery(BaseModel):
+    limit: int = Field(default=100, ge=1, le=1000, description="items per page")
+    cursor: str | None = Field(default=None, description="next_cursor of the previous page")
+
+
+class OncallQuery(BaseModel):
+    at: str | None = Field(default=None, description=f"the instant (default now); {_INSTANT}")
+
+
+class ShiftsQuery(BaseModel):
+    since: str | None = Field(default=None, description=f"range start (default now); {_INSTANT}")
+    until: str | None = Field(default=None, description=f"range end (default since + 14 days, at most 400 days); {_INSTANT}")
+
+
+class OverridesQuery(PageQuery):
+    schedule_id: str | None = Field(default=None, description="only this schedule's overrides (unknown: 404)")
+    since: str | None = Field(default=None, description="overlapping from; needs an offset unless schedule_id is given")
+    until: str | None = Field(default=None, description="overlapping until; needs an offset unless schedule_id is given")

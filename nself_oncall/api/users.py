@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from quart import Blueprint, current_app
-from quart_schema import tag, validate_request
+from quart_schema import document_querystring, tag, validate_request
 
 from ..models import User
 from ..store import users as store
 from .params import iso, page, page_args
-from .schemas import UserIn, UserPatch, patch_fields
+from .schemas import PageQuery, UserIn, UserPatch, patch_fields
 
 bp = Blueprint("users", __name__)
 
@@ -21,6 +21,7 @@ def _channels():
 
 @bp.get("/users")
 @tag(["users"])
+@document_querystring(PageQuery)
 async def list_users():
     """List users, by id."""
     limit, after = page_args()

@@ -53,8 +53,14 @@ def settings_for(db_url: str) -> Settings:
 
 
 @pytest.fixture
-async def app(db_url):
-    app = create_app(settings_for(db_url))
+def make_app():
+    """An app on any database URL, with the test token and channels."""
+    return lambda database_url: create_app(settings_for(database_url))
+
+
+@pytest.fixture
+async def app(db_url, make_app):
+    app = make_app(db_url)
     async with app.test_app() as test_app:
         yield test_app
 
