@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -12,6 +13,7 @@ from ..errors import Invalid
 from ..models import Override
 from ..store import overrides as store
 from ..store import schedules
+from .errors import ApiError
 from .params import instant_arg, iso, page, page_args, to_instant
 from .schemas import OverrideIn, OverridesQuery
 
@@ -24,6 +26,7 @@ bp = Blueprint("overrides", __name__)
 async def list_overrides():
     """Overrides overlapping `?since=&until=`, optionally of one `?schedule_id=`, by start time."""
     limit, after = page_args()
+    after = _position(after)
     schedule_id = request.args.get("schedule_id") or None
     zone = ZoneInfo((await schedules.get(schedule_id)).timezone) if schedule_id else None
     since, until = instant_arg("since", zone), instant_arg("until", zone)
@@ -48,6 +51,20 @@ async def delete_override(override_id: str):
     """Remove an override."""
     await store.delete(override_id)
     return "", 204
+
+
+def _position(cursor: Any) -> tuple[datetime, str] | None:
+    """A list cursor here is [start, id] of the last override sent."""
+    if cursor is None:
+        return None
+    try:
+        start, ident = cursor
+        start = datetime.fromisoformat(start)
+        if start.tzinfo is None:
+            raise ValueError("naive")
+        return start, str(ident)
+    except (TypeError, ValueError):
+        raise ApiError(400, "query parameter cursor: not a cursor from this API", [{"field": "cursor"}]) from None
 
 
 def _instant(field: str, value, zone: ZoneInfo):

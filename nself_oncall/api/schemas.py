@@ -60,7 +60,7 @@ class Body(BaseModel):
 
 class RotationIn(Body):
     unit: Literal["hour", "day", "week", "month"]
-    length: int = Field(default=1, ge=1, le=1000)
+    length: int = Field(default=1, ge=1, le=1000, strict=True)
 
 
 class RestrictionIn(Body):
@@ -176,14 +176,14 @@ class PolicyIn(Body):
     id: Slug | None = None
     name: Name
     description: Description = ""
-    repeat: int = Field(default=0, ge=0, le=20)
+    repeat: int = Field(default=0, ge=0, le=20, strict=True)
     steps: list[StepIn] = Field(min_length=1, max_length=50)
 
 
 class PolicyPatch(Body):
     name: Name | None = None
     description: Description | None = None
-    repeat: int | None = Field(default=None, ge=0, le=20)
+    repeat: int | None = Field(default=None, ge=0, le=20, strict=True)
     steps: list[StepIn] | None = Field(default=None, min_length=1, max_length=50)
 
 

@@ -4,8 +4,8 @@ No I/O, no ORM, no web framework: datetime and zoneinfo only.
 """
 
 from .layers import handoff, shift_index
-from .model import DAYS, UNITS, Interval, Layer, Override, Restriction, Rotation, Schedule, Source
-from .render import EARLIEST, LATEST, at, render
+from .model import DAYS, EARLIEST, LATEST, UNITS, Interval, Layer, Override, Restriction, Rotation, Schedule, Source
+from .render import at, render
 from .wallclock import local, resolve, to_instant
 
 __all__ = [

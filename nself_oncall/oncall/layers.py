@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from .model import Layer, Restriction
+from .model import LATEST, Layer, Restriction
 from .wallclock import add_months, local, months_between, resolve
 
 Span = tuple[datetime, datetime]
@@ -22,15 +22,21 @@ _WEEK_SECONDS = 7 * _DAY_SECONDS
 
 
 def handoff(layer: Layer, k: int, zone: ZoneInfo) -> datetime:
-    """The instant of the k-th handoff: anchor + k × length units, wall-clock, resolved."""
+    """The instant of the k-th handoff: anchor + k × length units, wall-clock, resolved.
+
+    Handoffs at or after LATEST are all reported as LATEST.
+    """
     if k == 0:
         return layer.start
     steps = k * layer.rotation.length
-    if layer.rotation.unit == "month":
-        wall = add_months(layer.anchor, steps)
-    else:
-        wall = layer.anchor + steps * _STEP[layer.rotation.unit]
-    return resolve(wall, zone)
+    try:
+        if layer.rotation.unit == "month":
+            wall = add_months(layer.anchor, steps)
+        else:
+            wall = layer.anchor + steps * _STEP[layer.rotation.unit]
+        return min(resolve(wall, zone), LATEST)
+    except (OverflowError, ValueError):  # past the calendar's end: beyond anything we answer about
+        return LATEST
 
 
 def shift_index(layer: Layer, instant: datetime, zone: ZoneInfo) -> int:

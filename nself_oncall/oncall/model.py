@@ -7,10 +7,14 @@ restriction times) are naive and read in the schedule's zone.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, time
+from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
 UNITS = ("hour", "day", "week", "month")
+
+#: Instants the resolver works within; the API refuses instants outside them.
+EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
+LATEST = datetime(9000, 1, 1, tzinfo=UTC)
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 

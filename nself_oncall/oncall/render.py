@@ -7,14 +7,11 @@ widens its window until the interval holding the instant is whole.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from .layers import UserSpan, coverage, is_constant
-from .model import Interval, Schedule, Source
+from .model import EARLIEST, LATEST, Interval, Schedule, Source
 
-#: Instants the resolver works within; the API refuses instants outside them.
-EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
-LATEST = datetime(9000, 1, 1, tzinfo=UTC)
 
 _DAY = timedelta(days=1)
 _TICK = timedelta(microseconds=1)
@@ -65,7 +62,7 @@ def _search_back(schedule: Schedule, piece: Interval, lo: datetime, chunk: timed
         if shortcut is not None:
             return shortcut
         chunk *= 2
-        earlier = max(lo - chunk, EARLIEST)
+        earlier = lo - chunk if chunk < lo - EARLIEST else EARLIEST
         before = _piece_at(render(schedule, earlier, lo), lo - _TICK, earlier, lo)
         if (before.user, before.source) != (piece.user, piece.source):
             return lo
@@ -81,7 +78,7 @@ def _search_forward(schedule: Schedule, piece: Interval, hi: datetime, chunk: ti
         if hi == LATEST or (settled and hi >= settle_at):
             return None
         chunk *= 2
-        later = min(hi + chunk, LATEST)
+        later = hi + chunk if chunk < LATEST - hi else LATEST
         after = _piece_at(render(schedule, hi, later), hi, hi, later)
         if (after.user, after.source) != (piece.user, piece.source):
             return hi

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from tortoise.expressions import F, Q
 from tortoise.transactions import in_transaction
@@ -40,7 +39,7 @@ async def _changed(schedule_id: str) -> None:
 
 
 async def list_page(
-    limit: int, after: list[Any] | None, schedule_id: str | None, since: datetime | None, until: datetime | None
+    limit: int, after: tuple[datetime, str] | None, schedule_id: str | None, since: datetime | None, until: datetime | None
 ) -> list[Override]:
     """Overrides overlapping [since, until), by start then id, after a (start, id) cursor."""
     query = Override.all().order_by("start_at", "id").limit(limit + 1)
@@ -51,6 +50,6 @@ async def list_page(
     if until is not None:
         query = query.filter(start_at__lt=until)
     if after is not None:
-        start, ident = datetime.fromisoformat(after[0]), str(after[1])
+        start, ident = after
         query = query.filter(Q(start_at__gt=start) | Q(start_at=start, id__gt=ident))
     return await query

@@ -46,3 +46,38 @@ async def test_bad_limit_is_400(api):
         status, body = await api.get(f"/api/v1/schedules?{query}")
         assert status == 400, query
         assert body["error"]["code"] == "bad_request"
+
+
+async def test_hostile_input_never_gets_a_5xx(api):
+    layer = {"users": ["a"], "rotation": {"unit": "week"}, "start": "2024-01-01T00:00:00Z"}
+    await api.post("/api/v1/schedules", {"id": "s", "name": "s", "layers": [layer]})
+    cases = [
+        ("POST", "/api/v1/schedules", {"name": "x", "layers": [{**layer, "start": "0001-01-01T00:00:00"}]}, 422),
+        ("POST", "/api/v1/schedules", {"name": "x", "layers": [{**layer, "start": "9999-12-31T23:59:59+14:00"}]}, 422),
+        ("POST", "/api/v1/schedules", {"name": "x", "layers": [{**layer, "start": "2024-01-01T00:00:00+25:00"}]}, 422),
+        ("POST", "/api/v1/schedules", {"name": "x", "layers": [{**layer, "rotation": {"unit": "week", "length": 1e300}}]}, 422),
+        ("POST", "/api/v1/schedules", {"name": "x", "layers": [{**layer, "rotation": {"unit": "week", "length": "2"}}]}, 422),
+        ("POST", "/api/v1/schedules", {"name": "x", "timezone": "../../etc/passwd"}, 422),
+        ("POST", "/api/v1/overrides", {"schedule_id": "s", "user": "u", "start": "0001-01-01T00:00:00",
+                                       "end": "2024-01-01T00:00:00Z"}, 422),
+        ("POST", "/api/v1/policies", {"name": "p", "repeat": True, "steps": [
+            {"delay_minutes": 1, "targets": [{"type": "channel", "id": "log"}]}]}, 422),
+        ("POST", "/api/v1/policies", {"name": "p", "steps": [
+            {"delay_minutes": "NaN", "targets": [{"type": "channel", "id": "log"}]}]}, 422),
+        ("GET", "/api/v1/schedules/s/oncall?at=0001-01-01T00:00:00", None, 400),
+        ("GET", "/api/v1/overrides?cursor=WyIyMDI0IiwgMV0", None, 400),  # ["2024", 1]
+        ("GET", "/api/v1/overrides?cursor=WyIyMDI0LTAxLTAxIiwgMV0", None, 400),  # ["2024-01-01", 1]
+        ("GET", "/api/v1/overrides?cursor=eyJhIjoxfQ", None, 400),  # {"a": 1}
+    ]
+    for method, path, body, expected in cases:
+        status, answer = await api.call(method, path, body)
+        assert status == expected, (path, body, answer)
+        assert set(answer["error"]) == {"code", "message", "details"}
+
+
+async def test_far_future_layer_and_long_rotations(api):
+    layer = {"users": ["a"] * 999 + ["b"], "rotation": {"unit": "month", "length": 1000}, "start": "8999-01-31T00:00:00"}
+    status, body = await api.post("/api/v1/schedules", {"id": "far", "name": "far", "layers": [layer]})
+    assert status == 201 and body["oncall"]["user"] is None and body["oncall"]["end"] == "8999-01-31T00:00:00Z"
+    status, body = await api.get("/api/v1/schedules/far/oncall?at=8999-12-31T00:00:00Z")
+    assert status == 200 and body["user"] == "a" and body["end"] is None
