@@ -9,7 +9,7 @@ from tortoise.models import Model
 
 
 class Policy(Model):
-    id = fields.CharField(pk=True, max_length=64)
+    id = fields.CharField(primary_key=True, max_length=64)
     name = fields.CharField(max_length=200)
     description = fields.TextField(default="")
     repeat = fields.IntField(default=0)
@@ -23,7 +23,7 @@ class Policy(Model):
 
 
 class PolicyStep(Model):
-    id = fields.IntField(pk=True)
+    id = fields.IntField(primary_key=True)
     policy = fields.ForeignKeyField("models.Policy", related_name="steps", on_delete=fields.CASCADE)
     position = fields.IntField()
     delay_minutes = fields.FloatField()
@@ -38,7 +38,7 @@ class PolicyStep(Model):
 class PolicyTarget(Model):
     """A schedule, user or channel a step notifies; `target_id` is that thing's id."""
 
-    id = fields.IntField(pk=True)
+    id = fields.IntField(primary_key=True)
     step = fields.ForeignKeyField("models.PolicyStep", related_name="targets", on_delete=fields.CASCADE)
     position = fields.IntField()
     type = fields.CharField(max_length=16)

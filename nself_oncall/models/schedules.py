@@ -5,11 +5,11 @@ from tortoise.models import Model
 
 
 class Schedule(Model):
-    id = fields.CharField(pk=True, max_length=64)
+    id = fields.CharField(primary_key=True, max_length=64)
     name = fields.CharField(max_length=200)
     description = fields.TextField(default="")
     timezone = fields.CharField(max_length=64, default="UTC")
-    #: Bumped with every change to the schedule, its layers or its overrides (see store/cache.py).
+    # Bumped with every change to the schedule, its layers or its overrides (see store/cache.py).
     version = fields.IntField(default=0)
     created_at = fields.DatetimeField()
     updated_at = fields.DatetimeField()
@@ -28,7 +28,7 @@ class Layer(Model):
     zone each time (so a change of zone moves wall-clock layers with it).
     """
 
-    id = fields.IntField(pk=True)
+    id = fields.IntField(primary_key=True)
     schedule = fields.ForeignKeyField("models.Schedule", related_name="layers", on_delete=fields.CASCADE)
     position = fields.IntField()
     name = fields.CharField(max_length=200)
@@ -45,7 +45,7 @@ class Layer(Model):
 
 
 class Override(Model):
-    id = fields.CharField(pk=True, max_length=40)
+    id = fields.CharField(primary_key=True, max_length=40)
     schedule = fields.ForeignKeyField("models.Schedule", related_name="overrides", on_delete=fields.CASCADE)
     user = fields.CharField(max_length=255)
     start_at = fields.DatetimeField()

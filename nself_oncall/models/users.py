@@ -5,7 +5,7 @@ from tortoise.models import Model
 
 
 class User(Model):
-    id = fields.CharField(pk=True, max_length=255)
+    id = fields.CharField(primary_key=True, max_length=255)
     name = fields.CharField(max_length=200)
     created_at = fields.DatetimeField()
     updated_at = fields.DatetimeField()
@@ -19,7 +19,7 @@ class User(Model):
 class ContactMethod(Model):
     """One way to reach a user: a configured channel and the address its notifier needs."""
 
-    id = fields.IntField(pk=True)
+    id = fields.IntField(primary_key=True)
     user = fields.ForeignKeyField("models.User", related_name="contacts", on_delete=fields.CASCADE)
     position = fields.IntField()
     channel = fields.CharField(max_length=64)
