@@ -79,7 +79,7 @@ def main() -> None:
         for _ in range(2):
             health_rates.append(_wrk(f"{base}/health", args.seconds, args.connections))
             oncall_rates.append(_wrk(oncall, args.seconds, args.connections))
-        ratios = [o / h for o, h in zip(oncall_rates, health_rates)]
+        ratios = [o / h for o, h in zip(oncall_rates, health_rates, strict=True)]
         print(f"database: {env['DATABASE_URL'].split('://')[0]}")
         print("GET /health         req/s: " + ", ".join(f"{r:.0f}" for r in health_rates))
         print("GET .../oncall?at=  req/s: " + ", ".join(f"{r:.0f}" for r in oncall_rates))

@@ -9,7 +9,7 @@ machine noise hits both alike. The issue's bar is a ratio of at most 1.2.
 from __future__ import annotations
 
 import timeit
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from nself_oncall.oncall import Layer, Restriction, Rotation, Schedule, at, resolve

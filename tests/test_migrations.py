@@ -8,7 +8,7 @@ import json
 import subprocess
 import sys
 from collections import Counter
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from tortoise.context import TortoiseContext
@@ -187,5 +187,5 @@ async def test_db_url_is_migrated_and_empty_each_time(db_url, round_):
         assert await pending_migrations() == []
         for name in nself_oncall.models.__all__:
             assert await getattr(nself_oncall.models, name).all().count() == 0
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         await nself_oncall.models.User.create(id=f"u{round_}", name="Ada", created_at=now, updated_at=now)

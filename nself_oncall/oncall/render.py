@@ -12,7 +12,6 @@ from datetime import datetime, timedelta
 from .layers import UserSpan, coverage, is_constant
 from .model import EARLIEST, LATEST, Interval, Schedule, Source
 
-
 _DAY = timedelta(days=1)
 _TICK = timedelta(microseconds=1)
 _NOMINAL = {"hour": timedelta(hours=1), "day": _DAY, "week": timedelta(weeks=1), "month": timedelta(days=31)}
