@@ -19,6 +19,8 @@ from .errors import ApiError
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 USER_ID = re.compile(r"^[^\s/]{1,255}$")
 DEFAULT_LIMIT, MAX_LIMIT = 100, 1000
+# "?at=...T14:00:00+05:30" sent without encoding the "+" arrives with a space there.
+_UNENCODED_PLUS = re.compile(r" (\d{2}(?::?\d{2})?)$")
 
 
 def parse_wallclock_or_instant(text: str) -> datetime:
@@ -45,7 +47,7 @@ def instant_arg(name: str, zone: ZoneInfo | None, default: datetime | None = Non
     if raw is None or raw == "":
         return default
     try:
-        value = parse_wallclock_or_instant(raw)
+        value = parse_wallclock_or_instant(_UNENCODED_PLUS.sub(r"+\1", raw))
         if value.tzinfo is None and zone is None:
             raise ValueError("needs an offset or Z here")
         return to_instant(value, zone or UTC)

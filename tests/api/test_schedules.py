@@ -46,6 +46,14 @@ async def test_oncall_gap_and_wallclock_query(api):
     assert body["user"] is None and body["start"] is None and body["end"] == "2024-03-08T14:00:00Z"
 
 
+async def test_oncall_at_with_offsets(api):
+    await api.post("/api/v1/schedules", SEED)
+    for at in ("2024-03-18T10:00:00-04:00", "2024-03-18T19:30:00%2B05:30", "2024-03-18T19:30:00+05:30"):
+        status, body = await api.get(f"/api/v1/schedules/my-schedule/oncall?at={at}")
+        assert status == 200 and body["at"] == "2024-03-18T14:00:00Z", (at, body)
+        assert body["user"] == "bob"
+
+
 async def test_oncall_bad_at_is_400(api):
     await api.post("/api/v1/schedules", SEED)
     for bad in ("yesterday", "2024-13-01T00:00:00Z", "2024-03-18", "99999-01-01T00:00:00Z"):
