@@ -74,7 +74,7 @@ def _search_forward(schedule: Schedule, piece: Interval, hi: datetime, chunk: ti
     settle_at, settled = _settling(schedule)
     end = piece.end
     while end == hi:
-        if hi == LATEST or (settled and hi >= settle_at):
+        if hi == LATEST or (settled and hi > settle_at):
             return None
         chunk *= 2
         later = hi + chunk if chunk < LATEST - hi else LATEST
@@ -114,7 +114,8 @@ def _settling(schedule: Schedule) -> tuple[datetime, bool]:
     """From when the schedule may be settled, and whether it is then.
 
     After every start and end, each layer has ended or runs for ever; if the top
-    running layer always has the same user (or none runs), nothing changes again.
+    running layer always has the same user (or none runs), nothing changes again
+    after that instant (an interval that reaches past it never ends).
     """
     bounds = [l.start for l in schedule.layers] + [l.end for l in schedule.layers if l.end]
     bounds += [o.end for o in schedule.overrides]
