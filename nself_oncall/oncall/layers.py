@@ -74,6 +74,11 @@ def is_constant(layer: Layer) -> bool:
     return single and (not layer.restrictions or restrictions_cover_all(layer.restrictions))
 
 
+def covers_something(layer: Layer) -> bool:
+    """False for a layer whose restrictions name no day at all."""
+    return not layer.restrictions or any(r.days is None or r.days for r in layer.restrictions)
+
+
 def _user_runs(layer: Layer, zone: ZoneInfo, lo: datetime, hi: datetime) -> Iterator[UserSpan]:
     """Runs of consecutive shifts with the same user, clipped to [lo, hi)."""
     users = layer.users

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 
-from .layers import UserSpan, coverage, is_constant
+from .layers import UserSpan, coverage, covers_something, is_constant
 from .model import EARLIEST, LATEST, Interval, Schedule, Source
 
 _DAY = timedelta(days=1)
@@ -119,7 +119,7 @@ def _settling(schedule: Schedule) -> tuple[datetime, bool]:
     """
     bounds = [l.start for l in schedule.layers] + [l.end for l in schedule.layers if l.end]
     bounds += [o.end for o in schedule.overrides]
-    running = [l for l in schedule.layers if l.end is None]
+    running = [l for l in schedule.layers if l.end is None and covers_something(l)]
     return max(bounds, default=EARLIEST), not running or is_constant(running[-1])
 
 

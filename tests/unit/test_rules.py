@@ -14,7 +14,7 @@ Every expected UTC value here was worked out by hand from the time-zone rules:
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
 from nself_oncall.oncall import at, handoff, render, resolve, shift_index
@@ -548,3 +548,14 @@ def test_at_thirty_years_later():
     # 2054-03-08 is a Sunday and Mon 2054-03-16 lies in week 1566 (from Fri Mar 13), 1566 % 3 == 0: alice.
     # US DST began Sun 2054-03-08: the Monday window is 09:00-17:00 EDT.
     assert at(CONTRACT, Z("2054-03-16T14:00Z")) == iv("alice", "layer", "weekly", "2054-03-16T13:00Z", "2054-03-16T21:00Z")
+
+
+def test_at_with_a_top_layer_restricted_to_no_day_answers_quickly():
+    """A layer whose windows name no day covers nothing and must not keep the search going."""
+    zone = ZoneInfo("UTC")
+    anchor = datetime(2024, 1, 1)
+    base = Layer("base", ("alice",), Rotation("day", 1), anchor, datetime(2024, 1, 1, tzinfo=UTC))
+    never = Layer("never", ("bob", "carol"), Rotation("hour", 1), anchor, datetime(2024, 1, 1, tzinfo=UTC),
+                  restrictions=(Restriction(time(9), time(17), frozenset()),))
+    answer = at(Schedule(zone, (base, never)), datetime(2024, 6, 1, tzinfo=UTC))
+    assert (answer.user, answer.start, answer.end) == ("alice", datetime(2024, 1, 1, tzinfo=UTC), None)
