@@ -1,10 +1,11 @@
-"""Pure schedules kept in memory, each valid for one `version` of its row.
+"""Pure schedules kept in memory, each valid for one version of its row.
 
 Reading who is on call is the hot path. A schedule's layers and overrides change
 rarely, so each request asks the database one small question (the row's version,
 bumped in the same transaction as every change to the schedule, its layers or its
-overrides) and loads everything again only when it moved. Several processes can
-share one database: each checks the version on every read.
+overrides, with its creation time, which tells a re-created schedule from the one
+deleted before it) and loads everything again only when that answer moved.
+Several processes can share one database: each asks on every read.
 """
 
 from __future__ import annotations
@@ -24,9 +25,12 @@ from ..errors import NotFound
 from ..models import Layer, Override, Schedule
 
 _VERSION_SQL = {
-    "sqlite": "SELECT version FROM schedules WHERE id = ?",
-    "postgres": "SELECT version FROM schedules WHERE id = $1",
+    "sqlite": "SELECT version, created_at FROM schedules WHERE id = ?",
+    "postgres": "SELECT version, created_at FROM schedules WHERE id = $1",
 }
+
+#: A schedule row's version and creation time, as the database returns them.
+Version = tuple[Any, ...]
 
 
 @dataclass(frozen=True)
@@ -38,7 +42,7 @@ class Loaded:
     the one holding an instant is the answer for it while the version stands.
     """
 
-    version: int
+    version: Version
     row: Schedule
     layers: list[Layer]
     pure: oncall.Schedule
@@ -62,7 +66,7 @@ class ScheduleCache:
         version = await self._versions.read(schedule_id)
         entry = self._entries.get(schedule_id)
         if entry is None or entry.version != version:
-            entry = await _load(schedule_id)
+            entry = await _load(schedule_id, version)
             self._entries[schedule_id] = entry
             while len(self._entries) > self._size:
                 self._entries.popitem(last=False)
@@ -80,9 +84,9 @@ class _VersionReads:
 
     def __init__(self) -> None:
         self._busy: set[str] = set()
-        self._next: dict[str, asyncio.Future[int]] = {}
+        self._next: dict[str, asyncio.Future[Version]] = {}
 
-    async def read(self, schedule_id: str) -> int:
+    async def read(self, schedule_id: str) -> Version:
         if schedule_id not in self._busy:
             self._busy.add(schedule_id)
             try:
@@ -100,7 +104,7 @@ class _VersionReads:
         else:
             asyncio.ensure_future(self._read_for(schedule_id, waiting))
 
-    async def _read_for(self, schedule_id: str, waiting: asyncio.Future[int]) -> None:
+    async def _read_for(self, schedule_id: str, waiting: asyncio.Future[Version]) -> None:
         try:
             waiting.set_result(await _current_version(schedule_id))
         except Exception as exc:  # every waiter gets the same error (unknown schedule, database down)
@@ -109,16 +113,16 @@ class _VersionReads:
             self._done(schedule_id)
 
 
-async def _current_version(schedule_id: str) -> int:
+async def _current_version(schedule_id: str) -> Version:
     connection = connections.get("default")
     rows = await connection.execute_query_dict(_VERSION_SQL[connection.capabilities.dialect], [schedule_id])
     if not rows:
         raise NotFound("schedule", schedule_id)
-    return rows[0]["version"]
+    return tuple(rows[0].values())
 
 
-async def _load(schedule_id: str) -> Loaded:
-    """Row first, then layers and overrides: the data is never older than the version it carries."""
+async def _load(schedule_id: str, version: Version) -> Loaded:
+    """Everything is read after `version` was: the data is never older than the version it carries."""
     row = await Schedule.get_or_none(id=schedule_id)
     if row is None:
         raise NotFound("schedule", schedule_id)
@@ -133,7 +137,7 @@ async def _load(schedule_id: str) -> Loaded:
             for o in overrides
         ),
     )
-    return Loaded(row.version, row, layers, pure, [o.end for o in pure.overrides])
+    return Loaded(version, row, layers, pure, [o.end for o in pure.overrides])
 
 
 def to_pure_layer(row: Layer, zone: ZoneInfo) -> oncall.Layer:

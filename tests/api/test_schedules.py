@@ -214,3 +214,16 @@ async def test_body_without_json_content_type_is_read(api):
     status, body = await api.call("POST", "/api/v1/schedules", data='{"name": "Curl Team"}',
                                   headers={"Content-Type": "application/x-www-form-urlencoded"})
     assert status == 201 and body["id"] == "curl-team"
+
+
+async def test_a_recreated_schedule_is_not_answered_from_the_old_one(api):
+    await api.post("/api/v1/schedules", SEED)
+    _, before = await api.get("/api/v1/schedules/my-schedule/oncall?at=2024-03-18T14:00:00Z")
+    assert before["user"] == "bob"
+    assert (await api.delete("/api/v1/schedules/my-schedule"))[0] == 204
+    status, _ = await api.get("/api/v1/schedules/my-schedule/oncall?at=2024-03-18T14:00:00Z")
+    assert status == 404
+    layer = {**SEED["layers"][0], "users": ["zoe"]}
+    assert (await api.post("/api/v1/schedules", {**SEED, "layers": [layer]}))[0] == 201
+    _, after = await api.get("/api/v1/schedules/my-schedule/oncall?at=2024-03-18T14:00:00Z")
+    assert after["user"] == "zoe"
