@@ -54,6 +54,7 @@ def _serve(settings: Settings, host: str | None, port: int | None) -> int:
             flush=True,
         )
     _migrate(settings)
+    logging.getLogger("hypercorn.error").propagate = False  # it has its own handler: log each line once
     config = Config()
     config.bind = [f"[{settings.host}]:{settings.port}" if ":" in settings.host else f"{settings.host}:{settings.port}"]
     print(f"nself-oncall listening on http://{config.bind[0]}", flush=True)
