@@ -7,11 +7,15 @@ import secrets
 import time
 import unicodedata
 from datetime import UTC, datetime
+from typing import Any, TypeVar
 
+from tortoise.exceptions import IntegrityError
 from tortoise.models import Model
 
 from ..errors import Conflict, Invalid
 from ..models import PolicyTarget
+
+M = TypeVar("M", bound=Model)
 
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 
@@ -37,6 +41,18 @@ async def derive_id(model: type[Model], name: str) -> str:
         suffix = f"-{n}"
         ident = base[: 64 - len(suffix)].rstrip("-") + suffix
     return ident
+
+
+async def insert_new(model: type[M], ident: str, **fields: Any) -> M:
+    """Create a row with a client-chosen id, stamped now; a taken id is a conflict."""
+    kind = model.__name__.lower()
+    if await model.exists(id=ident):
+        raise Conflict(f"{kind} {ident!r} already exists")
+    now = utcnow()
+    try:
+        return await model.create(id=ident, created_at=now, updated_at=now, **fields)
+    except IntegrityError:
+        raise Conflict(f"{kind} {ident!r} already exists") from None
 
 
 async def refuse_if_targeted(kind: str, ident: str) -> None:

@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
-from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from ..errors import Conflict, Invalid, NotFound
+from ..errors import Invalid, NotFound
 from ..models import Policy, PolicyStep, PolicyTarget, Schedule, User
-from .ids import derive_id, utcnow
+from .ids import derive_id, insert_new, utcnow
 
 _STEPS = "steps__targets"
 
@@ -33,16 +32,7 @@ async def create(data: dict[str, Any], channels: Collection[str]) -> Policy:
     async with in_transaction():
         await _check_targets(data["steps"], channels)
         ident = data.get("id") or await derive_id(Policy, data["name"])
-        if await Policy.exists(id=ident):
-            raise Conflict(f"policy {ident!r} already exists")
-        now = utcnow()
-        try:
-            row = await Policy.create(
-                id=ident, name=data["name"], description=data["description"],
-                repeat=data["repeat"], created_at=now, updated_at=now,
-            )
-        except IntegrityError:
-            raise Conflict(f"policy {ident!r} already exists") from None
+        row = await insert_new(Policy, ident, name=data["name"], description=data["description"], repeat=data["repeat"])
         await _save_steps(row, data["steps"])
     return await get(ident)
 

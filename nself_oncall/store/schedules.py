@@ -6,14 +6,13 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from .. import oncall
-from ..errors import Conflict, Invalid, NotFound
+from ..errors import Invalid, NotFound
 from ..models import Layer, Schedule
 from .cache import Loaded, to_pure_layer
-from .ids import derive_id, refuse_if_targeted, utcnow
+from .ids import derive_id, insert_new, refuse_if_targeted, utcnow
 
 #: Overrides that ended longer ago than this are loaded only when an answer reaches back that far.
 _RECENT = timedelta(days=35)
@@ -44,16 +43,9 @@ async def create(data: dict[str, Any]) -> Schedule:
     layers = _layer_rows(data["layers"], zone)
     async with in_transaction():
         ident = data.get("id") or await derive_id(Schedule, data["name"])
-        if await Schedule.exists(id=ident):
-            raise Conflict(f"schedule {ident!r} already exists")
-        now = utcnow()
-        try:
-            row = await Schedule.create(
-                id=ident, name=data["name"], description=data["description"],
-                timezone=data["timezone"], created_at=now, updated_at=now,
-            )
-        except IntegrityError:
-            raise Conflict(f"schedule {ident!r} already exists") from None
+        row = await insert_new(
+            Schedule, ident, name=data["name"], description=data["description"], timezone=data["timezone"]
+        )
         await _save_layers(row, layers)
     return row
 

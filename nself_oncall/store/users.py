@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
-from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from ..errors import Conflict, Invalid, NotFound
+from ..errors import Invalid, NotFound
 from ..models import ContactMethod, User
-from .ids import refuse_if_targeted, utcnow
+from .ids import insert_new, refuse_if_targeted, utcnow
 
 
 async def get(user_id: str) -> User:
@@ -30,13 +29,7 @@ async def list_page(limit: int, after: str | None) -> list[User]:
 async def create(data: dict[str, Any], channels: Collection[str]) -> User:
     _check_contacts(data["contacts"], channels)
     async with in_transaction():
-        if await User.exists(id=data["id"]):
-            raise Conflict(f"user {data['id']!r} already exists")
-        now = utcnow()
-        try:
-            row = await User.create(id=data["id"], name=data.get("name") or data["id"], created_at=now, updated_at=now)
-        except IntegrityError:
-            raise Conflict(f"user {data['id']!r} already exists") from None
+        row = await insert_new(User, data["id"], name=data.get("name") or data["id"])
         await _save_contacts(row, data["contacts"])
     return await get(row.id)
 
