@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from .model import LATEST, Layer, Restriction
@@ -28,12 +29,14 @@ def handoff(layer: Layer, k: int, zone: ZoneInfo) -> datetime:
     """
     if k == 0:
         return layer.start
-    steps = k * layer.rotation.length
+    return _handoff(layer.anchor, layer.rotation.unit, k * layer.rotation.length, zone)
+
+
+@lru_cache(maxsize=65_536)
+def _handoff(anchor: datetime, unit: str, steps: int, zone: ZoneInfo) -> datetime:
+    """Memoized: every request about a schedule asks for the same few handoffs again."""
     try:
-        if layer.rotation.unit == "month":
-            wall = add_months(layer.anchor, steps)
-        else:
-            wall = layer.anchor + steps * _STEP[layer.rotation.unit]
+        wall = add_months(anchor, steps) if unit == "month" else anchor + steps * _STEP[unit]
         return min(resolve(wall, zone), LATEST)
     except (OverflowError, ValueError):  # past the calendar's end: beyond anything we answer about
         return LATEST
