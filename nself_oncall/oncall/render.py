@@ -1,7 +1,8 @@
 """The final schedule: overrides over layers, later layers over earlier ones.
 
-`render` is the one algorithm; `at` is a range query around one instant that
-widens its window until the interval holding the instant is whole.
+`render` is the one algorithm; `at` renders a small range around one instant and
+then, only on a side where the interval holding it reaches the range's edge,
+further ranges of doubling length until that interval is whole.
 """
 
 from __future__ import annotations
