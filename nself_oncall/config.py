@@ -33,7 +33,6 @@ class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     plugin_secret: str | None = None
     plugins_file: Path | None = None
-    disabled_plugins: tuple[str, ...] = ()
     channels: Mapping[str, Channel] = field(default_factory=dict)
 
     @classmethod
@@ -47,14 +46,8 @@ class Settings:
             database_url=env.get("DATABASE_URL") or DEFAULT_DATABASE_URL,
             plugin_secret=env.get("PLUGIN_SECRET") or None,
             plugins_file=plugins_file,
-            disabled_plugins=tuple(plugins.get("plugins", {}).get("disable", ())),
             channels=_channels(plugins.get("channels", {})),
         )
-
-    @property
-    def dialect(self) -> str:
-        """`sqlite` or `postgres`, from the database URL's scheme."""
-        return dialect_of(self.database_url)
 
 
 def dialect_of(database_url: str) -> str:

@@ -4,7 +4,6 @@
 class NotFound(Exception):
     def __init__(self, kind: str, ident: str):
         super().__init__(f"{kind} {ident!r} not found")
-        self.kind, self.ident = kind, ident
 
 
 class Conflict(Exception):
