@@ -1,0 +1,34 @@
+"""nself-oncall: on-call schedules, escalation policies and notifier plugins.
+
+What a plugin imports: `hookimpl` and the types below (see docs/plugins.md).
+"""
+
+from .hookspecs import hookimpl
+from .notifier import (
+    Contact,
+    DeliveryError,
+    InvalidAddress,
+    InvalidSettings,
+    Message,
+    Notifier,
+    Outcome,
+    PermanentError,
+    Sent,
+    Target,
+    TemporaryError,
+)
+
+__all__ = [
+    "Contact",
+    "DeliveryError",
+    "InvalidAddress",
+    "InvalidSettings",
+    "Message",
+    "Notifier",
+    "Outcome",
+    "PermanentError",
+    "Sent",
+    "Target",
+    "TemporaryError",
+    "hookimpl",
+]

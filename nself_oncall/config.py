@@ -19,11 +19,17 @@ class ConfigError(Exception):
 
 @dataclass(frozen=True)
 class Channel:
-    """A `[channels.NAME]` table: the notifier it uses and that notifier's own settings."""
+    """A `[channels.NAME]` table: the notifier it uses and that notifier's own settings.
+
+    `{ env = "VAR" }` values are already filled in; `from_env` names the settings that came
+    from the environment (shown masked), `error` says why a value could not be filled in.
+    """
 
     name: str
     notifier: str
     settings: Mapping[str, Any] = field(default_factory=dict)
+    from_env: frozenset[str] = frozenset()
+    error: str | None = None
 
 
 @dataclass(frozen=True)
@@ -34,6 +40,9 @@ class Settings:
     plugin_secret: str | None = None
     plugins_file: Path | None = None
     channels: Mapping[str, Channel] = field(default_factory=dict)
+    disabled_plugins: frozenset[str] = frozenset()
+    strict_plugins: bool = False
+    public_url: str | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -46,8 +55,19 @@ class Settings:
             database_url=env.get("DATABASE_URL") or DEFAULT_DATABASE_URL,
             plugin_secret=env.get("PLUGIN_SECRET") or None,
             plugins_file=plugins_file,
-            channels=_channels(plugins.get("channels", {})),
+            channels=_channels(plugins.get("channels", {}), env),
+            disabled_plugins=_disabled(plugins.get("plugins", {})),
+            strict_plugins=_flag(env, "NSELF_ONCALL_STRICT_PLUGINS"),
+            public_url=(env.get("NSELF_ONCALL_PUBLIC_URL") or "").rstrip("/") or None,
         )
+
+    @property
+    def base_url(self) -> str:
+        """Where links in messages point: NSELF_ONCALL_PUBLIC_URL, else the listen address."""
+        if self.public_url:
+            return self.public_url
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
 
 
 def dialect_of(database_url: str) -> str:
@@ -93,14 +113,54 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: {exc}") from exc
 
 
-def _channels(tables: Mapping[str, Any]) -> dict[str, Channel]:
+def _channels(tables: Any, env: Mapping[str, str]) -> dict[str, Channel]:
+    if not isinstance(tables, dict):
+        raise ConfigError("plugins.toml: [channels] must be a table of [channels.NAME] tables")
     channels = {}
     for name, table in tables.items():
         if not isinstance(table, dict) or not isinstance(table.get("notifier"), str):
             raise ConfigError(f"plugins.toml: [channels.{name}] needs a notifier = \"...\" string")
-        settings = {k: v for k, v in table.items() if k != "notifier"}
-        channels[name] = Channel(name=name, notifier=table["notifier"], settings=settings)
+        settings, from_env, missing = {}, set(), []
+        for key, value in table.items():
+            if key == "notifier":
+                continue
+            before = len(missing)
+            settings[key] = _fill_env(value, env, missing)
+            if len(missing) > before or value != settings[key]:
+                from_env.add(key)
+        error = f"environment variable {', '.join(sorted(set(missing)))} is not set" if missing else None
+        channels[name] = Channel(name, table["notifier"], settings, frozenset(from_env), error)
     return channels
+
+
+def _fill_env(value: Any, env: Mapping[str, str], missing: list[str]) -> Any:
+    """Replace every `{ env = "VAR" }` table, at any depth, by the variable's value."""
+    if isinstance(value, dict):
+        if set(value) == {"env"} and isinstance(value["env"], str):
+            if value["env"] not in env:
+                missing.append(value["env"])
+                return None
+            return env[value["env"]]
+        return {k: _fill_env(v, env, missing) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_fill_env(v, env, missing) for v in value]
+    return value
+
+
+def _disabled(table: Any) -> frozenset[str]:
+    names = table.get("disable", []) if isinstance(table, dict) else None
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        raise ConfigError('plugins.toml: [plugins] disable must be a list of plugin names, like ["webhook"]')
+    return frozenset(names)
+
+
+def _flag(env: Mapping[str, str], name: str) -> bool:
+    value = env.get(name, "").strip().lower()
+    if value in ("", "0", "false", "no", "off"):
+        return False
+    if value in ("1", "true", "yes", "on"):
+        return True
+    raise ConfigError(f"{name}: expected 1 or 0, not {value!r}")
 
 
 def _port(value: str) -> int:

@@ -1,0 +1,89 @@
+"""Send one message through a channel: the host awaits the notifier under the channel's timeout,
+turns whatever happens into an `Outcome`, and tells the `delivery_attempted` observers.
+
+pluggy does not await coroutines, and one raising implementation would stop a hook call, so
+notifiers are called directly and observers one by one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import logging
+import time
+from datetime import UTC, datetime
+
+from .notifier import Contact, Message, Outcome, PermanentError, Sent, TemporaryError
+from .plugins import ChannelState, Registry
+
+log = logging.getLogger("nself_oncall.delivery")
+
+OBSERVER_TIMEOUT = 5.0
+
+
+async def deliver(registry: Registry, channel: str, message: Message, contact: Contact) -> Outcome:
+    """Deliver `message` to `contact` through the named channel; never raises for a delivery failure."""
+    state = registry.channels.get(channel)
+    started = time.perf_counter()
+    attempted_at = datetime.now(UTC)
+    if state is None or not state.ok:
+        reason = state.error if state else f"no channel named {channel!r} in plugins.toml"
+        outcome = Outcome("undeliverable", attempted_at, error=reason)
+    else:
+        outcome = await _send(registry, state, message, contact, attempted_at, started)
+    log_outcome(channel, message, outcome)
+    await _observe(registry, message, contact, channel, state.notifier if state else None, outcome)
+    return outcome
+
+
+async def _send(
+    registry: Registry, state: ChannelState, message: Message, contact: Contact, attempted_at: datetime, started: float
+) -> Outcome:
+    notifier = registry.notifiers[state.notifier]
+
+    def failed(error: str, temporary: bool, retry_after: float | None = None) -> Outcome:
+        elapsed = (time.perf_counter() - started) * 1000
+        return Outcome("failed", attempted_at, elapsed, temporary, error=state.redact(error), retry_after=retry_after)
+
+    try:
+        async with asyncio.timeout(state.timeout):
+            sent = await notifier.send(message, contact, state.settings, timeout=state.timeout)
+    except TimeoutError:
+        return failed(f"timed out after {state.timeout:g} s", temporary=True)
+    except TemporaryError as exc:
+        return failed(str(exc), temporary=True, retry_after=exc.retry_after)
+    except PermanentError as exc:
+        return failed(str(exc), temporary=False)
+    except Exception as exc:  # a notifier's own bug: retry later rather than lose the page
+        log.error("notifier %r raised %s", state.notifier, type(exc).__name__, exc_info=log.isEnabledFor(logging.DEBUG))
+        return failed(f"notifier error: {type(exc).__name__}: {exc}", temporary=True)
+    if not isinstance(sent, Sent):
+        return failed(f"notifier {state.notifier!r} returned {type(sent).__name__}, not Sent", temporary=False)
+    elapsed = (time.perf_counter() - started) * 1000
+    return Outcome("sent", attempted_at, elapsed, provider_id=sent.provider_id)
+
+
+def log_outcome(channel: str, message: Message, outcome: Outcome) -> None:
+    level = logging.INFO if outcome.status == "sent" else logging.WARNING
+    log.log(
+        level,
+        "message %s via channel %r: %s%s",
+        message.id,
+        channel,
+        outcome.status,
+        f" ({'temporary' if outcome.temporary else 'permanent'}: {outcome.error})" if outcome.error else "",
+    )
+
+
+async def _observe(
+    registry: Registry, message: Message, contact: Contact, channel: str, notifier: str | None, outcome: Outcome
+) -> None:
+    given = {"message": message, "contact": contact, "channel": channel, "notifier": notifier, "outcome": outcome}
+    for impl in registry.plugin_manager.hook.delivery_attempted.get_hookimpls():
+        try:
+            result = impl.function(**{arg: given[arg] for arg in impl.argnames})
+            if inspect.isawaitable(result):
+                async with asyncio.timeout(OBSERVER_TIMEOUT):
+                    await result
+        except Exception as exc:
+            log.warning("plugin %r: delivery_attempted raised %s: %s", impl.plugin_name, type(exc).__name__, exc)

@@ -1,0 +1,193 @@
+"""What a notifier plugin sees: the message, the contact, the result and the errors it may raise.
+
+Everything here is a frozen value or a small base class, with no ORM, HTTP framework or
+engine behind it. A plugin imports these from `nself_oncall` (see docs/plugins.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from types import MappingProxyType
+from typing import Any, ClassVar
+
+
+@dataclass(frozen=True)
+class Target:
+    """Whom the policy step named: `schedule`, `user` or `channel` (`test` for a test message)."""
+
+    type: str
+    id: str
+
+
+@dataclass(frozen=True)
+class Message:
+    """One notification. `id` is unique per message and stays the same across retries:
+    send it as an idempotency key where the provider takes one."""
+
+    id: str
+    escalation_id: str | None
+    summary: str
+    details: Mapping[str, Any]
+    step: int
+    loop: int
+    target: Target
+    link: str | None
+    created_at: datetime
+    test: bool = False
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "details", _freeze(self.details))
+
+    def as_json(self) -> dict[str, Any]:
+        """The message as plain JSON values (what the webhook notifier posts)."""
+        return {
+            "id": self.id,
+            "escalation_id": self.escalation_id,
+            "summary": self.summary,
+            "details": _thaw(self.details),
+            "step": self.step,
+            "loop": self.loop,
+            "target": {"type": self.target.type, "id": self.target.id},
+            "link": self.link,
+            "created_at": self.created_at.isoformat().replace("+00:00", "Z"),
+            "test": self.test,
+        }
+
+
+@dataclass(frozen=True)
+class Contact:
+    """Where to send: a user's contact method, or the channel itself (`address` None) when a
+    policy targets the channel directly; the notifier then uses its channel's own default."""
+
+    channel: str
+    address: str | None = None
+    user_id: str | None = None
+    user_name: str | None = None
+
+
+@dataclass(frozen=True)
+class Sent:
+    """A delivery the provider accepted; `provider_id` is its own id for the message, if any."""
+
+    provider_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one delivery attempt, as the host records it and observers see it.
+
+    `status` is `sent`, `failed` (`temporary` says whether a retry may succeed) or
+    `undeliverable` (the channel cannot be used: notifier missing or settings invalid)."""
+
+    status: str
+    attempted_at: datetime
+    duration_ms: float = 0.0
+    temporary: bool = False
+    provider_id: str | None = None
+    error: str | None = None
+    retry_after: float | None = None
+
+
+class DeliveryError(Exception):
+    """Base of the two errors `Notifier.send` raises; the message is shown to operators."""
+
+
+class TemporaryError(DeliveryError):
+    """Worth retrying: connection refused, timeout, 5xx, rate limited (`retry_after` seconds if known)."""
+
+    def __init__(self, message: str, *, retry_after: float | None = None):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class PermanentError(DeliveryError):
+    """Retrying cannot help: rejected credentials, bad address, refused target, other 4xx."""
+
+
+class InvalidSettings(ValueError):
+    """A channel's settings are wrong; `problems` maps each setting to what is wrong with it."""
+
+    def __init__(self, problems: Mapping[str, str]):
+        self.problems = dict(problems)
+        super().__init__("; ".join(f"{key}: {why}" for key, why in self.problems.items()))
+
+
+class InvalidAddress(ValueError):
+    """A contact address this notifier cannot deliver to (the API answers 422)."""
+
+
+class Notifier:
+    """Base class of every notifier. Subclass it, set `name`, and implement `send`.
+
+    The host validates each channel's settings once at start with `check_settings`, each
+    contact address when a user is saved with `check_address`, and awaits `send` under the
+    channel's timeout. Secrets named in `secret_settings` are masked wherever settings are shown.
+    """
+
+    name: ClassVar[str]
+    description: ClassVar[str] = ""
+    secret_settings: ClassVar[frozenset[str]] = frozenset()
+    settings_model: ClassVar[Any] = None
+    """A pydantic model or dataclass; the default `check_settings` validates into it."""
+
+    def check_settings(self, raw: Mapping[str, Any]) -> Any:
+        """Validate a channel's settings (environment values already filled in) and return what
+        `send` will get; raise `InvalidSettings`. Unknown keys are errors: they are usually typos."""
+        if self.settings_model is None:
+            if raw:
+                raise InvalidSettings({key: "unknown setting" for key in raw})
+            return None
+        from pydantic import TypeAdapter, ValidationError
+
+        try:
+            return TypeAdapter(self.settings_model).validate_python(dict(raw))
+        except ValidationError as exc:
+            raise InvalidSettings(
+                {".".join(str(p) for p in e["loc"]) or "settings": _pydantic_reason(e) for e in exc.errors()}
+            ) from None
+
+    def check_address(self, address: str) -> str:
+        """Validate a contact address and return it normalized; raise `InvalidAddress`."""
+        return address
+
+    async def send(self, message: Message, contact: Contact, settings: Any, *, timeout: float) -> Sent:
+        """Deliver one message; raise `TemporaryError` or `PermanentError` when it fails.
+        `timeout` is the seconds the host will wait; give your own network calls a little less."""
+        raise NotImplementedError
+
+
+def _pydantic_reason(error: Mapping[str, Any]) -> str:
+    return "unknown setting" if error["type"] == "extra_forbidden" else error["msg"]
+
+
+def _freeze(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return MappingProxyType({str(k): _freeze(v) for k, v in value.items()})
+    if isinstance(value, list | tuple):
+        return tuple(_freeze(v) for v in value)
+    return value
+
+
+def _thaw(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {k: _thaw(v) for k, v in value.items()}
+    if isinstance(value, tuple):
+        return [_thaw(v) for v in value]
+    return value
+
+
+__all__ = [
+    "Contact",
+    "DeliveryError",
+    "InvalidAddress",
+    "InvalidSettings",
+    "Message",
+    "Notifier",
+    "Outcome",
+    "PermanentError",
+    "Sent",
+    "Target",
+    "TemporaryError",
+]
