@@ -10,9 +10,10 @@ from quart import Quart, Request, current_app, request
 from quart_schema import QuartSchema
 from tortoise import Tortoise
 
-from .api import health, overrides, policies, schedules, users
+from .api import health, notifiers, overrides, policies, schedules, users
 from .api.errors import ApiError, register_error_handlers
 from .config import ConfigError, Settings, tortoise_config
+from .plugins import Registry, build_registry
 from .store.cache import ScheduleCache
 
 MAX_BODY = 1024 * 1024
@@ -26,16 +27,22 @@ class JSONRequest(Request):
         return await super().get_json(force=force, silent=silent, cache=cache)
 
 
-def create_app(settings: Settings) -> Quart:
+def create_app(settings: Settings, registry: Registry | None = None) -> Quart:
+    """The service for `settings`; notifier plugins are loaded here unless `registry` is given."""
     if not settings.plugin_secret:
         raise ConfigError("create_app needs settings.plugin_secret (serve generates one when PLUGIN_SECRET is unset)")
     app = Quart("nself_oncall")
     app.request_class = JSONRequest
     app.config.update(SETTINGS=settings, MAX_CONTENT_LENGTH=MAX_BODY)
     app.extensions["schedule_cache"] = ScheduleCache()
+    app.extensions["notifiers"] = registry if registry is not None else build_registry(settings)
     QuartSchema(
         app,
-        info={"title": "nself-oncall", "version": "1", "description": "On-call schedules, overrides, users and escalation policies."},
+        info={
+            "title": "nself-oncall",
+            "version": "1",
+            "description": "On-call schedules, overrides, users, escalation policies and notifier channels.",
+        },
         security_schemes={"bearer": {"type": "http", "scheme": "bearer"}},
         security=[{"bearer": []}],
     )
@@ -45,7 +52,7 @@ def create_app(settings: Settings) -> Quart:
     register_error_handlers(app)
     app.before_request(_authenticate)
     app.register_blueprint(health.bp)
-    for module in (schedules, overrides, policies, users):
+    for module in (schedules, overrides, policies, users, notifiers):
         app.register_blueprint(module.bp, url_prefix=API_PREFIX)
     _lifecycle(app, settings)
     return app

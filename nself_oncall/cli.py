@@ -1,10 +1,11 @@
-"""The `nself-oncall` command: serve | migrate."""
+"""The `nself-oncall` command: serve | migrate | plugins."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import dataclasses
+import json
 import logging
 import secrets
 import sys
@@ -19,12 +20,16 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--host", help="listen address (default: HOST or 127.0.0.1)")
     serve.add_argument("--port", type=int, help="listen port (default: PORT or 3840)")
     commands.add_parser("migrate", help="apply pending database migrations and exit")
+    plugins = commands.add_parser("plugins", help="list notifier plugins and channels with their status")
+    plugins.add_argument("--json", action="store_true", help="print what /api/v1/notifiers and /api/v1/channels answer")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         settings = Settings.from_env()
         if args.command == "migrate":
             return _migrate(settings)
+        if args.command == "plugins":
+            return _plugins(settings, args.json)
         return _serve(settings, args.host, args.port)
     except ConfigError as exc:
         print(f"nself-oncall: {exc}", file=sys.stderr)
@@ -39,11 +44,21 @@ def _migrate(settings: Settings) -> int:
     return 0
 
 
+def _plugins(settings: Settings, as_json: bool) -> int:
+    from .plugin_status import registry_json, registry_text
+    from .plugins import build_registry
+
+    registry = build_registry(settings)
+    print(json.dumps(registry_json(registry), indent=2) if as_json else registry_text(registry, settings))
+    return 0
+
+
 def _serve(settings: Settings, host: str | None, port: int | None) -> int:
     from hypercorn.asyncio import serve
     from hypercorn.config import Config
 
     from .app import create_app
+    from .plugins import build_registry
 
     settings = dataclasses.replace(settings, host=host or settings.host, port=settings.port if port is None else port)
     if not settings.plugin_secret:
@@ -53,12 +68,13 @@ def _serve(settings: Settings, host: str | None, port: int | None) -> int:
             f"    {settings.plugin_secret}",
             flush=True,
         )
+    registry = build_registry(settings)  # before migrating: strict mode stops a broken setup early
     _migrate(settings)
     logging.getLogger("hypercorn.error").propagate = False  # it has its own handler: log each line once
     config = Config()
     config.bind = [f"[{settings.host}]:{settings.port}" if ":" in settings.host else f"{settings.host}:{settings.port}"]
     print(f"nself-oncall listening on http://{config.bind[0]}", flush=True)
-    asyncio.run(serve(create_app(settings), config))
+    asyncio.run(serve(create_app(settings, registry), config))
     return 0
 
 

@@ -65,21 +65,17 @@ async def _send(
 
 def log_outcome(channel: str, message: Message, outcome: Outcome) -> None:
     level = logging.INFO if outcome.status == "sent" else logging.WARNING
-    log.log(
-        level,
-        "message %s via channel %r: %s%s",
-        message.id,
-        channel,
-        outcome.status,
-        f" ({'temporary' if outcome.temporary else 'permanent'}: {outcome.error})" if outcome.error else "",
-    )
+    kind = "" if outcome.status != "failed" else "temporary: " if outcome.temporary else "permanent: "
+    reason = f" ({kind}{outcome.error})" if outcome.error else ""
+    log.log(level, "message %s via channel %r: %s%s", message.id, channel, outcome.status, reason)
 
 
 async def _observe(
     registry: Registry, message: Message, contact: Contact, channel: str, notifier: str | None, outcome: Outcome
 ) -> None:
     given = {"message": message, "contact": contact, "channel": channel, "notifier": notifier, "outcome": outcome}
-    for impl in registry.plugin_manager.hook.delivery_attempted.get_hookimpls():
+    # pluggy's own order: the last registered first, honouring tryfirst/trylast
+    for impl in reversed(registry.plugin_manager.hook.delivery_attempted.get_hookimpls()):
         try:
             result = impl.function(**{arg: given[arg] for arg in impl.argnames})
             if inspect.isawaitable(result):

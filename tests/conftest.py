@@ -14,12 +14,17 @@ from __future__ import annotations
 import itertools
 import os
 import shutil
+import socket
+import subprocess
+import sys
+import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import asyncpg
+import httpx
 import pytest
 import pytest_asyncio
 from tortoise.backends.base.executor import EXECUTOR_CACHE
@@ -156,3 +161,59 @@ def _with_database(url: str, name: str) -> str:
 
 def _quoted(identifier: str) -> str:
     return '"' + identifier.replace('"', '""') + '"'
+
+
+CLI = Path(sys.executable).with_name("nself-oncall")
+
+
+class ServeProcess:
+    """A real `nself-oncall serve` subprocess on a free port; `output()` stops it and returns what it printed."""
+
+    def __init__(self, cwd: Path, env: dict[str, str], args: tuple[str, ...] = ()):
+        if not CLI.exists():
+            pytest.fail(f"{CLI} is missing: install the project (pip install '.[test]') before running the tests")
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.port = s.getsockname()[1]
+        self.base = f"http://127.0.0.1:{self.port}"
+        command = [str(CLI), "serve", "--port", str(self.port), *args]
+        self.process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+    def read_token(self) -> str:
+        """The generated token is printed once, on the line after the notice."""
+        for line in self.process.stdout:
+            if "PLUGIN_SECRET is not set" in line:
+                return next(self.process.stdout).strip()
+        raise AssertionError("serve did not print a generated token")
+
+    def wait_healthy(self) -> None:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            assert self.process.poll() is None, "serve exited early:\n" + self.output()
+            try:
+                if httpx.get(f"{self.base}/health", timeout=1).status_code == 200:
+                    return
+            except httpx.TransportError:
+                time.sleep(0.2)
+        raise AssertionError("serve did not become healthy")
+
+    def output(self) -> str:
+        if self.process.poll() is None:
+            self.process.terminate()
+        output, _ = self.process.communicate(timeout=30)
+        return output
+
+
+@pytest.fixture
+def serve_process() -> Iterator[Callable[..., ServeProcess]]:
+    """`serve_process(cwd, env, *args)` starts `nself-oncall serve`; every one is stopped after the test."""
+    started: list[ServeProcess] = []
+
+    def start(cwd: Path, env: dict[str, str], *args: str) -> ServeProcess:
+        started.append(ServeProcess(cwd, env, args))
+        return started[-1]
+
+    yield start
+    for served in started:
+        if served.process.poll() is None:
+            served.output()

@@ -3,62 +3,23 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
-import pytest
 
 CLI = Path(sys.executable).with_name("nself-oncall")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _start(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.Popen:
-    if not CLI.exists():
-        pytest.fail(f"{CLI} is missing: install the project (pip install '.[test]') before running the tests")
-    return subprocess.Popen([str(CLI), *args], cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-
-
-def _read_token(process: subprocess.Popen) -> str:
-    """The generated token is printed once, on the line after the notice."""
-    deadline = time.monotonic() + 60
-    for line in process.stdout:
-        if "PLUGIN_SECRET is not set" in line:
-            return next(process.stdout).strip()
-        if time.monotonic() > deadline:
-            break
-    raise AssertionError("serve did not print a generated token")
-
-
-def _wait_healthy(base: str, process: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        assert process.poll() is None, "serve exited early"
-        try:
-            if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            time.sleep(0.2)
-    raise AssertionError("serve did not become healthy")
-
-
-def test_serve_from_any_directory_with_generated_token(tmp_path: Path):
-    port = _free_port()
+def test_serve_from_any_directory_with_generated_token(tmp_path: Path, serve_process):
     env = {k: v for k, v in os.environ.items() if k not in ("PLUGIN_SECRET", "DATABASE_URL", "NSELF_ONCALL_PLUGINS")}
-    process = _start(["serve", "--port", str(port)], tmp_path, env)
+    served = serve_process(tmp_path, env)
     try:
-        token = _read_token(process)
+        token = served.read_token()
         assert len(token) >= 32
-        base = f"http://127.0.0.1:{port}"
-        _wait_healthy(base, process)
+        base = served.base
+        served.wait_healthy()
         assert (tmp_path / "nself_oncall.db").exists()  # the default SQLite file, in the working directory
         assert httpx.get(f"{base}/ready").status_code == 200
         assert httpx.get(f"{base}/api/v1/schedules").status_code == 401
@@ -75,9 +36,8 @@ def test_serve_from_any_directory_with_generated_token(tmp_path: Path):
         assert answer.json()["user"] == "bob"
         assert httpx.get(f"{base}/api/v1/schedules/nope", headers=auth).json()["error"]["code"] == "not_found"
     finally:
-        process.terminate()
-        output, _ = process.communicate(timeout=30)
-    assert process.returncode in (0, -15), output
+        output = served.output()
+    assert served.process.returncode in (0, -15), output
     assert output.count(token) == 0  # printed once, before this capture began, and never logged again
 
 

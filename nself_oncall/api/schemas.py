@@ -155,6 +155,18 @@ class UserPatch(Body):
     contacts: list[ContactIn] | None = Field(default=None, max_length=50)
 
 
+class ChannelTestIn(Body):
+    address: Annotated[str, Field(min_length=1, max_length=1000)] | None = None
+    user_id: UserId | None = None
+    summary: Name | None = None
+
+    @model_validator(mode="after")
+    def _one_recipient(self):
+        if self.address is not None and self.user_id is not None:
+            raise ValueError("give address or user_id, not both")
+        return self
+
+
 class TargetIn(Body):
     type: Literal["schedule", "user", "channel"]
     id: Annotated[str, Field(min_length=1, max_length=255)]

@@ -15,8 +15,8 @@ from .schemas import PageQuery, UserIn, UserPatch, patch_fields
 bp = Blueprint("users", __name__)
 
 
-def _channels():
-    return current_app.config["SETTINGS"].channels
+def _check_address(channel: str, address: str) -> str:
+    return current_app.extensions["notifiers"].check_address(channel, address)
 
 
 @bp.get("/users")
@@ -34,7 +34,7 @@ async def list_users():
 @validate_request(UserIn)
 async def create_user(data: UserIn):
     """Create a user; each contact names a channel configured in plugins.toml."""
-    return user_json(await store.create(data.model_dump(), _channels())), 201
+    return user_json(await store.create(data.model_dump(), _check_address)), 201
 
 
 @bp.get("/users/<user_id>")
@@ -49,7 +49,7 @@ async def get_user(user_id: str):
 @validate_request(UserPatch)
 async def update_user(user_id: str, data: UserPatch):
     """Change the name or replace the contact methods."""
-    return user_json(await store.update(user_id, patch_fields(data), _channels()))
+    return user_json(await store.update(user_id, patch_fields(data), _check_address))
 
 
 @bp.delete("/users/<user_id>")
