@@ -121,7 +121,7 @@ def configure_channel(registry: Registry, channel: Channel) -> ChannelState:
         name=channel.name,
         notifier=channel.notifier,
         timeout=timeout,
-        shown_settings=_masked(channel.settings, secret_keys),
+        shown_settings=_masked(raw, secret_keys),
         secrets=tuple(sorted(_secret_values(channel.settings, secret_keys), key=len, reverse=True)),
     )
     error = channel.error or timeout_error or _missing_notifier(registry, channel.notifier)

@@ -46,8 +46,18 @@ def settings_for(db_url: str) -> Settings:
         plugin_secret=TOKEN,
         channels={
             "log": Channel("log", "log"),
-            "ops-email": Channel("ops-email", "email", {"host": "127.0.0.1"}),
+            "ops-email": Channel("ops-email", "email", {"host": "127.0.0.1", "from": "oncall@example.com"}),
             "ops-slack": Channel("ops-slack", "slack", {"url": "https://hooks.example.com/x"}),
+            "ops-sms": Channel(
+                "ops-sms",
+                "twilio_sms",
+                {"account_sid": "AC" + "0" * 32, "auth_token": "twilio-token-123", "from": "+14155550100"},
+            ),
+            "internal-hook": Channel("internal-hook", "webhook", {"url": "http://127.0.0.1:9/hook", "secret": "s" * 20}),
+            "closed-hook": Channel(
+                "closed-hook", "webhook", {"url": "http://127.0.0.1:9/hook", "allow": ["127.0.0.1"], "timeout": 2}
+            ),
+            "pigeon": Channel("pigeon", "carrier-pigeon"),
         },
     )
 
