@@ -159,7 +159,7 @@ class Notifier:
 
 
 def _pydantic_reason(error: Mapping[str, Any]) -> str:
-    return "unknown setting" if error["type"] == "extra_forbidden" else error["msg"]
+    return "unknown setting" if error["type"] == "extra_forbidden" else error["msg"].removeprefix("Value error, ")
 
 
 def _freeze(value: Any) -> Any:
