@@ -2,8 +2,9 @@
 statuses turned into temporary or permanent errors.
 
 The guard resolves the host once, refuses it if any resolved address is loopback, private,
-link-local, CGNAT, multicast, reserved or otherwise not public (IPv4 embedded in IPv6 included),
-then connects to the address it checked, so a second DNS answer cannot swap in another one.
+link-local, site-local, CGNAT, multicast, reserved or otherwise not public (IPv4 embedded in IPv6
+included), then connects to the addresses it checked (the next one when a connection is refused,
+as for a host with both ::1 and 127.0.0.1), so a second DNS answer cannot swap in another one.
 TLS still verifies the certificate against the host name (SNI). Redirects are never followed.
 A channel's `allow` list names networks (`10.0.0.0/8`, `127.0.0.1`) or host names it may reach.
 """
@@ -11,16 +12,20 @@ A channel's `allow` list names networks (`10.0.0.0/8`, `127.0.0.1`) or host name
 from __future__ import annotations
 
 import asyncio
+import functools
 import ipaddress
+import logging
 import math
 import socket
 import ssl
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import Any
+from pathlib import Path
+from typing import Annotated, Any
 
 import httpx
+from pydantic import AfterValidator, SecretStr
 
 from nself_oncall import PermanentError, TemporaryError
 
@@ -28,6 +33,14 @@ IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 NAT64 = ipaddress.ip_network("64:ff9b::/96")
 USER_AGENT = "nself-oncall"
 MAX_ERROR_BODY = 200
+
+
+def _hide_request_line(record: logging.LogRecord) -> bool:
+    """httpx logs each request's full URL at INFO, and a URL may be a credential (a Slack webhook)."""
+    return not str(record.msg).startswith("HTTP Request:")
+
+
+logging.getLogger("httpx").addFilter(_hide_request_line)
 
 
 def check_allow(entries: Iterable[str]) -> tuple[str, ...]:
@@ -44,6 +57,37 @@ def check_allow(entries: Iterable[str]) -> tuple[str, ...]:
     return tuple(checked)
 
 
+def check_ca_file(path: str | None) -> str | None:
+    """Validate a `ca_file` setting: a readable PEM file holding at least one CA certificate."""
+    if path is None:
+        return None
+    if not Path(path).is_file():
+        raise ValueError(f"no such file: {path}")
+    try:
+        ca_context(path)
+    except ssl.SSLError:
+        raise ValueError(f"{path} holds no PEM CA certificate") from None
+    except OSError as exc:
+        raise ValueError(f"cannot read {path}: {exc.strerror}") from None
+    return path
+
+
+@functools.cache
+def ca_context(path: str) -> ssl.SSLContext:
+    """A client SSL context trusting only the CA certificates in the PEM file `path` (built once per file)."""
+    return ssl.create_default_context(cafile=path)
+
+
+def verify(ca_file: str | None) -> ssl.SSLContext | bool:
+    """What `post(verify=...)` takes: the CAs of `ca_file` when it is set, else the system's."""
+    return ca_context(ca_file) if ca_file is not None else True
+
+
+def network_timeout(timeout: float) -> float:
+    """The time one request may take: a little less than the host's `timeout`, so ours fires first."""
+    return max(timeout * 0.8, timeout - 1.0)
+
+
 def check_url(url: str) -> str:
     """Validate an http(s) URL with a host (for a settings validator)."""
     try:
@@ -55,14 +99,36 @@ def check_url(url: str) -> str:
     return url
 
 
+Allow = Annotated[tuple[str, ...], AfterValidator(check_allow)]
+"""The `allow` setting of an HTTP notifier."""
+CaFile = Annotated[str | None, AfterValidator(check_ca_file)]
+"""The `ca_file` setting of an HTTP notifier."""
+Url = Annotated[str, AfterValidator(lambda url: check_url(url.strip()))]
+"""An http(s) URL setting."""
+BaseUrl = Annotated[str, AfterValidator(lambda url: check_url(url.strip()).rstrip("/"))]
+"""An http(s) URL that paths are appended to."""
+
+
+def check_token(token: SecretStr) -> SecretStr:
+    """Validate a bearer or API token setting: it goes into a header, so no blanks."""
+    value = token.get_secret_value()
+    if not value or any(c.isspace() for c in value):
+        raise ValueError("must be a non-empty token without spaces")
+    return token
+
+
+Token = Annotated[SecretStr, AfterValidator(check_token)]
+"""A secret token setting."""
+
+
 def refusal(address: IPAddress) -> str | None:
     """Why this address may not be reached without an allowlist entry, or None when it is public."""
     if isinstance(address, ipaddress.IPv6Address):
         embedded = _embedded_ipv4(address)
         if embedded is not None:
             return refusal(embedded)
-    for reason in ("loopback", "link_local", "private", "multicast", "unspecified", "reserved"):
-        if getattr(address, f"is_{reason}"):
+    for reason in ("loopback", "link_local", "site_local", "private", "multicast", "unspecified", "reserved"):
+        if getattr(address, f"is_{reason}", False):  # only IPv6 has is_site_local (fec0::/10)
             return reason.replace("_", "-")
     if isinstance(address, ipaddress.IPv4Address) and address in ipaddress.ip_network("100.64.0.0/10"):
         return "shared (CGNAT)"
@@ -109,8 +175,8 @@ async def resolve(host: str, port: int) -> list[IPAddress]:
     return addresses
 
 
-async def guarded_target(url: httpx.URL, allow: Iterable[str]) -> IPAddress:
-    """The checked address to connect to for `url`; `PermanentError` if any address is refused."""
+async def guarded_addresses(url: httpx.URL, allow: Iterable[str]) -> list[IPAddress]:
+    """The checked addresses to connect to for `url`, in resolver order; `PermanentError` if any is refused."""
     host = url.host
     port = url.port or (443 if url.scheme == "https" else 80)
     addresses = await resolve(host, port)
@@ -121,7 +187,7 @@ async def guarded_target(url: httpx.URL, allow: Iterable[str]) -> IPAddress:
                 f"refused to connect to {host} ({address} is {reason}); "
                 "list it in the channel's allow setting to permit it"
             )
-    return addresses[0]
+    return addresses
 
 
 async def post(
@@ -139,27 +205,30 @@ async def post(
     target = httpx.URL(url)
     if target.scheme not in ("http", "https"):
         raise PermanentError(f"refused: {target.scheme}:// is not http or https")
-    address = await guarded_target(target, allow)
+    addresses = await guarded_addresses(target, allow)
     send_headers = {"User-Agent": USER_AGENT, **(headers or {}), "Host": _host_header(target)}
     extensions = {"sni_hostname": target.host} if target.scheme == "https" else {}
     async with httpx.AsyncClient(timeout=timeout, follow_redirects=False, trust_env=False, verify=verify) as client:
-        try:
-            return await client.post(
-                target.copy_with(host=str(address)),
-                headers=send_headers,
-                content=content,
-                data=data,
-                auth=auth,
-                extensions=extensions,
-            )
-        except httpx.TimeoutException:
-            raise TemporaryError(f"{target.host}: timed out") from None
-        except httpx.ConnectError as exc:
-            if _tls_failure(exc):
-                raise PermanentError(f"{target.host}: TLS failed: {_tls_failure(exc)}") from None
-            raise TemporaryError(f"{target.host}: cannot connect: {_reason(exc)}") from None
-        except httpx.HTTPError as exc:
-            raise TemporaryError(f"{target.host}: {type(exc).__name__}: {_reason(exc)}") from None
+        for address in addresses:
+            try:
+                return await client.post(
+                    target.copy_with(host=str(address)),
+                    headers=send_headers,
+                    content=content,
+                    data=data,
+                    auth=auth,
+                    extensions=extensions,
+                )
+            except httpx.TimeoutException:
+                raise TemporaryError(f"{target.host}: timed out") from None
+            except httpx.ConnectError as exc:
+                tls = _tls_failure(exc)
+                if tls:
+                    raise PermanentError(f"{target.host}: TLS failed: {tls}") from None
+                refused = exc  # nothing was sent: the next address may answer
+            except httpx.HTTPError as exc:
+                raise TemporaryError(f"{target.host}: {type(exc).__name__}: {_reason(exc)}") from None
+    raise TemporaryError(f"{target.host}: cannot connect: {_reason(refused)}")
 
 
 def raise_for_status(response: httpx.Response, service: str) -> None:
@@ -175,6 +244,16 @@ def raise_for_status(response: httpx.Response, service: str) -> None:
     raise PermanentError(message)
 
 
+def raise_for_provider(response: httpx.Response, service: str, describe: Callable[[httpx.Response], str | None]) -> None:
+    """`raise_for_status`, with the provider's own error text (`describe`) when its answer has one."""
+    try:
+        raise_for_status(response, service)
+    except TemporaryError as exc:
+        raise TemporaryError(describe(response) or str(exc), retry_after=exc.retry_after) from None
+    except PermanentError as exc:
+        raise PermanentError(describe(response) or str(exc)) from None
+
+
 def json_field(response: httpx.Response, key: str) -> Any:
     """`key` from a JSON object body, or None when the body is something else."""
     try:
@@ -182,6 +261,12 @@ def json_field(response: httpx.Response, key: str) -> Any:
     except ValueError:
         return None
     return body.get(key) if isinstance(body, dict) else None
+
+
+def json_text(response: httpx.Response, key: str) -> str | None:
+    """`key` from a JSON object body when it is a string (a provider's message id), else None."""
+    value = json_field(response, key)
+    return value if isinstance(value, str) else None
 
 
 def _host_header(url: httpx.URL) -> str:

@@ -152,6 +152,19 @@ class Notifier:
         """Validate a contact address and return it normalized; raise `InvalidAddress`."""
         return address
 
+    def recipient(self, contact: Contact, default: str | None, setting: str) -> str:
+        """The contact's address, checked again (it may have been saved while the channel used another
+        notifier), or for a channel target the channel's `default` (the setting named `setting`);
+        `PermanentError` when the address is refused or there is no default."""
+        if contact.address is None:
+            if default is None:
+                raise PermanentError(f"channel {contact.channel!r} has no {setting} setting to send to")
+            return default
+        try:
+            return self.check_address(contact.address)
+        except InvalidAddress as exc:
+            raise PermanentError(f"cannot send to {contact.address!r}: {exc}") from None
+
     async def send(self, message: Message, contact: Contact, settings: Any, *, timeout: float) -> Sent:
         """Deliver one message; raise `TemporaryError` or `PermanentError` when it fails.
         `timeout` is the seconds the host will wait; give your own network calls a little less."""

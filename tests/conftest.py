@@ -15,6 +15,7 @@ import itertools
 import os
 import shutil
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -27,9 +28,12 @@ import asyncpg
 import httpx
 import pytest
 import pytest_asyncio
+import trustme
 from tortoise.backends.base.executor import EXECUTOR_CACHE
 
+from nself_oncall import Contact, Message
 from nself_oncall.migrate import apply_migrations
+from peers import HttpPeer, Recorded, Reply, make_message
 
 POSTGRES_URL_ENV = "NSELF_ONCALL_TEST_POSTGRES_URL"
 
@@ -217,3 +221,60 @@ def serve_process() -> Iterator[Callable[..., ServeProcess]]:
     for served in started:
         if served.process.poll() is None:
             served.output()
+
+
+# Notifier tests: local peers (tests/peers.py), a test CA, a message and contacts.
+
+
+@pytest.fixture
+def peer(http_peer) -> HttpPeer:
+    """A fresh HTTP peer answering 200 "ok"; set `peer.respond` to change its answers."""
+    return http_peer()
+
+
+@pytest.fixture
+def http_peer():
+    """`http_peer(respond=None, tls=None) -> HttpPeer`; every peer is closed after the test."""
+    peers: list[HttpPeer] = []
+
+    def start(respond: Callable[[Recorded], Reply] | None = None, tls: ssl.SSLContext | None = None) -> HttpPeer:
+        peers.append(HttpPeer(respond, tls))
+        return peers[-1]
+
+    yield start
+    for peer in peers:
+        peer.close()
+
+
+@pytest.fixture(scope="session")
+def tls_ca() -> trustme.CA:
+    return trustme.CA()
+
+
+@pytest.fixture(scope="session")
+def tls_server(tls_ca) -> ssl.SSLContext:
+    """A server context with a certificate for localhost and 127.0.0.1, signed by `tls_ca`."""
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    tls_ca.issue_cert("localhost", "127.0.0.1").configure_cert(context)
+    return context
+
+
+@pytest.fixture(scope="session")
+def tls_ca_file(tls_ca, tmp_path_factory) -> str:
+    """The test CA as a PEM file, for a channel's `ca_file` setting."""
+    path = tmp_path_factory.mktemp("ca") / "ca.pem"
+    tls_ca.cert_pem.write_to_path(str(path))
+    return str(path)
+
+
+@pytest.fixture
+def message() -> Message:
+    return make_message()
+
+
+@pytest.fixture
+def contact() -> Callable[..., Contact]:
+    """`contact(address=None, channel="test")`: a user's contact, or the channel itself."""
+    return lambda address=None, channel="test", user_id="alice": Contact(
+        channel=channel, address=address, user_id=user_id if address else None, user_name="Alice" if address else None
+    )

@@ -1,8 +1,8 @@
-"""Local peers that speak the real protocols, for the notifier tests.
+"""Local peers that speak the real protocols, and a message factory, for the notifier tests.
 
-`http_peer` starts a real HTTP(S) server on 127.0.0.1 in a thread: it records every request and
-answers with whatever the test's `respond` function returns. `tls` holds a test CA (trustme)
-with a certificate for `localhost` and 127.0.0.1.
+`HttpPeer` is a real HTTP(S) server on 127.0.0.1 in a thread: it records every request and
+answers with whatever its `respond` function returns. The fixtures that start them are in
+tests/conftest.py (`peer`, `http_peer`, `tls_server`, `tls_ca_file`).
 """
 
 from __future__ import annotations
@@ -16,10 +16,7 @@ from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-import pytest
-import trustme
-
-from nself_oncall import Contact, Message, Target
+from nself_oncall import Message, Target
 
 
 @dataclass
@@ -78,7 +75,10 @@ class HttpPeer:
             self.server.socket = tls.wrap_socket(self.server.socket, server_side=True)
         self.scheme = "https" if tls else "http"
         self.port = self.server.server_address[1]
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        # A client that timed out is gone when the answer comes: that broken pipe is expected.
+        self.server.handle_error = lambda request, client_address: None
+        # A short poll interval: shutdown() waits for one, and tests start many peers.
+        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
         self.thread.start()
 
     def url(self, path: str = "/", host: str = "127.0.0.1") -> str:
@@ -87,41 +87,6 @@ class HttpPeer:
     def close(self) -> None:
         self.server.shutdown()
         self.server.server_close()
-
-
-@pytest.fixture
-def http_peer():
-    """`http_peer(respond=None, tls=None) -> HttpPeer`; every peer is closed after the test."""
-    peers: list[HttpPeer] = []
-
-    def start(respond: Callable[[Recorded], Reply] | None = None, tls: ssl.SSLContext | None = None) -> HttpPeer:
-        peers.append(HttpPeer(respond, tls))
-        return peers[-1]
-
-    yield start
-    for peer in peers:
-        peer.close()
-
-
-@pytest.fixture(scope="session")
-def tls_ca() -> trustme.CA:
-    return trustme.CA()
-
-
-@pytest.fixture(scope="session")
-def tls_server(tls_ca) -> ssl.SSLContext:
-    """A server context with a certificate for localhost and 127.0.0.1, signed by `tls_ca`."""
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    tls_ca.issue_cert("localhost", "127.0.0.1").configure_cert(context)
-    return context
-
-
-@pytest.fixture(scope="session")
-def tls_ca_file(tls_ca, tmp_path_factory) -> str:
-    """The test CA as a PEM file, for a channel's `ca_file` setting."""
-    path = tmp_path_factory.mktemp("ca") / "ca.pem"
-    tls_ca.cert_pem.write_to_path(str(path))
-    return str(path)
 
 
 def make_message(**changes: Any) -> Message:
@@ -138,16 +103,3 @@ def make_message(**changes: Any) -> Message:
         "created_at": datetime(2026, 11, 26, 9, 30, tzinfo=UTC),
     }
     return Message(**{**fields, **changes})
-
-
-@pytest.fixture
-def message() -> Message:
-    return make_message()
-
-
-@pytest.fixture
-def contact() -> Callable[..., Contact]:
-    """`contact(address=None, channel="test")`: a user's contact, or the channel itself."""
-    return lambda address=None, channel="test", user_id="alice": Contact(
-        channel=channel, address=address, user_id=user_id if address else None, user_name="Alice" if address else None
-    )
