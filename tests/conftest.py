@@ -29,11 +29,12 @@ import httpx
 import pytest
 import pytest_asyncio
 import trustme
+from aiosmtpd.controller import Controller
 from tortoise.backends.base.executor import EXECUTOR_CACHE
 
 from nself_oncall import Contact, Message
 from nself_oncall.migrate import apply_migrations
-from peers import HttpPeer, Recorded, Reply, make_message
+from peers import Handler, HttpPeer, Recorded, Reply, free_port, make_message
 
 POSTGRES_URL_ENV = "NSELF_ONCALL_TEST_POSTGRES_URL"
 
@@ -278,3 +279,20 @@ def contact() -> Callable[..., Contact]:
     return lambda address=None, channel="test", user_id="alice": Contact(
         channel=channel, address=address, user_id=user_id if address else None, user_name="Alice" if address else None
     )
+
+
+@pytest.fixture
+def smtp_server():
+    """`smtp_server(**aiosmtpd_kwargs) -> (Handler, port)`: a real SMTP server in a thread."""
+    controllers: list[Controller] = []
+
+    def start(**kwargs) -> tuple[Handler, int]:
+        handler = Handler()
+        controller = Controller(handler, hostname="127.0.0.1", port=free_port(), server_hostname="mx.test", **kwargs)
+        controller.start()
+        controllers.append(controller)
+        return handler, controller.port
+
+    yield start
+    for controller in controllers:
+        controller.stop()

@@ -1,13 +1,17 @@
 """Local peers that speak the real protocols, and a message factory, for the notifier tests.
 
 `HttpPeer` is a real HTTP(S) server on 127.0.0.1 in a thread: it records every request and
-answers with whatever its `respond` function returns. The fixtures that start them are in
-tests/conftest.py (`peer`, `http_peer`, `tls_server`, `tls_ca_file`).
+answers with whatever its `respond` function returns. `Handler` is the handler of a real SMTP
+server (aiosmtpd) that records each accepted email. The fixtures that start them are in
+tests/conftest.py (`peer`, `http_peer`, `smtp_server`, `tls_server`, `tls_ca_file`).
 """
 
 from __future__ import annotations
 
+import email
+import email.policy
 import json
+import socket
 import ssl
 import threading
 from collections.abc import Callable
@@ -103,3 +107,56 @@ def make_message(**changes: Any) -> Message:
         "created_at": datetime(2026, 11, 26, 9, 30, tzinfo=UTC),
     }
     return Message(**{**fields, **changes})
+
+
+@dataclass
+class Received:
+    mail_from: str
+    rcpt_tos: list[str]
+    content: bytes
+    tls: bool
+    login: bytes | None
+
+    def parsed(self) -> email.message.EmailMessage:
+        return email.message_from_bytes(self.content, policy=email.policy.default)
+
+    def bodies(self) -> tuple[str, str]:
+        """The text/plain and text/html parts, with SMTP's CRLF line ends as LF."""
+        mail = self.parsed()
+        return tuple(mail.get_body((kind,)).get_content().replace("\r\n", "\n") for kind in ("plain", "html"))
+
+
+class Handler:
+    """Records each accepted message; `rcpt_replies` / `data_reply` make the server refuse."""
+
+    def __init__(self) -> None:
+        self.received: list[Received] = []
+        self.rcpt_replies: dict[str, str] = {}
+        self.data_reply: str | None = None
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802 (aiosmtpd's naming)
+        if address in self.rcpt_replies:
+            return self.rcpt_replies[address]
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802
+        if self.data_reply:
+            return self.data_reply
+        tls = server.transport.get_extra_info("ssl_object") is not None
+        self.received.append(
+            Received(
+                envelope.mail_from,
+                list(envelope.rcpt_tos),
+                envelope.content,
+                tls,
+                getattr(session.auth_data, "login", None),
+            )
+        )
+        return "250 2.0.0 queued"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]

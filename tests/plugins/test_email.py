@@ -4,16 +4,12 @@ implicit TLS, AUTH, refusals, timeouts, and the message as the server received i
 from __future__ import annotations
 
 import asyncio
-import email
-import email.policy
 import html
-import socket
 import ssl
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 import certifi
 import pytest
-from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 
 from nself_oncall import Contact, InvalidAddress, InvalidSettings, PermanentError, Sent, Target, TemporaryError
@@ -21,84 +17,15 @@ from nself_oncall.config import Channel, Settings
 from nself_oncall.delivery import deliver
 from nself_oncall.notifiers.email import EmailNotifier
 from nself_oncall.plugins import build_registry
+from peers import free_port
 
 USER, PASSWORD = "pager", "s3cret-Pa55word"
 SENDER = "oncall@example.com"
 
 
-@dataclass
-class Received:
-    mail_from: str
-    rcpt_tos: list[str]
-    content: bytes
-    tls: bool
-    login: bytes | None
-
-    def parsed(self) -> email.message.EmailMessage:
-        return email.message_from_bytes(self.content, policy=email.policy.default)
-
-    def bodies(self) -> tuple[str, str]:
-        """The text/plain and text/html parts, with SMTP's CRLF line ends as LF."""
-        mail = self.parsed()
-        return tuple(mail.get_body((kind,)).get_content().replace("\r\n", "\n") for kind in ("plain", "html"))
-
-
-class Handler:
-    """Records each accepted message; `rcpt_replies` / `data_reply` make the server refuse."""
-
-    def __init__(self) -> None:
-        self.received: list[Received] = []
-        self.rcpt_replies: dict[str, str] = {}
-        self.data_reply: str | None = None
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802 (aiosmtpd's naming)
-        if address in self.rcpt_replies:
-            return self.rcpt_replies[address]
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802
-        if self.data_reply:
-            return self.data_reply
-        tls = server.transport.get_extra_info("ssl_object") is not None
-        self.received.append(
-            Received(
-                envelope.mail_from,
-                list(envelope.rcpt_tos),
-                envelope.content,
-                tls,
-                getattr(session.auth_data, "login", None),
-            )
-        )
-        return "250 2.0.0 queued"
-
-
 def authenticator(server, session, envelope, mechanism, auth_data):
     ok = auth_data.login == USER.encode() and auth_data.password == PASSWORD.encode()
     return AuthResult(success=ok, handled=False, auth_data=auth_data if ok else None)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture
-def smtp_server():
-    """`smtp_server(**aiosmtpd_kwargs) -> (Handler, port)`: a real SMTP server in a thread."""
-    controllers: list[Controller] = []
-
-    def start(**kwargs) -> tuple[Handler, int]:
-        handler = Handler()
-        controller = Controller(handler, hostname="127.0.0.1", port=free_port(), server_hostname="mx.test", **kwargs)
-        controller.start()
-        controllers.append(controller)
-        return handler, controller.port
-
-    yield start
-    for controller in controllers:
-        controller.stop()
 
 
 @pytest.fixture
