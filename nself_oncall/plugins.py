@@ -101,14 +101,18 @@ def build_registry(settings: Settings, found: Iterable[EntryPoint] | None = None
     registry = Registry(pm)
     points = _in_load_order(entry_points(group=hookspecs.PROJECT) if found is None else found)
     for point in points:
-        registry.plugins[point.name] = _load(pm, point, settings.disabled_plugins)
-    for name in [n for n, info in registry.plugins.items() if info.status == "ok"]:
-        registry.plugins[name] = _register_notifiers(registry, registry.plugins[name])
+        info = _load(pm, point, settings.disabled_plugins)
+        key = point.name if point.name not in registry.plugins else f"{point.name} ({_describe(info)})"
+        registry.plugins[key] = info
+    for key in [key for key, info in registry.plugins.items() if info.status == "ok"]:
+        registry.plugins[key] = _register_notifiers(registry, registry.plugins[key])
     _report_plugins(registry, settings)
     registry.channels = {name: configure_channel(registry, channel) for name, channel in settings.channels.items()}
     for state in registry.channels.values():
         if not state.ok:
             log.warning("channel %r cannot be used: %s", state.name, state.error)
+    usable = [name for name, state in registry.channels.items() if state.ok]
+    log.info("notifiers: %s; usable channels: %s", ", ".join(sorted(registry.notifiers)), ", ".join(usable) or "none")
     return registry
 
 

@@ -142,6 +142,16 @@ def test_two_plugins_registering_one_name_name_both(site):
     assert type(registry.notifiers["pager"]).__module__ == "alpha_plugin"
 
 
+def test_two_plugins_with_one_entry_point_name_keep_the_first(site):
+    site("first-dup", {"dup": "first_dup"}, {"first_dup": notifier_module("F", "first")})
+    site("second-dup", {"dup": "second_dup"}, {"second_dup": notifier_module("S", "second")})
+    registry = build_registry(settings())
+    assert registry.plugins["dup"].distribution == "first-dup" and "first" in registry.notifiers
+    second = registry.plugins["dup (second-dup 1.0)"]
+    assert second.status == "broken" and "another plugin is already named 'dup'" in second.error
+    assert "second" not in registry.notifiers
+
+
 def test_a_third_party_cannot_take_a_builtin_name_unless_the_builtin_is_disabled(site):
     site("my-webhook", {"mywebhook": "mywebhook_plugin"}, {"mywebhook_plugin": notifier_module("W", "webhook")})
     registry = build_registry(settings())
