@@ -33,6 +33,7 @@ IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 NAT64 = ipaddress.ip_network("64:ff9b::/96")
 USER_AGENT = "nself-oncall"
 MAX_ERROR_BODY = 200
+MAX_RESPONSE = 64 * 1024
 
 
 def _hide_request_line(record: logging.LogRecord) -> bool:
@@ -210,15 +211,16 @@ async def post(
     extensions = {"sni_hostname": target.host} if target.scheme == "https" else {}
     async with httpx.AsyncClient(timeout=timeout, follow_redirects=False, trust_env=False, verify=verify) as client:
         for address in addresses:
+            request = client.build_request(
+                "POST",
+                target.copy_with(host=str(address)),
+                headers=send_headers,
+                content=content,
+                data=data,
+                extensions=extensions,
+            )
             try:
-                return await client.post(
-                    target.copy_with(host=str(address)),
-                    headers=send_headers,
-                    content=content,
-                    data=data,
-                    auth=auth,
-                    extensions=extensions,
-                )
+                return await _send_capped(client, request, auth)
             except httpx.TimeoutException:
                 raise TemporaryError(f"{target.host}: timed out") from None
             except httpx.ConnectError as exc:
@@ -229,6 +231,23 @@ async def post(
             except httpx.HTTPError as exc:
                 raise TemporaryError(f"{target.host}: {type(exc).__name__}: {_reason(exc)}") from None
     raise TemporaryError(f"{target.host}: cannot connect: {_reason(refused)}")
+
+
+async def _send_capped(client: httpx.AsyncClient, request: httpx.Request, auth: Any) -> httpx.Response:
+    """The response with at most MAX_RESPONSE bytes of its body: a hostile peer cannot fill our memory."""
+    response = await client.send(request, auth=auth, stream=True)
+    try:
+        body = bytearray()
+        async for chunk in response.aiter_bytes():
+            body += chunk[: MAX_RESPONSE - len(body)]
+            if len(body) >= MAX_RESPONSE:
+                break
+    finally:
+        await response.aclose()
+    headers = [
+        (k, v) for k, v in response.headers.multi_items() if k.lower() not in ("content-encoding", "content-length")
+    ]
+    return httpx.Response(response.status_code, headers=headers, content=bytes(body), request=request)
 
 
 def raise_for_status(response: httpx.Response, service: str) -> None:
@@ -244,7 +263,9 @@ def raise_for_status(response: httpx.Response, service: str) -> None:
     raise PermanentError(message)
 
 
-def raise_for_provider(response: httpx.Response, service: str, describe: Callable[[httpx.Response], str | None]) -> None:
+def raise_for_provider(
+    response: httpx.Response, service: str, describe: Callable[[httpx.Response], str | None]
+) -> None:
     """`raise_for_status`, with the provider's own error text (`describe`) when its answer has one."""
     try:
         raise_for_status(response, service)

@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from nself_oncall import Contact, Message, Notifier, Sent, hookimpl
+from nself_oncall import Contact, InvalidAddress, Message, Notifier, Sent, hookimpl
 
 LEVELS = {"debug": logging.DEBUG, "info": logging.INFO, "warning": logging.WARNING, "error": logging.ERROR}
 
@@ -26,15 +26,19 @@ class LogNotifier(Notifier):
     settings_model = LogSettings
 
     def check_address(self, address: str) -> str:
+        """Any one line of text (a desk, a handle)."""
+        if any(c in address for c in "\r\n"):
+            raise InvalidAddress("must be a single line")
         return address.strip()
 
     async def send(self, message: Message, contact: Contact, settings: LogSettings, *, timeout: float) -> Sent:
         logging.getLogger(settings.logger).log(
             LEVELS[settings.level],
-            "PAGE %s channel=%s to=%s escalation=%s step=%d loop=%d target=%s:%s summary=%s",
+            "PAGE %s channel=%s user=%s to=%s escalation=%s step=%d loop=%d target=%s:%s summary=%s",
             message.id,
             contact.channel,
-            contact.user_id or contact.address or "-",
+            json.dumps(contact.user_id, ensure_ascii=False) if contact.user_id else "-",
+            json.dumps(contact.address, ensure_ascii=False) if contact.address else "-",
             message.escalation_id or "-",
             message.step,
             message.loop,

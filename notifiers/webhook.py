@@ -31,16 +31,24 @@ RESERVED_HEADERS = frozenset(
 HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 HEADER_VALUE = re.compile(r"[\t\x20-\x7e]*")
 MAX_ADDRESS = 255
+MIN_SECRET = 16
 
 
 class WebhookSettings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     url: _http.Url
-    secret: SecretStr | None = Field(default=None, min_length=16)
+    secret: SecretStr | None = None
     headers: dict[str, str] = Field(default_factory=dict)
     allow: _http.Allow = ()
     ca_file: _http.CaFile = None
+
+    @field_validator("secret")
+    @classmethod
+    def _secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value()) < MIN_SECRET:
+            raise ValueError(f"must be at least {MIN_SECRET} characters")  # and never say how long it was
+        return value
 
     @field_validator("headers")
     @classmethod

@@ -9,6 +9,7 @@ from typing import Any
 from quart import Quart, Request, current_app, request
 from quart_schema import QuartSchema
 from tortoise import Tortoise
+from werkzeug.exceptions import BadRequest
 
 from .api import health, notifiers, overrides, policies, schedules, users
 from .api.errors import ApiError, register_error_handlers
@@ -24,7 +25,10 @@ class JSONRequest(Request):
     """Reads the body as JSON whatever the Content-Type says (curl -d sends a form type)."""
 
     async def get_json(self, force: bool = True, silent: bool = False, cache: bool = True) -> Any:
-        return await super().get_json(force=force, silent=silent, cache=cache)
+        try:
+            return await super().get_json(force=force, silent=silent, cache=cache)
+        except UnicodeDecodeError:
+            raise BadRequest("request body is not UTF-8") from None
 
 
 def create_app(settings: Settings, registry: Registry | None = None) -> Quart:

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 DEFAULT_DATABASE_URL = "sqlite://nself_oncall.db"
 DEFAULT_CHANNELS = {"log": {"notifier": "log"}}
+CHANNEL_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
 
 class ConfigError(Exception):
@@ -58,7 +61,7 @@ class Settings:
             channels=_channels(plugins.get("channels", {}), env),
             disabled_plugins=_disabled(plugins.get("plugins", {})),
             strict_plugins=_flag(env, "NSELF_ONCALL_STRICT_PLUGINS"),
-            public_url=(env.get("NSELF_ONCALL_PUBLIC_URL") or "").rstrip("/") or None,
+            public_url=_public_url(env.get("NSELF_ONCALL_PUBLIC_URL") or ""),
         )
 
     @property
@@ -114,23 +117,27 @@ def _read_toml(path: Path) -> dict[str, Any]:
 
 
 def _channels(tables: Any, env: Mapping[str, str]) -> dict[str, Channel]:
+    """Every `[channels.NAME]` table; one that is malformed becomes an unusable channel saying why."""
     if not isinstance(tables, dict):
         raise ConfigError("plugins.toml: [channels] must be a table of [channels.NAME] tables")
-    channels = {}
-    for name, table in tables.items():
-        if not isinstance(table, dict) or not isinstance(table.get("notifier"), str):
-            raise ConfigError(f"plugins.toml: [channels.{name}] needs a notifier = \"...\" string")
-        settings, from_env, missing = {}, set(), []
-        for key, value in table.items():
-            if key == "notifier":
-                continue
-            before = len(missing)
-            settings[key] = _fill_env(value, env, missing)
-            if len(missing) > before or value != settings[key]:
-                from_env.add(key)
-        error = f"environment variable {', '.join(sorted(set(missing)))} is not set" if missing else None
-        channels[name] = Channel(name, table["notifier"], settings, frozenset(from_env), error)
-    return channels
+    return {name: _channel(name, table, env) for name, table in tables.items()}
+
+
+def _channel(name: str, table: Any, env: Mapping[str, str]) -> Channel:
+    if not CHANNEL_NAME.match(name):
+        return Channel(name, "", error=f"a channel name is 1-64 letters, digits, '.', '_' or '-', not {name!r}")
+    if not isinstance(table, dict) or not isinstance(table.get("notifier"), str):
+        return Channel(name, "", error='needs a notifier = "..." string')
+    settings, from_env, missing = {}, set(), []
+    for key, value in table.items():
+        if key == "notifier":
+            continue
+        before = len(missing)
+        settings[key] = _fill_env(value, env, missing)
+        if len(missing) > before or value != settings[key]:
+            from_env.add(key)
+    error = f"environment variable {', '.join(sorted(set(missing)))} is not set" if missing else None
+    return Channel(name, table["notifier"], settings, frozenset(from_env), error)
 
 
 def _fill_env(value: Any, env: Mapping[str, str], missing: list[str]) -> Any:
@@ -152,6 +159,15 @@ def _disabled(table: Any) -> frozenset[str]:
     if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
         raise ConfigError('plugins.toml: [plugins] disable must be a list of plugin names, like ["webhook"]')
     return frozenset(names)
+
+
+def _public_url(value: str) -> str | None:
+    if not value:
+        return None
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise ConfigError(f"NSELF_ONCALL_PUBLIC_URL: expected an http(s) URL like https://oncall.example.com, not {value!r}")
+    return value.rstrip("/")
 
 
 def _flag(env: Mapping[str, str], name: str) -> bool:

@@ -6,6 +6,7 @@ engine behind it. A plugin imports these from `nself_oncall` (see docs/plugins.m
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -15,7 +16,7 @@ from typing import Any, ClassVar
 
 @dataclass(frozen=True)
 class Target:
-    """Whom the policy step named: `schedule`, `user` or `channel` (`test` for a test message)."""
+    """Whom the policy step named: `schedule`, `user` or `channel` (a test message names its channel)."""
 
     type: str
     id: str
@@ -141,12 +142,14 @@ class Notifier:
             return None
         from pydantic import TypeAdapter, ValidationError
 
+        if dataclasses.is_dataclass(self.settings_model):  # pydantic ignores unknown keys of a dataclass
+            known = {f.name for f in dataclasses.fields(self.settings_model)}
+            if set(raw) - known:
+                raise InvalidSettings({key: "unknown setting" for key in sorted(set(raw) - known)})
         try:
             return TypeAdapter(self.settings_model).validate_python(dict(raw))
         except ValidationError as exc:
-            raise InvalidSettings(
-                {".".join(str(p) for p in e["loc"]) or "settings": _pydantic_reason(e) for e in exc.errors()}
-            ) from None
+            raise invalid_settings(exc) from None
 
     def check_address(self, address: str) -> str:
         """Validate a contact address and return it normalized; raise `InvalidAddress`."""
@@ -171,7 +174,12 @@ class Notifier:
         raise NotImplementedError
 
 
-def _pydantic_reason(error: Mapping[str, Any]) -> str:
+def invalid_settings(exc: Any) -> InvalidSettings:
+    """A pydantic `ValidationError` as `InvalidSettings`: each setting and why, never the value given."""
+    return InvalidSettings({".".join(str(p) for p in e["loc"]) or "settings": _reason(e) for e in exc.errors()})
+
+
+def _reason(error: Mapping[str, Any]) -> str:
     return "unknown setting" if error["type"] == "extra_forbidden" else error["msg"].removeprefix("Value error, ")
 
 

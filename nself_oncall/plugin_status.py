@@ -12,7 +12,7 @@ def notifier_items(registry: Registry) -> list[dict[str, Any]]:
     """One item per registered notifier, and one per broken or disabled plugin (named after the plugin)."""
     items = []
     for info in registry.plugins.values():
-        for name in info.notifiers or (info.name,):
+        for name in info.notifiers if info.status == "ok" else (info.name,):
             notifier = registry.notifiers.get(name) if name in info.notifiers else None
             items.append(
                 {

@@ -7,6 +7,7 @@ skipped without taking the others down (unless NSELF_ONCALL_STRICT_PLUGINS=1).
 
 from __future__ import annotations
 
+import inspect
 import logging
 import math
 import re
@@ -17,10 +18,11 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import pluggy
+from pydantic import ValidationError
 
 from . import hookspecs
 from .config import Channel, ConfigError, Settings
-from .notifier import InvalidSettings, Notifier
+from .notifier import InvalidAddress, InvalidSettings, Notifier, invalid_settings
 
 log = logging.getLogger("nself_oncall.plugins")
 
@@ -86,11 +88,24 @@ class Registry:
 
     def check_address(self, channel: str, address: str) -> str:
         """A contact address normalized by its channel's notifier; `KeyError` for an unknown channel,
-        `nself_oncall.InvalidAddress` when the notifier refuses it. A channel that cannot be used accepts it as is."""
+        `InvalidAddress` when the notifier refuses it. A channel that cannot be used, or a notifier
+        whose check fails with its own bug, keeps the address as given."""
         state = self.channels[channel]
+        if not address.strip():
+            raise InvalidAddress("must not be blank")
         if not state.ok:
             return address
-        return self.notifiers[state.notifier].check_address(address)
+        try:
+            checked = self.notifiers[state.notifier].check_address(address)
+        except InvalidAddress:
+            raise
+        except Exception as exc:  # the plugin's bug must not refuse the user, nor answer 500
+            log.error("notifier %r: check_address raised %s", state.notifier, type(exc).__name__)
+            return address
+        if not isinstance(checked, str) or not checked.strip():
+            log.error("notifier %r: check_address returned %r, not an address", state.notifier, type(checked).__name__)
+            return address
+        return checked
 
 
 def build_registry(settings: Settings, found: Iterable[EntryPoint] | None = None) -> Registry:
@@ -120,7 +135,8 @@ def configure_channel(registry: Registry, channel: Channel) -> ChannelState:
     raw = dict(channel.settings)
     timeout, timeout_error = _timeout(raw.pop("timeout", DEFAULT_TIMEOUT))
     notifier = registry.notifiers.get(channel.notifier)
-    secret_keys = set(channel.from_env) | (set(notifier.secret_settings) if notifier else set())
+    # Without its notifier nobody knows which settings are secret: show none of the values.
+    secret_keys = set(channel.from_env) | (set(notifier.secret_settings) if notifier else set(raw))
     state = ChannelState(
         name=channel.name,
         notifier=channel.notifier,
@@ -134,9 +150,12 @@ def configure_channel(registry: Registry, channel: Channel) -> ChannelState:
             return replace(state, settings=notifier.check_settings(raw))
         except InvalidSettings as exc:
             error = f"invalid settings: {exc}"
-        except Exception as exc:  # a plugin's own bug: report the channel, keep the service
+        except ValidationError as exc:  # a plugin validating with pydantic itself: its text quotes the input
+            error = f"invalid settings: {invalid_settings(exc)}"
+        except Exception as exc:  # a plugin's own bug: report the channel, keep the service (no traceback:
+            # its frames and message may hold the settings)
             error = f"notifier {channel.notifier!r} failed to check its settings: {type(exc).__name__}"
-            log.exception("notifier %r crashed in check_settings", channel.notifier)
+            log.error("notifier %r crashed in check_settings: %s", channel.notifier, type(exc).__name__)
     return replace(state, error=state.redact(error))
 
 
@@ -187,6 +206,8 @@ def _register_notifiers(registry: Registry, info: PluginInfo) -> PluginInfo:
     impls = [i for i in registry.plugin_manager.hook.register_notifiers.get_hookimpls() if i.plugin_name == info.name]
     try:
         for impl in impls:
+            if inspect.iscoroutinefunction(impl.function):
+                raise ConfigError("register_notifiers must be a plain function, not async def")
             impl.function(**{arg: register for arg in impl.argnames})
     except Exception as exc:
         registry.plugin_manager.unregister(name=info.name)
@@ -205,6 +226,8 @@ def _check_notifier(notifier: Any) -> str:
         raise ConfigError(f"{type(notifier).__name__}.name must match {NOTIFIER_NAME.pattern}, not {name!r}")
     if type(notifier).send is Notifier.send:
         raise ConfigError(f"notifier {name!r} does not implement send()")
+    if not inspect.iscoroutinefunction(notifier.send):
+        raise ConfigError(f"notifier {name!r}: send() must be async def")
     return name
 
 
@@ -230,6 +253,11 @@ def _missing_notifier(registry: Registry, name: str) -> str | None:
 
 
 def _timeout(value: Any) -> tuple[float, str | None]:
+    if isinstance(value, str):  # from { env = "VAR" }
+        try:
+            value = float(value)
+        except ValueError:
+            pass
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= MAX_TIMEOUT:
         return DEFAULT_TIMEOUT, f"invalid settings: timeout: a number of seconds, more than 0 and at most {MAX_TIMEOUT:g}"
     if isinstance(value, float) and not math.isfinite(value):

@@ -83,7 +83,6 @@ def test_without_plugins_toml_the_log_channel_exists(tmp_path, monkeypatch):
     ("text", "message"),
     [
         ("[plugins]\ndisable = \"webhook\"\n", "disable must be a list"),
-        ("[channels.x]\nurl = \"https://a\"\n", 'needs a notifier = "..." string'),
         ("channels = 3\n", "[channels] must be a table"),
         ("[channels.x\n", "plugins.toml"),
     ],
@@ -91,6 +90,22 @@ def test_without_plugins_toml_the_log_channel_exists(tmp_path, monkeypatch):
 def test_malformed_plugins_toml_stops_the_start(tmp_path, text, message):
     with pytest.raises(ConfigError, match=message.replace("[", r"\[").replace("]", r"\]")):
         load(tmp_path, text)
+
+
+def test_a_malformed_channel_is_reported_not_fatal(tmp_path):
+    text = '[channels.x]\nurl = "https://a"\n\n[channels."a/b c"]\nnotifier = "log"\n\n[channels.y]\nnotifier = 3\n'
+    channels = build_registry(load(tmp_path, text)).channels
+    assert {name: state.error for name, state in channels.items()} == {
+        "x": 'needs a notifier = "..." string',
+        "a/b c": "a channel name is 1-64 letters, digits, '.', '_' or '-', not 'a/b c'",
+        "y": 'needs a notifier = "..." string',
+    }
+
+
+@pytest.mark.parametrize("value", ["oncall.example.com", "ftp://x", "https://x/?a=1"])
+def test_a_public_url_must_be_an_http_url(tmp_path, value):
+    with pytest.raises(ConfigError, match="NSELF_ONCALL_PUBLIC_URL"):
+        load(tmp_path, "", NSELF_ONCALL_PUBLIC_URL=value)
 
 
 @pytest.mark.parametrize(("value", "strict"), [("1", True), ("true", True), ("0", False), ("", False), ("off", False)])

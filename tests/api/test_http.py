@@ -75,6 +75,12 @@ async def test_hostile_input_never_gets_a_5xx(api):
         assert set(answer["error"]) == {"code", "message", "details"}
 
 
+async def test_a_body_that_is_not_utf8_is_400(api):
+    for path in ("/api/v1/users", "/api/v1/channels/log/test"):
+        status, body = await api.call("POST", path, data=b"\xff\xfe{", headers={"Content-Type": "application/json"})
+        assert status == 400 and body["error"]["code"] == "bad_request", path
+
+
 async def test_far_future_layer_and_long_rotations(api):
     layer = {"users": ["a"] * 999 + ["b"], "rotation": {"unit": "month", "length": 1000}, "start": "8999-01-31T00:00:00"}
     status, body = await api.post("/api/v1/schedules", {"id": "far", "name": "far", "layers": [layer]})

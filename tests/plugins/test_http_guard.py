@@ -130,3 +130,9 @@ def test_other_schemes_are_refused_in_settings(url):
 async def test_post_refuses_other_schemes_itself():
     with pytest.raises(PermanentError, match=r"ftp:// is not http or https"):
         await _http.post("ftp://127.0.0.1/hook", timeout=1.0, content=b"{}")
+
+
+async def test_a_huge_response_body_is_read_only_up_to_the_cap(peer):
+    peer.respond = lambda _: Reply(200, b"x" * (5 * _http.MAX_RESPONSE))
+    response = await _http.post(peer.url("/big"), allow=["127.0.0.1"], timeout=5, content=b"{}")
+    assert response.status_code == 200 and len(response.content) == _http.MAX_RESPONSE

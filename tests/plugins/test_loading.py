@@ -232,3 +232,117 @@ def test_no_builtin_is_installed_as_a_top_level_package():
     assert {ep.name for ep in ours} == BUILTINS
     assert all(ep.value.startswith("nself_oncall.notifiers.") for ep in ours)
     assert Path(importlib.import_module("nself_oncall.notifiers").__file__).parent.name == "notifiers"
+
+
+@pytest.mark.parametrize(
+    ("source", "reason"),
+    [
+        (
+            "from nself_oncall import hookimpl\n@hookimpl\nasync def register_notifiers(register):\n    pass\n",
+            "must be a plain function, not async def",
+        ),
+        (
+            "from nself_oncall import Notifier, Sent, hookimpl\nclass P(Notifier):\n    name = 'p'\n"
+            "    def send(self, message, contact, settings, *, timeout):\n        return Sent()\n"
+            "@hookimpl\ndef register_notifiers(register):\n    register(P())\n",
+            "send() must be async def",
+        ),
+    ],
+    ids=["async-hook", "sync-send"],
+)
+def test_async_mistakes_are_caught_at_start(site, source, reason):
+    site("asyncish", {"asyncish": "asyncish_plugin"}, {"asyncish_plugin": source})
+    info = build_registry(settings()).plugins["asyncish"]
+    assert info.status == "broken" and reason in info.error
+
+
+CHECKERS = """
+import dataclasses
+from pydantic import BaseModel
+from nself_oncall import Notifier, Sent, hookimpl
+
+@dataclasses.dataclass(frozen=True)
+class PathSettings:
+    path: str
+
+class Strict(BaseModel):
+    token: int
+
+class Base(Notifier):
+    async def send(self, message, contact, settings, *, timeout):
+        return Sent()
+
+class WithDataclass(Base):
+    name = "dc"
+    settings_model = PathSettings
+
+class OwnPydantic(Base):
+    name = "own"
+    def check_settings(self, raw):
+        return Strict.model_validate(raw)
+
+class Crashing(Base):
+    name = "crash"
+    def check_settings(self, raw):
+        raise RuntimeError(f"cannot use {raw['token']}")
+
+@hookimpl
+def register_notifiers(register):
+    for notifier in (WithDataclass(), OwnPydantic(), Crashing()):
+        register(notifier)
+"""
+
+
+def test_settings_errors_name_the_setting_and_never_echo_its_value(site, caplog):
+    site("checkers", {"checkers": "checkers_plugin"}, {"checkers_plugin": CHECKERS})
+    channels = {
+        "dc": Channel("dc", "dc", {"path": "a", "typo": 1}),
+        "own": Channel("own", "own", {"token": "SUPERSECRETTOKEN"}),
+        "crash": Channel("crash", "crash", {"token": "SUPERSECRETTOKEN"}),
+    }
+    with caplog.at_level(logging.DEBUG):
+        registry = build_registry(settings(channels=channels))
+    errors = {name: state.error for name, state in registry.channels.items()}
+    assert errors["dc"] == "invalid settings: typo: unknown setting"
+    assert errors["own"].startswith("invalid settings: token: Input should be a valid integer")
+    assert errors["crash"] == "notifier 'crash' failed to check its settings: RuntimeError"
+    assert "SUPERSECRETTOKEN" not in str(errors) + caplog.text
+
+
+def test_a_channel_whose_notifier_is_missing_shows_no_setting_values():
+    channels = {"hook": Channel("hook", "webhook", {"url": "https://h.example/x", "secret": "literal-secret-value"})}
+    registry = build_registry(settings(channels=channels, disabled_plugins=frozenset({"webhook"})))
+    assert registry.channels["hook"].shown_settings == {"url": "********", "secret": "********"}
+    assert registry.channels["hook"].error == "notifier 'webhook' is not available: its plugin is disabled"
+
+
+ADDRESSES = """
+from nself_oncall import Notifier, Sent, hookimpl
+
+class Odd(Notifier):
+    name = "odd"
+    async def send(self, message, contact, settings, *, timeout):
+        return Sent()
+    def check_address(self, address):
+        if address == "crash":
+            raise RuntimeError("bug")
+        return None if address == "none" else address.upper()
+
+@hookimpl
+def register_notifiers(register):
+    register(Odd())
+"""
+
+
+def test_a_notifiers_own_bug_in_check_address_keeps_the_address_as_given(site):
+    from nself_oncall import InvalidAddress
+
+    site("odd", {"odd": "odd_plugin"}, {"odd_plugin": ADDRESSES})
+    registry = build_registry(settings(channels={"o": Channel("o", "odd")}))
+    assert registry.check_address("o", "fine") == "FINE"
+    assert registry.check_address("o", "crash") == "crash"
+    assert registry.check_address("o", "none") == "none"
+    with pytest.raises(InvalidAddress, match="blank"):
+        registry.check_address("o", "  ")
+    with pytest.raises(KeyError):
+        registry.check_address("nope", "x")
