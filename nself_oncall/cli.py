@@ -70,8 +70,8 @@ def _serve(settings: Settings, host: str | None, port: int | None) -> int:
         )
     registry = build_registry(settings)  # before migrating: strict mode stops a broken setup early
     _migrate(settings)
-    logging.getLogger("hypercorn.error").propagate = False  # it has its own handler: log each line once
     config = Config()
+    config.errorlog = logging.getLogger("hypercorn.error")  # a logger, not "-": no second handler, each line once
     config.bind = [f"[{settings.host}]:{settings.port}" if ":" in settings.host else f"{settings.host}:{settings.port}"]
     print(f"nself-oncall listening on http://{config.bind[0]}", flush=True)
     asyncio.run(serve(create_app(settings, registry), config))
