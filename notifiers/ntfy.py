@@ -67,7 +67,6 @@ class NtfySettings(BaseModel):
         return tags
 
 
-
 class NtfyNotifier(Notifier):
     name = "ntfy"
     description = "Publishes each message to an ntfy topic (ntfy.sh or a self-hosted server)."
@@ -81,7 +80,9 @@ class NtfyNotifier(Notifier):
         return topic
 
     async def send(self, message: Message, contact: Contact, settings: NtfySettings, *, timeout: float) -> Sent:
-        body = json.dumps(payload(message, self.recipient(contact, settings.topic, "topic"), settings), ensure_ascii=False)
+        body = json.dumps(
+            payload(message, self.recipient(contact, settings.topic, "topic"), settings), ensure_ascii=False
+        )
         headers = {"Content-Type": "application/json"}
         if settings.token is not None:
             headers["Authorization"] = f"Bearer {settings.token.get_secret_value()}"

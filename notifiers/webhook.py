@@ -63,7 +63,6 @@ class WebhookSettings(BaseModel):
         return value
 
 
-
 def payload(message: Message, contact: Contact) -> dict[str, Any]:
     """The documented JSON body (docs/notifiers/webhook.md)."""
     person = None

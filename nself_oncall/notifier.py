@@ -198,17 +198,3 @@ def _thaw(value: Any) -> Any:
         return [_thaw(v) for v in value]
     return value
 
-
-__all__ = [
-    "Contact",
-    "DeliveryError",
-    "InvalidAddress",
-    "InvalidSettings",
-    "Message",
-    "Notifier",
-    "Outcome",
-    "PermanentError",
-    "Sent",
-    "Target",
-    "TemporaryError",
-]
