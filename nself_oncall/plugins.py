@@ -122,7 +122,7 @@ def build_registry(settings: Settings, found: Iterable[EntryPoint] | None = None
     for key in [key for key, info in registry.plugins.items() if info.status == "ok"]:
         registry.plugins[key] = _register_notifiers(registry, registry.plugins[key])
     _report_plugins(registry, settings)
-    registry.channels = {name: configure_channel(registry, channel) for name, channel in settings.channels.items()}
+    registry.channels = {name: _configure_channel(registry, channel) for name, channel in settings.channels.items()}
     for state in registry.channels.values():
         if not state.ok:
             log.warning("channel %r cannot be used: %s", state.name, state.error)
@@ -131,7 +131,7 @@ def build_registry(settings: Settings, found: Iterable[EntryPoint] | None = None
     return registry
 
 
-def configure_channel(registry: Registry, channel: Channel) -> ChannelState:
+def _configure_channel(registry: Registry, channel: Channel) -> ChannelState:
     raw = dict(channel.settings)
     timeout, timeout_error = _timeout(raw.pop("timeout", DEFAULT_TIMEOUT))
     notifier = registry.notifiers.get(channel.notifier)
