@@ -24,6 +24,11 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
+# `python -m pytest` puts the checkout first on sys.path, where `nself_oncall` lacks the built-in
+# notifiers (they sit in notifiers/ and are installed as nself_oncall.notifiers). Test the installed
+# package instead, editable or not.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parents[1]]
+
 import asyncpg
 import httpx
 import pytest
