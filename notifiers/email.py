@@ -176,7 +176,7 @@ class EmailNotifier(Notifier):
         email = build_email(message, settings, recipients)
         where = f"SMTP {settings.host}:{settings.smtp_port}"
         try:
-            refused = await _transmit(email, settings, recipients, timeout * 0.8)
+            refused = await _transmit(email, settings, recipients, _http.network_timeout(timeout))
         except (aiosmtplib.SMTPException, OSError) as exc:
             error = _failure(exc, where)
             password = settings.password.get_secret_value() if settings.password else None

@@ -83,7 +83,6 @@ class Registry:
     plugin_manager: pluggy.PluginManager
     plugins: dict[str, PluginInfo] = field(default_factory=dict)
     notifiers: dict[str, Notifier] = field(default_factory=dict)
-    owners: dict[str, str] = field(default_factory=dict)
     channels: dict[str, ChannelState] = field(default_factory=dict)
 
     def check_address(self, channel: str, address: str) -> str:
@@ -196,9 +195,9 @@ def _register_notifiers(registry: Registry, info: PluginInfo) -> PluginInfo:
     def register(notifier: Notifier) -> None:
         name = _check_notifier(notifier)
         if name in registry.notifiers or name in mine:
-            other = registry.owners.get(name, info.name)
+            other = next((i for i in registry.plugins.values() if name in i.notifiers), info)
             raise ConfigError(
-                f"notifier {name!r} is registered by both plugin {other!r} ({_describe(registry.plugins[other])}) "
+                f"notifier {name!r} is registered by both plugin {other.name!r} ({_describe(other)}) "
                 f"and plugin {info.name!r} ({_describe(info)}); disable one in plugins.toml [plugins] disable"
             )
         mine[name] = notifier
@@ -214,7 +213,6 @@ def _register_notifiers(registry: Registry, info: PluginInfo) -> PluginInfo:
         reason = str(exc) if isinstance(exc, ConfigError) else f"register_notifiers failed: {type(exc).__name__}: {exc}"
         return _broken(info, reason)
     registry.notifiers.update(mine)
-    registry.owners.update(dict.fromkeys(mine, info.name))
     return replace(info, notifiers=tuple(mine))
 
 
