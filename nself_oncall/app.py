@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+import re
 import types
 from typing import Any
 
@@ -13,22 +14,47 @@ from werkzeug.exceptions import BadRequest
 
 from .api import health, notifiers, overrides, policies, schedules, users
 from .api.errors import ApiError, register_error_handlers
+from .api.fields import converters
 from .config import ConfigError, Settings, tortoise_config
 from .plugins import Registry, build_registry
+from .store import input_error_status
 from .store.cache import ScheduleCache
 
 MAX_BODY = 1024 * 1024
 API_PREFIX = "/api/v1"
 
 
+MAX_JSON_DEPTH = 32
+_STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"')
+_BRACKETS = re.compile(r"[\[\]{}]")
+
+
 class JSONRequest(Request):
-    """Reads the body as JSON whatever the Content-Type says (curl -d sends a form type)."""
+    """Reads the body as JSON whatever the Content-Type says (curl -d sends a form type).
+
+    Nesting deeper than MAX_JSON_DEPTH is refused before parsing: deep enough input makes
+    the parser (and anything that walks the result) recurse without bound.
+    """
 
     async def get_json(self, force: bool = True, silent: bool = False, cache: bool = True) -> Any:
         try:
-            return await super().get_json(force=force, silent=silent, cache=cache)
+            text = await self.get_data(as_text=True)
         except UnicodeDecodeError:
             raise BadRequest("request body is not UTF-8") from None
+        if _depth(text) > MAX_JSON_DEPTH:
+            raise BadRequest(f"request body is nested deeper than {MAX_JSON_DEPTH} levels")
+        return await super().get_json(force=force, silent=silent, cache=cache)
+
+
+def _depth(text: str) -> int:
+    """How deeply the arrays and objects of a JSON text nest (brackets inside strings do not count)."""
+    if text.count("[") + text.count("{") <= MAX_JSON_DEPTH:
+        return 0
+    depth = deepest = 0
+    for bracket in _BRACKETS.findall(_STRINGS.sub("", text)):
+        depth += 1 if bracket in "[{" else -1
+        deepest = max(deepest, depth)
+    return deepest
 
 
 def create_app(settings: Settings, registry: Registry | None = None) -> Quart:
@@ -37,6 +63,7 @@ def create_app(settings: Settings, registry: Registry | None = None) -> Quart:
         raise ConfigError("create_app needs settings.plugin_secret (serve generates one when PLUGIN_SECRET is unset)")
     app = Quart("nself_oncall")
     app.request_class = JSONRequest
+    app.url_map.converters.update(converters())
     app.config.update(SETTINGS=settings, MAX_CONTENT_LENGTH=MAX_BODY)
     app.extensions["schedule_cache"] = ScheduleCache()
     app.extensions["notifiers"] = registry if registry is not None else build_registry(settings)
@@ -53,7 +80,7 @@ def create_app(settings: Settings, registry: Registry | None = None) -> Quart:
     # quart-schema sends every dict response through a new pydantic TypeAdapter
     # (about 0.1 ms each); ours are plain JSON already, so keep Quart's own.
     app.make_response = types.MethodType(Quart.make_response, app)
-    register_error_handlers(app)
+    register_error_handlers(app, input_error_status)
     app.before_request(_authenticate)
     app.register_blueprint(health.bp)
     for module in (schedules, overrides, policies, users, notifiers):

@@ -1,4 +1,4 @@
-"""Domain errors raised by store/ and mapped to HTTP answers by api/."""
+"""Domain errors raised by store/ and service/, mapped to HTTP answers by api/."""
 
 
 class NotFound(Exception):
@@ -15,4 +15,12 @@ class Invalid(Exception):
 
     def __init__(self, field: str, message: str):
         super().__init__(f"{field}: {message}")
+        self.field, self.message = field, message
+
+
+class BadQuery(Exception):
+    """A query parameter that is well-formed but cannot be used (a 400, as the contract says)."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(f"query parameter {field}: {message}")
         self.field, self.message = field, message

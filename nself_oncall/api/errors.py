@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from quart import Quart, jsonify
 from quart_schema.validation import QuerystringValidationError, RequestSchemaValidationError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import BadRequest, HTTPException
 
-from ..errors import Conflict, Invalid, NotFound
+from ..errors import BadQuery, Conflict, Invalid, NotFound
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +40,9 @@ def error_response(status: int, message: str, details: list[Any] | None = None, 
     return jsonify(body), status
 
 
-def register_error_handlers(app: Quart) -> None:
+def register_error_handlers(app: Quart, input_error_status: Callable[[Exception], int | None]) -> None:
+    """JSON answers for every error; `input_error_status` maps the store's errors that bad input causes."""
+
     @app.errorhandler(ApiError)
     async def _api_error(exc: ApiError):
         return error_response(exc.status, exc.message, exc.details, exc.code)
@@ -56,9 +59,15 @@ def register_error_handlers(app: Quart) -> None:
     async def _invalid(exc: Invalid):
         return error_response(422, str(exc), [{"field": exc.field, "message": exc.message}])
 
+    @app.errorhandler(BadQuery)
+    async def _bad_query_value(exc: BadQuery):
+        return error_response(400, str(exc), [{"field": exc.field, "message": exc.message}])
+
     @app.errorhandler(QuerystringValidationError)
     async def _bad_query(exc: QuerystringValidationError):
-        return error_response(400, "invalid query parameters", _pydantic_details(exc.validation_error))
+        details = _pydantic_details(exc.validation_error)
+        first = details[0] if details else {"field": "query", "message": "invalid"}
+        return error_response(400, f"query parameter {first['field']}: {first['message']}", details)
 
     @app.errorhandler(RequestSchemaValidationError)
     async def _bad_body(exc: RequestSchemaValidationError):
@@ -69,11 +78,17 @@ def register_error_handlers(app: Quart) -> None:
     @app.errorhandler(HTTPException)
     async def _http_error(exc: HTTPException):
         status = exc.code or 500
-        message = "request body is not valid JSON" if status == 400 else (exc.description or exc.name)
+        message = exc.description or exc.name
+        if status == 400 and message == BadRequest.description:
+            message = "request body is not valid JSON"
         return error_response(status, message)
 
     @app.errorhandler(Exception)
     async def _unexpected(exc: Exception):
+        status = input_error_status(exc)
+        if status is not None:
+            log.warning("input reached the database unvalidated: %s", type(exc).__name__)
+            return error_response(status, "the database refused this input", code=_CODES[status])
         log.exception("unhandled error")
         return error_response(500, "internal error", code="internal_error")
 

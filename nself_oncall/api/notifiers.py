@@ -9,22 +9,15 @@ from quart import Blueprint, current_app, request
 from quart_schema import document_request, tag
 from quart_schema.validation import RequestSchemaValidationError
 
-from ..delivery import deliver
-from ..errors import Invalid, NotFound
-from ..notifier import Contact, InvalidAddress, Message, Outcome, Target
-from ..plugin_status import channel_item, channel_items, notifier_items
-from ..plugins import ChannelState, Registry
-from ..store import users
-from ..store.ids import new_id
-from .params import iso, now
+from ..service import channels as service
+from ..service.channels import TestResult
 from .schemas import ChannelTestIn
+from .views import iso
 
 bp = Blueprint("notifiers", __name__)
 
-TEST_SUMMARY = "Test notification from nself-oncall"
 
-
-def _registry() -> Registry:
+def _registry():
     return current_app.extensions["notifiers"]
 
 
@@ -32,24 +25,24 @@ def _registry() -> Registry:
 @tag(["plugins"])
 async def list_notifiers():
     """Installed notifier plugins: each notifier they register, and the plugins that are broken or disabled."""
-    return {"items": notifier_items(_registry()), "next_cursor": None}
+    return {"items": service.list_notifiers(_registry()), "next_cursor": None}
 
 
 @bp.get("/channels")
 @tag(["plugins"])
 async def list_channels():
     """The channels of plugins.toml: notifier, whether each can be used (and why not), settings with secrets masked."""
-    return {"items": channel_items(_registry()), "next_cursor": None}
+    return {"items": service.list_channels(_registry()), "next_cursor": None}
 
 
-@bp.get("/channels/<name>")
+@bp.get("/channels/<channel:name>")
 @tag(["plugins"])
 async def get_channel(name: str):
     """One channel."""
-    return channel_item(_channel(name))
+    return service.get_channel(_registry(), name)
 
 
-@bp.post("/channels/<name>/test")
+@bp.post("/channels/<channel:name>/test")
 @tag(["plugins"])
 @document_request(ChannelTestIn)
 async def test_channel(name: str):
@@ -57,27 +50,17 @@ async def test_channel(name: str):
 
     The body is optional: `address` sends to that address, `user_id` to that user's contact on this channel;
     with neither, the channel's own default recipient is used."""
-    state = _channel(name)
     body = await _test_body()
-    contact = await _test_contact(state, body)
-    message = Message(
-        id=new_id(),
-        escalation_id=None,
-        summary=body.summary or TEST_SUMMARY,
-        details={"test": True, "channel": name},
-        step=0,
-        loop=0,
-        target=Target("channel", name),
-        link=f"{current_app.config['SETTINGS'].base_url}/api/v1/channels/{name}",
-        created_at=now(),
-        test=True,
-    )
-    outcome = await deliver(_registry(), name, message, contact)
-    return {"channel": name, "notifier": state.notifier, "message_id": message.id, **outcome_json(outcome)}
+    base_url = current_app.config["SETTINGS"].base_url
+    return result_json(await service.send_test(_registry(), base_url, name, body.address, body.user_id, body.summary))
 
 
-def outcome_json(outcome: Outcome) -> dict[str, Any]:
+def result_json(result: TestResult) -> dict[str, Any]:
+    outcome = result.outcome
     return {
+        "channel": result.channel,
+        "notifier": result.notifier,
+        "message_id": result.message_id,
         "ok": outcome.status == "sent",
         "status": outcome.status,
         "temporary": outcome.temporary,
@@ -89,13 +72,6 @@ def outcome_json(outcome: Outcome) -> dict[str, Any]:
     }
 
 
-def _channel(name: str) -> ChannelState:
-    state = _registry().channels.get(name)
-    if state is None:
-        raise NotFound("channel", name)
-    return state
-
-
 async def _test_body() -> ChannelTestIn:
     """The body is optional: an empty one means all defaults."""
     raw = await request.get_data()
@@ -104,22 +80,3 @@ async def _test_body() -> ChannelTestIn:
         return ChannelTestIn.model_validate(data)
     except ValidationError as exc:
         raise RequestSchemaValidationError(exc) from None
-
-
-async def _test_contact(state: ChannelState, body: ChannelTestIn) -> Contact:
-    if body.user_id is not None:
-        try:
-            user = await users.get(body.user_id)
-        except NotFound:
-            raise Invalid("user_id", f"no user {body.user_id!r}") from None
-        contacts = sorted(user.contacts, key=lambda c: c.position)
-        address = next((c.address for c in contacts if c.channel == state.name), None)
-        if address is None:
-            raise Invalid("user_id", f"user {user.id!r} has no contact on channel {state.name!r}")
-        return Contact(state.name, address, user.id, user.name)
-    if body.address is None:
-        return Contact(state.name)
-    try:
-        return Contact(state.name, _registry().check_address(state.name, body.address))
-    except InvalidAddress as exc:
-        raise Invalid("address", str(exc) or "not an address this channel can use") from None

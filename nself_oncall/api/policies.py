@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from quart import Blueprint, current_app
-from quart_schema import document_querystring, tag, validate_request
+from quart_schema import tag, validate_querystring, validate_request
 
-from ..models import Policy
-from ..store import policies as store
-from .params import iso, page, page_args
-from .schemas import PageQuery, PolicyIn, PolicyPatch, patch_fields
+from ..service import policies as service
+from .schemas import PolicyIn, PolicyPatch, SlugPageQuery, patch_fields
+from .views import by_id, page_json, policy_json
 
 bp = Blueprint("policies", __name__)
 
@@ -21,12 +18,10 @@ def _channels():
 
 @bp.get("/policies")
 @tag(["policies"])
-@document_querystring(PageQuery)
-async def list_policies():
+@validate_querystring(SlugPageQuery)
+async def list_policies(query_args: SlugPageQuery):
     """List policies, by id."""
-    limit, after = page_args()
-    rows = await store.list_page(limit, after)
-    return page([policy_json(r) for r in rows], limit, lambda item: item["id"])
+    return page_json(await service.list_policies(query_args.limit, query_args.cursor), policy_json, by_id)
 
 
 @bp.post("/policies")
@@ -34,53 +29,27 @@ async def list_policies():
 @validate_request(PolicyIn)
 async def create_policy(data: PolicyIn):
     """Create a policy; every target must name an existing schedule, user or configured channel."""
-    return policy_json(await store.create(data.model_dump(), _channels())), 201
+    return policy_json(await service.create(data.model_dump(), _channels())), 201
 
 
-@bp.get("/policies/<policy_id>")
+@bp.get("/policies/<slug:policy_id>")
 @tag(["policies"])
 async def get_policy(policy_id: str):
     """One policy with its steps."""
-    return policy_json(await store.get(policy_id))
+    return policy_json(await service.get(policy_id))
 
 
-@bp.patch("/policies/<policy_id>")
+@bp.patch("/policies/<slug:policy_id>")
 @tag(["policies"])
 @validate_request(PolicyPatch)
 async def update_policy(policy_id: str, data: PolicyPatch):
     """Change fields or replace the steps; escalations already running keep their copy."""
-    return policy_json(await store.update(policy_id, patch_fields(data), _channels()))
+    return policy_json(await service.update(policy_id, patch_fields(data), _channels()))
 
 
-@bp.delete("/policies/<policy_id>")
+@bp.delete("/policies/<slug:policy_id>")
 @tag(["policies"])
 async def delete_policy(policy_id: str):
     """Remove a policy."""
-    await store.delete(policy_id)
+    await service.delete(policy_id)
     return "", 204
-
-
-def policy_json(row: Policy) -> dict[str, Any]:
-    steps = sorted(row.steps, key=lambda s: s.position)
-    return {
-        "id": row.id,
-        "name": row.name,
-        "description": row.description,
-        "repeat": row.repeat,
-        "steps": [
-            {
-                "delay_minutes": _number(step.delay_minutes),
-                "targets": [
-                    {"type": t.type, "id": t.target_id} for t in sorted(step.targets, key=lambda t: t.position)
-                ],
-            }
-            for step in steps
-        ],
-        "created_at": iso(row.created_at),
-        "updated_at": iso(row.updated_at),
-    }
-
-
-def _number(value: float) -> int | float:
-    """5.0 reads back as 5, as it was most likely written."""
-    return int(value) if value.is_integer() else value

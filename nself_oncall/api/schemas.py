@@ -1,56 +1,30 @@
-"""Request bodies: shape and field rules. Rules that need the database live in store/."""
+"""Request bodies and query strings: shape and field rules. Rules that need the database live in service/."""
 
 from __future__ import annotations
 
 import math
-import re
-from datetime import datetime, time
 from typing import Annotated, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
-from ..oncall import DAYS
-from .params import SLUG, USER_ID, parse_wallclock_or_instant
-
-_CLOCK = re.compile(r"^([01]\d|2[0-4]):([0-5]\d)(?::([0-5]\d))?$")
-
-
-def _slug(value: str) -> str:
-    if not SLUG.match(value):
-        raise ValueError("must match ^[a-z0-9][a-z0-9_-]{0,63}$")
-    return value
-
-
-def _user_id(value: str) -> str:
-    if not USER_ID.match(value):
-        raise ValueError("must be 1-255 characters, no whitespace, no '/'")
-    return value
-
-
-def _datetime(value: object) -> datetime:
-    if isinstance(value, datetime):
-        return value
-    if not isinstance(value, str):
-        raise ValueError("must be an RFC 3339 date-time string")
-    return parse_wallclock_or_instant(value)
-
-
-def _clock(value: object) -> time:
-    match = _CLOCK.match(value) if isinstance(value, str) else None
-    if not match or (match[1] == "24" and (match[2] != "00" or (match[3] or "00") != "00")):
-        raise ValueError("must be a wall-clock time HH:MM (00:00-24:00)")
-    hour = int(match[1]) % 24
-    return time(hour, int(match[2]), int(match[3] or 0))
-
-
-Slug = Annotated[str, BeforeValidator(lambda v: _slug(v) if isinstance(v, str) else v)]
-UserId = Annotated[str, BeforeValidator(lambda v: _user_id(v) if isinstance(v, str) else v)]
-Name = Annotated[str, Field(min_length=1, max_length=200)]
-Description = Annotated[str, Field(max_length=2000)]
-WallOrInstant = Annotated[datetime, BeforeValidator(_datetime)]
-Clock = Annotated[time, BeforeValidator(_clock)]
-
+from .fields import (
+    Address,
+    ChannelName,
+    Clock,
+    Description,
+    Instant,
+    Limit,
+    Name,
+    OverrideCursor,
+    Slug,
+    SlugCursor,
+    TimeZone,
+    UserCursor,
+    UserId,
+    check_channel,
+    check_slug,
+    check_user_id,
+)
 
 class Body(BaseModel):
     """Unknown fields are ignored, so an object read from the API can be sent back."""
@@ -68,38 +42,22 @@ class RestrictionIn(Body):
     start: Clock
     end: Clock
 
-    def day_numbers(self) -> frozenset[int] | None:
-        return None if self.days is None else frozenset(DAYS.index(d) for d in self.days)
-
 
 class LayerIn(Body):
     name: Name | None = None
     users: list[UserId] = Field(min_length=1, max_length=1000)
     rotation: RotationIn
-    start: WallOrInstant
-    end: WallOrInstant | None = None
+    start: Instant
+    end: Instant | None = None
     restrictions: list[RestrictionIn] = Field(default_factory=list, max_length=100)
-
-
-def _zone(value: str) -> str:
-    try:
-        ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"unknown IANA time zone {value!r}") from None
-    return value
 
 
 class ScheduleIn(Body):
     id: Slug | None = None
     name: Name
     description: Description = ""
-    timezone: str = "UTC"
+    timezone: TimeZone = "UTC"
     layers: list[LayerIn] = Field(default_factory=list, max_length=100)
-
-    @field_validator("timezone")
-    @classmethod
-    def _known_zone(cls, value: str) -> str:
-        return _zone(value)
 
     @model_validator(mode="after")
     def _layer_names(self):
@@ -109,13 +67,8 @@ class ScheduleIn(Body):
 class SchedulePatch(Body):
     name: Name | None = None
     description: Description | None = None
-    timezone: str | None = None
+    timezone: TimeZone | None = None
     layers: list[LayerIn] | None = Field(default=None, max_length=100)
-
-    @field_validator("timezone")
-    @classmethod
-    def _known_zone(cls, value: str | None) -> str | None:
-        return None if value is None else _zone(value)
 
     @model_validator(mode="after")
     def _layer_names(self):
@@ -135,13 +88,13 @@ def _unique_layer_names(body):
 class OverrideIn(Body):
     schedule_id: Slug
     user: UserId
-    start: WallOrInstant
-    end: WallOrInstant
+    start: Instant
+    end: Instant
 
 
 class ContactIn(Body):
-    channel: Annotated[str, Field(min_length=1, max_length=64)]
-    address: Annotated[str, Field(min_length=1, max_length=1000)]
+    channel: ChannelName
+    address: Address
 
 
 class UserIn(Body):
@@ -156,7 +109,7 @@ class UserPatch(Body):
 
 
 class ChannelTestIn(Body):
-    address: Annotated[str, Field(min_length=1, max_length=1000)] | None = None
+    address: Address | None = None
     user_id: UserId | None = None
     summary: Name | None = None
 
@@ -167,9 +120,18 @@ class ChannelTestIn(Body):
         return self
 
 
+_TARGET_IDS = {"schedule": check_slug, "user": check_user_id, "channel": check_channel}
+
+
 class TargetIn(Body):
     type: Literal["schedule", "user", "channel"]
-    id: Annotated[str, Field(min_length=1, max_length=255)]
+    id: str = Field(min_length=1, max_length=255, description="a schedule id, a user id or a channel name, by `type`")
+
+    @field_validator("id")
+    @classmethod
+    def _id_of_its_kind(cls, value: str, info: ValidationInfo) -> str:
+        check = _TARGET_IDS.get(info.data.get("type"))
+        return check(value) if check else value
 
 
 class StepIn(Body):
@@ -205,26 +167,42 @@ def patch_fields(body: BaseModel) -> dict:
     return {k: v for k, v in body.model_dump().items() if k in body.model_fields_set}
 
 
-# Query strings, for the OpenAPI document; api/params.py reads them.
+# Query strings: every route that takes one validates it with one of these.
 
 _INSTANT = "RFC 3339 date-time; without an offset it is wall-clock time in the schedule's zone"
 
 
-class PageQuery(BaseModel):
-    limit: int = Field(default=100, ge=1, le=1000, description="items per page")
-    cursor: str | None = Field(default=None, description="next_cursor of the previous page")
+class Query(BaseModel):
+    """Unknown parameters are ignored; a parameter given twice is a 400."""
+
+    model_config = ConfigDict(extra="ignore")
 
 
-class OncallQuery(BaseModel):
-    at: str | None = Field(default=None, description=f"the instant (default now); {_INSTANT}")
+class PageQuery(Query):
+    limit: Limit = Field(default=100, description="items per page (1-1000)")
 
 
-class ShiftsQuery(BaseModel):
-    since: str | None = Field(default=None, description=f"range start (default now); {_INSTANT}")
-    until: str | None = Field(default=None, description=f"range end (default since + 14 days, at most 400 days); {_INSTANT}")
+class SlugPageQuery(PageQuery):
+    cursor: SlugCursor | None = Field(default=None, description="next_cursor of the previous page")
+
+
+class UserPageQuery(PageQuery):
+    cursor: UserCursor | None = Field(default=None, description="next_cursor of the previous page")
+
+
+class OncallQuery(Query):
+    at: Instant | None = Field(default=None, description=f"the instant (default now); {_INSTANT}")
+
+
+class RangeQuery(Query):
+    since: Instant | None = Field(default=None, description=f"range start (default now); {_INSTANT}")
+    until: Instant | None = Field(
+        default=None, description=f"range end (default since + 14 days, at most 400 days); {_INSTANT}"
+    )
 
 
 class OverridesQuery(PageQuery):
-    schedule_id: str | None = Field(default=None, description="only this schedule's overrides (unknown: 404)")
-    since: str | None = Field(default=None, description="overlapping from; needs an offset unless schedule_id is given")
-    until: str | None = Field(default=None, description="overlapping until; needs an offset unless schedule_id is given")
+    cursor: OverrideCursor | None = Field(default=None, description="next_cursor of the previous page")
+    schedule_id: Slug | None = Field(default=None, description="only this schedule's overrides (unknown: 404)")
+    since: Instant | None = Field(default=None, description="overlapping from; needs an offset unless schedule_id is given")
+    until: Instant | None = Field(default=None, description="overlapping until; needs an offset unless schedule_id is given")

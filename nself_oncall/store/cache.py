@@ -11,10 +11,9 @@ Several processes can share one database: each asks on every read.
 from __future__ import annotations
 
 import asyncio
-import bisect
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from dataclasses import dataclass, field
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -22,38 +21,42 @@ from tortoise import connections
 
 from .. import oncall
 from ..errors import NotFound
-from ..models import Layer, Override, Schedule
+from ..models import Layer, Schedule
+from . import overrides
+from .ids import utcnow
+from ..records import LayerRecord, ScheduleRecord
 
 _VERSION_SQL = {
     "sqlite": "SELECT version, created_at FROM schedules WHERE id = ?",
     "postgres": "SELECT version, created_at FROM schedules WHERE id = $1",
 }
+#: A cached schedule holds the overrides that end after its load time minus this.
+HISTORY_KEPT = timedelta(days=35)
+#: Final-schedule intervals remembered per cached version (see Loaded.answers).
+ANSWERS_KEPT = 8
 
 #: A schedule row's version and creation time, as the database returns them.
 Version = tuple[Any, ...]
 
 
-@dataclass(frozen=True)
+@dataclass
 class Loaded:
-    """One version of a schedule: its row, its layer rows, and the pure model.
+    """One version of a schedule: its record and the pure model.
 
-    `pure.overrides` holds every override, ordered by end so that a range can be cut out.
-    `answers` keeps the last final-schedule intervals found: they partition time, so
-    the one holding an instant is the answer for it while the version stands.
+    `pure.overrides` holds only the overrides that ended at most HISTORY_KEPT before the
+    load, so the cost of a load does not grow with the schedule's history. `history_end`
+    is the latest end of those left out (None: none were): the pure model is exact from
+    that instant on, and an answer that reaches further back loads the older overrides
+    it needs (see service/schedules.py).
+    `answers` remembers the last final-schedule intervals found: they partition time,
+    so the one holding an instant is the answer for it while the version stands.
     """
 
     version: Version
-    row: Schedule
-    layers: list[Layer]
+    record: ScheduleRecord
     pure: oncall.Schedule
-    ends: list[datetime]
-    answers: list[oncall.Interval] = field(default_factory=list, compare=False)
-
-    def overlapping(self, since: datetime | None, until: datetime | None) -> oncall.Schedule:
-        """The pure schedule with only the overrides that overlap [since, until)."""
-        first = 0 if since is None else bisect.bisect_right(self.ends, since)
-        chosen = [o for o in self.pure.overrides[first:] if until is None or o.start < until]
-        return oncall.Schedule(zone=self.pure.zone, layers=self.pure.layers, overrides=tuple(chosen))
+    history_end: datetime | None
+    answers: deque[oncall.Interval] = field(default_factory=lambda: deque(maxlen=ANSWERS_KEPT))
 
 
 class ScheduleCache:
@@ -85,6 +88,7 @@ class _VersionReads:
     def __init__(self) -> None:
         self._busy: set[str] = set()
         self._next: dict[str, asyncio.Future[Version]] = {}
+        self._tasks: set[asyncio.Task[None]] = set()  # the loop keeps only weak references
 
     async def read(self, schedule_id: str) -> Version:
         if schedule_id not in self._busy:
@@ -102,7 +106,9 @@ class _VersionReads:
         if waiting is None:
             self._busy.discard(schedule_id)
         else:
-            asyncio.ensure_future(self._read_for(schedule_id, waiting))
+            task = asyncio.get_running_loop().create_task(self._read_for(schedule_id, waiting))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
 
     async def _read_for(self, schedule_id: str, waiting: asyncio.Future[Version]) -> None:
         try:
@@ -127,17 +133,39 @@ async def _load(schedule_id: str, version: Version) -> Loaded:
     if row is None:
         raise NotFound("schedule", schedule_id)
     layers = await Layer.filter(schedule_id=schedule_id).order_by("position")
-    overrides = await Override.filter(schedule_id=schedule_id).order_by("end_at", "id")
+    horizon = utcnow() - HISTORY_KEPT
     zone = ZoneInfo(row.timezone)
     pure = oncall.Schedule(
         zone=zone,
         layers=tuple(to_pure_layer(layer, zone) for layer in layers),
-        overrides=tuple(
-            oncall.Override(id=o.id, user=o.user, start=o.start_at, end=o.end_at, created_at=o.created_at)
-            for o in overrides
-        ),
+        overrides=await overrides.ending_after(schedule_id, horizon),
     )
-    return Loaded(version, row, layers, pure, [o.end for o in pure.overrides])
+    history_end = await overrides.last_end_at_or_before(schedule_id, horizon)
+    return Loaded(version, schedule_record(row, layers), pure, history_end)
+
+
+def schedule_record(row: Schedule, layers: list[Layer]) -> ScheduleRecord:
+    return ScheduleRecord(
+        id=row.id,
+        name=row.name,
+        description=row.description,
+        timezone=row.timezone,
+        layers=tuple(_layer_record(layer) for layer in sorted(layers, key=lambda layer: layer.position)),
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
+
+
+def _layer_record(row: Layer) -> LayerRecord:
+    return LayerRecord(
+        name=row.name,
+        users=tuple(row.users),
+        unit=row.rotation_unit,
+        length=row.rotation_length,
+        start=row.start,
+        end=row.end,
+        restrictions=tuple(row.restrictions),
+    )
 
 
 def to_pure_layer(row: Layer, zone: ZoneInfo) -> oncall.Layer:

@@ -7,21 +7,25 @@ from datetime import datetime
 from tortoise.expressions import F, Q
 from tortoise.transactions import in_transaction
 
+from .. import oncall
 from ..errors import Invalid, NotFound
 from ..models import Override, Schedule
 from .ids import new_id, utcnow
+from ..records import OverrideRecord, Page
 
 
-async def create(schedule: Schedule, user: str, start: datetime, end: datetime) -> Override:
+async def create(schedule_id: str, user: str, start: datetime, end: datetime) -> OverrideRecord:
     """`start` and `end` are UTC instants, already read in the schedule's zone."""
     if end <= start:
         raise Invalid("end", "must be after start")
     async with in_transaction():
+        if not await Schedule.exists(id=schedule_id):
+            raise NotFound("schedule", schedule_id)
         row = await Override.create(
-            id=new_id(), schedule=schedule, user=user, start_at=start, end_at=end, created_at=utcnow()
+            id=new_id(), schedule_id=schedule_id, user=user, start_at=start, end_at=end, created_at=utcnow()
         )
-        await _changed(schedule.id)
-    return row
+        await _changed(schedule_id)
+    return _record(row)
 
 
 async def delete(override_id: str) -> None:
@@ -40,7 +44,7 @@ async def _changed(schedule_id: str) -> None:
 
 async def list_page(
     limit: int, after: tuple[datetime, str] | None, schedule_id: str | None, since: datetime | None, until: datetime | None
-) -> list[Override]:
+) -> Page[OverrideRecord]:
     """Overrides overlapping [since, until), by start then id, after a (start, id) cursor."""
     query = Override.all().order_by("start_at", "id").limit(limit + 1)
     if schedule_id is not None:
@@ -52,4 +56,30 @@ async def list_page(
     if after is not None:
         start, ident = after
         query = query.filter(Q(start_at__gt=start) | Q(start_at=start, id__gt=ident))
-    return await query
+    rows = await query
+    return Page(tuple(_record(r) for r in rows[:limit]), len(rows) > limit)
+
+
+async def ending_after(schedule_id: str, after: datetime, before: datetime | None = None) -> tuple[oncall.Override, ...]:
+    """The schedule's overrides that end after `after` (and start before `before`), ordered by end.
+
+    Only these can change the final schedule from `after` on: an override that ended
+    earlier covers nothing there.
+    """
+    query = Override.filter(schedule_id=schedule_id, end_at__gt=after).order_by("end_at", "id")
+    if before is not None:
+        query = query.filter(start_at__lt=before)
+    return tuple(
+        oncall.Override(id=o.id, user=o.user, start=o.start_at, end=o.end_at, created_at=o.created_at)
+        for o in await query
+    )
+
+
+async def last_end_at_or_before(schedule_id: str, instant: datetime) -> datetime | None:
+    """The latest end among the schedule's overrides that ended at or before `instant`."""
+    row = await Override.filter(schedule_id=schedule_id, end_at__lte=instant).order_by("-end_at").first()
+    return None if row is None else row.end_at
+
+
+def _record(row: Override) -> OverrideRecord:
+    return OverrideRecord(row.id, row.schedule_id, row.user, row.start_at, row.end_at, row.created_at)

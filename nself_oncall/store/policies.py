@@ -10,25 +10,28 @@ from tortoise.transactions import in_transaction
 from ..errors import Invalid, NotFound
 from ..models import Policy, PolicyStep, PolicyTarget, Schedule, User
 from .ids import derive_id, insert_new, utcnow
+from ..records import Page, PolicyRecord, StepRecord, TargetRecord
 
 _STEPS = "steps__targets"
+_KINDS = ("schedule", "user", "channel")
 
 
-async def get(policy_id: str) -> Policy:
+async def get(policy_id: str) -> PolicyRecord:
     row = await Policy.get_or_none(id=policy_id).prefetch_related(_STEPS)
     if row is None:
         raise NotFound("policy", policy_id)
-    return row
+    return _record(row)
 
 
-async def list_page(limit: int, after: str | None) -> list[Policy]:
+async def list_page(limit: int, after: str | None) -> Page[PolicyRecord]:
     query = Policy.all().order_by("id").limit(limit + 1).prefetch_related(_STEPS)
     if after is not None:
-        query = query.filter(id__gt=str(after))
-    return await query
+        query = query.filter(id__gt=after)
+    rows = await query
+    return Page(tuple(_record(r) for r in rows[:limit]), len(rows) > limit)
 
 
-async def create(data: dict[str, Any], channels: Collection[str]) -> Policy:
+async def create(data: dict[str, Any], channels: Collection[str]) -> PolicyRecord:
     async with in_transaction():
         await _check_targets(data["steps"], channels)
         ident = data.get("id") or await derive_id(Policy, data["name"])
@@ -37,7 +40,7 @@ async def create(data: dict[str, Any], channels: Collection[str]) -> Policy:
     return await get(ident)
 
 
-async def update(policy_id: str, data: dict[str, Any], channels: Collection[str]) -> Policy:
+async def update(policy_id: str, data: dict[str, Any], channels: Collection[str]) -> PolicyRecord:
     async with in_transaction():
         row = await Policy.select_for_update().get_or_none(id=policy_id)
         if row is None:
@@ -60,19 +63,23 @@ async def delete(policy_id: str) -> None:
 
 
 async def _check_targets(steps: list[dict[str, Any]], channels: Collection[str]) -> None:
-    """Every target must name an existing schedule, user record or configured channel."""
+    """Every target must name an existing schedule, user record or configured channel (one query per kind)."""
+    wanted = {kind: {t["id"] for step in steps for t in step["targets"] if t["type"] == kind} for kind in _KINDS}
+    found = {
+        "schedule": await _existing(Schedule, wanted["schedule"]),
+        "user": await _existing(User, wanted["user"]),
+        "channel": wanted["channel"] & set(channels),
+    }
     for i, step in enumerate(steps):
         for j, target in enumerate(step["targets"]):
             kind, ident = target["type"], target["id"]
-            if kind == "schedule":
-                found = await Schedule.exists(id=ident)
-            elif kind == "user":
-                found = await User.exists(id=ident)
-            else:
-                found = ident in channels
-            if not found:
+            if ident not in found[kind]:
                 where = "in plugins.toml" if kind == "channel" else "found"
                 raise Invalid(f"steps[{i}].targets[{j}].id", f"no {kind} {ident!r} {where}")
+
+
+async def _existing(model: type[Schedule] | type[User], ids: set[str]) -> set[str]:
+    return set(await model.filter(id__in=list(ids)).values_list("id", flat=True)) if ids else set()
 
 
 async def _save_steps(policy: Policy, steps: list[dict[str, Any]]) -> None:
@@ -82,3 +89,22 @@ async def _save_steps(policy: Policy, steps: list[dict[str, Any]]) -> None:
             PolicyTarget(step=row, position=j, type=t["type"], target_id=t["id"]) for j, t in enumerate(step["targets"])
         ]
         await PolicyTarget.bulk_create(targets)
+
+
+def _record(row: Policy) -> PolicyRecord:
+    steps = sorted(row.steps, key=lambda s: s.position)
+    return PolicyRecord(
+        id=row.id,
+        name=row.name,
+        description=row.description,
+        repeat=row.repeat,
+        steps=tuple(
+            StepRecord(
+                step.delay_minutes,
+                tuple(TargetRecord(t.type, t.target_id) for t in sorted(step.targets, key=lambda t: t.position)),
+            )
+            for step in steps
+        ),
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -11,34 +11,25 @@ from tortoise.transactions import in_transaction
 from .. import oncall
 from ..errors import Invalid, NotFound
 from ..models import Layer, Schedule
-from .cache import Loaded, to_pure_layer
+from .cache import schedule_record, to_pure_layer
 from .ids import derive_id, insert_new, refuse_if_targeted, utcnow
-
-#: Overrides that ended longer ago than this are loaded only when an answer reaches back that far.
-_RECENT = timedelta(days=35)
-#: Final-schedule intervals remembered per cached schedule (see cache.Loaded.answers).
-_ANSWERS_KEPT = 8
+from ..records import Page, ScheduleRecord
 
 
-async def get(schedule_id: str) -> Schedule:
-    row = await Schedule.get_or_none(id=schedule_id)
-    if row is None:
-        raise NotFound("schedule", schedule_id)
-    return row
-
-
-async def layers_of(schedule_id: str) -> list[Layer]:
+async def _layers_of(schedule_id: str) -> list[Layer]:
     return await Layer.filter(schedule_id=schedule_id).order_by("position")
 
 
-async def list_page(limit: int, after: str | None) -> list[Schedule]:
+async def list_page(limit: int, after: str | None) -> Page[ScheduleRecord]:
     query = Schedule.all().order_by("id").limit(limit + 1).prefetch_related("layers")
     if after is not None:
-        query = query.filter(id__gt=str(after))
-    return await query
+        query = query.filter(id__gt=after)
+    rows = await query
+    return Page(tuple(schedule_record(r, list(r.layers)) for r in rows[:limit]), len(rows) > limit)
 
 
-async def create(data: dict[str, Any]) -> Schedule:
+async def create(data: dict[str, Any]) -> str:
+    """Store a new schedule; answers its id."""
     zone = ZoneInfo(data["timezone"])
     layers = _layer_rows(data["layers"], zone)
     async with in_transaction():
@@ -47,10 +38,10 @@ async def create(data: dict[str, Any]) -> Schedule:
             Schedule, ident, name=data["name"], description=data["description"], timezone=data["timezone"]
         )
         await _save_layers(row, layers)
-    return row
+    return row.id
 
 
-async def update(schedule_id: str, data: dict[str, Any]) -> Schedule:
+async def update(schedule_id: str, data: dict[str, Any]) -> None:
     async with in_transaction():
         row = await Schedule.select_for_update().get_or_none(id=schedule_id)
         if row is None:
@@ -64,40 +55,19 @@ async def update(schedule_id: str, data: dict[str, Any]) -> Schedule:
             await Layer.filter(schedule_id=schedule_id).delete()
             await _save_layers(row, layers)
         else:
-            _check_layers(await layers_of(schedule_id), zone)
+            _check_layers(await _layers_of(schedule_id), zone)
         row.updated_at = utcnow()
         row.version += 1
         await row.save()
-    return row
 
 
 async def delete(schedule_id: str) -> None:
     async with in_transaction():
-        row = await get(schedule_id)
+        row = await Schedule.get_or_none(id=schedule_id)
+        if row is None:
+            raise NotFound("schedule", schedule_id)
         await refuse_if_targeted("schedule", schedule_id)
         await row.delete()
-
-
-def oncall_at(loaded: Loaded, instant: datetime) -> oncall.Interval:
-    """Who is on call at `instant`, with the whole interval around it.
-
-    Recent overrides are considered first; if the answer reaches back past them,
-    it is worked out again with every override of the schedule.
-    """
-    for known in loaded.answers:
-        if (known.start is None or known.start <= instant) and (known.end is None or instant < known.end):
-            return known
-    recent = instant - _RECENT
-    answer = oncall.at(loaded.overlapping(recent, None), instant)
-    if answer.start is None or answer.start <= recent:
-        answer = oncall.at(loaded.pure, instant)
-    loaded.answers[:0] = [answer]
-    del loaded.answers[_ANSWERS_KEPT:]
-    return answer
-
-
-def final_schedule(loaded: Loaded, since: datetime, until: datetime) -> list[oncall.Interval]:
-    return oncall.render(loaded.overlapping(since, until), since, until)
 
 
 def written(value: datetime | None) -> str | None:

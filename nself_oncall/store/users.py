@@ -2,52 +2,47 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 from tortoise.transactions import in_transaction
 
-from ..errors import Invalid, NotFound
+from ..errors import NotFound
 from ..models import ContactMethod, User
-from ..notifier import InvalidAddress
 from .ids import insert_new, refuse_if_targeted, utcnow
+from ..records import ContactRecord, Page, UserRecord
 
-AddressCheck = Callable[[str, str], str]
-"""(channel, address) -> normalized address; KeyError for an unknown channel, InvalidAddress if refused."""
+Contact = tuple[str, str]  # (channel, address), already checked
 
 
-async def get(user_id: str) -> User:
+async def get(user_id: str) -> UserRecord:
     row = await User.get_or_none(id=user_id).prefetch_related("contacts")
     if row is None:
         raise NotFound("user", user_id)
-    return row
+    return _record(row)
 
 
-async def list_page(limit: int, after: str | None) -> list[User]:
+async def list_page(limit: int, after: str | None) -> Page[UserRecord]:
     query = User.all().order_by("id").limit(limit + 1).prefetch_related("contacts")
     if after is not None:
-        query = query.filter(id__gt=str(after))
-    return await query
+        query = query.filter(id__gt=after)
+    rows = await query
+    return Page(tuple(_record(r) for r in rows[:limit]), len(rows) > limit)
 
 
-async def create(data: dict[str, Any], check_address: AddressCheck) -> User:
-    contacts = _checked_contacts(data["contacts"], check_address)
+async def create(user_id: str, name: str | None, contacts: list[Contact]) -> UserRecord:
+    """A new user (named by its id when `name` is None) with checked contacts."""
     async with in_transaction():
-        row = await insert_new(User, data["id"], name=data.get("name") or data["id"])
+        row = await insert_new(User, user_id, name=name or user_id)
         await _save_contacts(row, contacts)
     return await get(row.id)
 
 
-async def update(user_id: str, data: dict[str, Any], check_address: AddressCheck) -> User:
-    contacts = data.get("contacts")
-    if contacts is not None:
-        contacts = _checked_contacts(contacts, check_address)
+async def update(user_id: str, name: str | None, contacts: list[Contact] | None) -> UserRecord:
+    """Change what is not None; `contacts` replaces them all."""
     async with in_transaction():
         row = await User.select_for_update().get_or_none(id=user_id)
         if row is None:
             raise NotFound("user", user_id)
-        if data.get("name") is not None:
-            row.name = data["name"]
+        if name is not None:
+            row.name = name
         if contacts is not None:
             await ContactMethod.filter(user_id=user_id).delete()
             await _save_contacts(row, contacts)
@@ -65,22 +60,18 @@ async def delete(user_id: str) -> None:
         await row.delete()
 
 
-def _checked_contacts(contacts: list[dict[str, str]], check_address: AddressCheck) -> list[dict[str, str]]:
-    """Each contact's channel must be configured, and its notifier must accept the address (normalized)."""
-    checked = []
-    for i, contact in enumerate(contacts):
-        channel, address = contact["channel"], contact["address"]
-        try:
-            address = check_address(channel, address)
-        except KeyError:
-            raise Invalid(f"contacts[{i}].channel", f"no channel named {channel!r} in plugins.toml") from None
-        except InvalidAddress as exc:
-            raise Invalid(f"contacts[{i}].address", str(exc) or "not an address this channel can use") from None
-        checked.append({"channel": channel, "address": address})
-    return checked
-
-
-async def _save_contacts(user: User, contacts: list[dict[str, str]]) -> None:
-    rows = [ContactMethod(user=user, position=i, channel=c["channel"], address=c["address"]) for i, c in enumerate(contacts)]
+async def _save_contacts(user: User, contacts: list[Contact]) -> None:
+    rows = [ContactMethod(user=user, position=i, channel=c, address=a) for i, (c, a) in enumerate(contacts)]
     if rows:
         await ContactMethod.bulk_create(rows)
+
+
+def _record(row: User) -> UserRecord:
+    contacts = sorted(row.contacts, key=lambda c: c.position)
+    return UserRecord(
+        id=row.id,
+        name=row.name,
+        contacts=tuple(ContactRecord(c.channel, c.address) for c in contacts),
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )

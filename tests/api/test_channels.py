@@ -73,7 +73,8 @@ async def test_channel_test_input_errors(api):
     status, body = await api.post("/api/v1/channels/log/test", {"user_id": "ghost"})
     assert status == 422 and body["error"]["details"][0]["field"] == "user_id"
     status, body = await api.post("/api/v1/channels/log/test", {"address": "desk\nPAGE forged"})
-    assert status == 422 and body["error"]["details"][0] == {"field": "address", "message": "must be a single line"}
+    detail = body["error"]["details"][0]
+    assert status == 422 and detail["field"] == "address" and detail["message"].startswith("must be a single line")
     status, body = await api.post("/api/v1/channels/log/test", {"summary": ""})
     assert status == 422 and body["error"]["details"][0]["field"] == "summary"
     status, body = await api.call("POST", "/api/v1/channels/log/test", data=b"{nope", headers={"Content-Type": "application/json"})

@@ -1,0 +1,173 @@
+"""One validated type per kind of field, the same in bodies, paths and query strings.
+
+Every text that reaches the database passes one of these first. Both databases must be
+able to store it: PostgreSQL's text cannot hold U+0000, and neither database can encode
+a lone surrogate (JSON's "\\ud800" escape carries one into a Python str). Ids and names
+also refuse control characters. Each kind has one pattern; the path converters of
+`converters()` match the same pattern, so a path id that no row can have is a 404
+before any query runs.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from collections.abc import Callable
+from datetime import datetime, time
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import AfterValidator, BeforeValidator, Field, WithJsonSchema
+from werkzeug.routing import BaseConverter
+
+from ..oncall import EARLIEST, LATEST
+
+_SURROGATES = "\ud800-\udfff"
+_CONTROLS = "\x00-\x1f\x7f-\x9f"
+# "/" is written \x2f so that werkzeug keeps these converters part-isolating.
+SLUG = r"[a-z0-9][a-z0-9_-]{0,63}"
+USER_ID = rf"[^\s\x2f{_CONTROLS}{_SURROGATES}]{{1,255}}"
+SERVER_ID = r"[0-9a-f]{24}"
+CHANNEL = r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}"
+_LINE = re.compile(rf"[^{_CONTROLS}{_SURROGATES}]*")
+_TEXT = re.compile(rf"[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f{_SURROGATES}]*")
+_ZONE = re.compile(r"[A-Za-z0-9_+\-]+(?:/[A-Za-z0-9_+\-]+){0,2}")
+_CLOCK = re.compile(r"([01]\d|2[0-4]):([0-5]\d)(?::([0-5]\d))?")
+# "?at=...T14:00:00+05:30" sent without encoding the "+" arrives with a space there.
+_UNENCODED_PLUS = re.compile(r" (\d{2}(?::?\d{2})?)$")
+
+
+def _matching(pattern: str, rule: str) -> Callable[[str], str]:
+    compiled = re.compile(pattern)
+
+    def check(value: str) -> str:
+        if not compiled.fullmatch(value):
+            raise ValueError(rule)
+        return value
+
+    return check
+
+
+check_slug = _matching(SLUG, "must match ^[a-z0-9][a-z0-9_-]{0,63}$")
+check_user_id = _matching(USER_ID, "must be 1-255 characters: no whitespace, no '/', no control characters")
+check_server_id = _matching(SERVER_ID, "not an id this service makes")
+check_channel = _matching(CHANNEL, "must match ^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+
+
+def _line(value: str) -> str:
+    if not _LINE.fullmatch(value):
+        raise ValueError("must be a single line, without control characters or unpaired surrogates")
+    return value
+
+
+def _text(value: str) -> str:
+    if not _TEXT.fullmatch(value):
+        raise ValueError("must not contain U+0000, control characters other than tab and newline, or unpaired surrogates")
+    return value
+
+
+def _zone(value: str) -> str:
+    try:
+        if not _ZONE.fullmatch(value):
+            raise ValueError
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        raise ValueError("not a known IANA time zone") from None
+    return value
+
+
+def parse_instant(value: object) -> datetime:
+    """An RFC 3339 date-time: aware with an offset or Z, naive (wall-clock) without one."""
+    if isinstance(value, datetime):
+        return value
+    if not isinstance(value, str) or len(value) > 40 or "T" not in value.upper() and " " not in value:
+        raise ValueError("must be an RFC 3339 date-time")
+    try:
+        parsed = datetime.fromisoformat(_UNENCODED_PLUS.sub(r"+\1", value.strip()))
+    except ValueError:
+        raise ValueError("must be an RFC 3339 date-time") from None
+    if not EARLIEST.year <= parsed.year < LATEST.year:
+        raise ValueError(f"must lie between the years {EARLIEST.year} and {LATEST.year}")
+    return parsed
+
+
+def _clock(value: object) -> time:
+    match = _CLOCK.fullmatch(value) if isinstance(value, str) else None
+    if not match or (match[1] == "24" and (match[2] != "00" or (match[3] or "00") != "00")):
+        raise ValueError("must be a wall-clock time HH:MM (00:00-24:00)")
+    return time(int(match[1]) % 24, int(match[2]), int(match[3] or 0))
+
+
+def _rule(check: Callable[[str], str]) -> BeforeValidator:
+    """Run `check` on strings only, so a number or null gets pydantic's own type error."""
+    return BeforeValidator(lambda v: check(v) if isinstance(v, str) else v)
+
+
+Slug = Annotated[str, _rule(check_slug), Field(json_schema_extra={"pattern": f"^{SLUG}$"})]
+UserId = Annotated[str, _rule(check_user_id), Field(min_length=1, max_length=255)]
+ServerId = Annotated[str, _rule(check_server_id), Field(json_schema_extra={"pattern": f"^{SERVER_ID}$"})]
+ChannelName = Annotated[str, _rule(check_channel), Field(json_schema_extra={"pattern": f"^{CHANNEL}$"})]
+Name = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_line)]
+Description = Annotated[str, Field(max_length=2000), AfterValidator(_text)]
+Address = Annotated[str, Field(min_length=1, max_length=1000), AfterValidator(_line)]
+TimeZone = Annotated[str, Field(max_length=64), AfterValidator(_zone)]
+Instant = Annotated[
+    datetime, BeforeValidator(parse_instant), WithJsonSchema({"type": "string", "format": "date-time"})
+]
+Clock = Annotated[time, BeforeValidator(_clock), WithJsonSchema({"type": "string", "pattern": "^\\d{2}:\\d{2}(:\\d{2})?$"})]
+Limit = Annotated[int, Field(ge=1, le=1000)]
+
+# Cursors: the position of the last item sent, as URL-safe base64 of text.
+
+
+def encode_cursor(*parts: str) -> str:
+    return base64.urlsafe_b64encode("\n".join(parts).encode()).decode().rstrip("=")
+
+
+def _cursor_of(*checks: Callable[[str], Any]) -> Callable[[str], Any]:
+    """A decoder of cursors of len(checks) parts: the one value, or a tuple of them."""
+
+    def decode(value: str) -> Any:
+        try:
+            text = base64.urlsafe_b64decode(value.encode("ascii") + b"===").decode("utf-8")
+            parts = text.split("\n")
+            if len(parts) != len(checks):
+                raise ValueError
+            values = tuple(check(part) for check, part in zip(checks, parts, strict=True))
+            return values[0] if len(values) == 1 else values
+        except (ValueError, UnicodeError, binascii.Error):
+            raise ValueError("not a cursor from this API") from None
+
+    return decode
+
+
+def _cursor(*checks: Callable[[str], Any]) -> Any:
+    return Annotated[
+        str,
+        Field(max_length=1024, pattern=r"^[A-Za-z0-9_-]*$"),
+        AfterValidator(_cursor_of(*checks)),
+    ]
+
+
+SlugCursor = _cursor(check_slug)
+UserCursor = _cursor(check_user_id)
+OverrideCursor = _cursor(lambda text: _aware(parse_instant(text)), check_server_id)
+
+
+def _aware(value: datetime) -> datetime:
+    if value.tzinfo is None:
+        raise ValueError("needs an offset")
+    return value
+
+
+class _Converter(BaseConverter):
+    part_isolating = True
+
+
+def converters() -> dict[str, type[BaseConverter]]:
+    """Path converters, one per kind of id: `<slug:schedule_id>` matches what `Slug` accepts."""
+    return {
+        name: type(f"{name.title()}Converter", (_Converter,), {"regex": pattern, "part_isolating": True})
+        for name, pattern in (("slug", SLUG), ("user_id", USER_ID), ("server_id", SERVER_ID), ("channel", CHANNEL))
+    }

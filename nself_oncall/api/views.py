@@ -1,0 +1,104 @@
+"""Plain values from the service layer as JSON: instants in UTC with a Z."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+from ..oncall import Interval
+from ..records import OverrideRecord, Page, PolicyRecord, ScheduleRecord, UserRecord
+from .fields import encode_cursor
+
+T = TypeVar("T")
+
+
+def iso(value: datetime | None) -> str | None:
+    """RFC 3339 in UTC with a Z."""
+    if value is None:
+        return None
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def page_json(page: Page[T], item_json: Callable[[T], dict[str, Any]], position: Callable[[T], tuple[str, ...]]):
+    """`{"items", "next_cursor"}`; the cursor names the last item's position."""
+    cursor = encode_cursor(*position(page.items[-1])) if page.more else None
+    return {"items": [item_json(item) for item in page.items], "next_cursor": cursor}
+
+
+def by_id(item: Any) -> tuple[str]:
+    return (item.id,)
+
+
+def interval_json(interval: Interval) -> dict[str, Any]:
+    source = None
+    if interval.source is not None:
+        key = "layer" if interval.source.type == "layer" else "id"
+        source = {"type": interval.source.type, key: interval.source.ref}
+    return {"user": interval.user, "start": iso(interval.start), "end": iso(interval.end), "source": source}
+
+
+def schedule_json(record: ScheduleRecord) -> dict[str, Any]:
+    return {
+        "id": record.id,
+        "name": record.name,
+        "description": record.description,
+        "timezone": record.timezone,
+        "layers": [
+            {
+                "name": layer.name,
+                "users": list(layer.users),
+                "rotation": {"unit": layer.unit, "length": layer.length},
+                "start": layer.start,
+                "end": layer.end,
+                "restrictions": list(layer.restrictions),
+            }
+            for layer in record.layers
+        ],
+        "created_at": iso(record.created_at),
+        "updated_at": iso(record.updated_at),
+    }
+
+
+def override_json(record: OverrideRecord) -> dict[str, Any]:
+    return {
+        "id": record.id,
+        "schedule_id": record.schedule_id,
+        "user": record.user,
+        "start": iso(record.start),
+        "end": iso(record.end),
+        "created_at": iso(record.created_at),
+    }
+
+
+def user_json(record: UserRecord) -> dict[str, Any]:
+    return {
+        "id": record.id,
+        "name": record.name,
+        "contacts": [{"channel": c.channel, "address": c.address} for c in record.contacts],
+        "created_at": iso(record.created_at),
+        "updated_at": iso(record.updated_at),
+    }
+
+
+def policy_json(record: PolicyRecord) -> dict[str, Any]:
+    return {
+        "id": record.id,
+        "name": record.name,
+        "description": record.description,
+        "repeat": record.repeat,
+        "steps": [
+            {
+                "delay_minutes": _number(step.delay_minutes),
+                "targets": [{"type": t.type, "id": t.id} for t in step.targets],
+            }
+            for step in record.steps
+        ],
+        "created_at": iso(record.created_at),
+        "updated_at": iso(record.updated_at),
+    }
+
+
+def _number(value: float) -> int | float:
+    """5.0 reads back as 5, as it was most likely written."""
+    return int(value) if value.is_integer() else value

@@ -1,0 +1,33 @@
+"""Overrides: listing, creating (times read in the schedule's zone) and removing."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from ..store import overrides as store
+from ..store.cache import ScheduleCache
+from ..records import OverrideRecord, Page
+from .instants import body_instant, query_instant
+
+
+async def list_overrides(
+    cache: ScheduleCache,
+    limit: int,
+    after: tuple[datetime, str] | None,
+    schedule_id: str | None,
+    since: datetime | None,
+    until: datetime | None,
+) -> Page[OverrideRecord]:
+    """Overrides overlapping [since, until); naive bounds need `schedule_id` to give them a zone."""
+    zone = (await cache.get(schedule_id)).pure.zone if schedule_id else None
+    since, until = query_instant("since", since, zone), query_instant("until", until, zone)
+    return await store.list_page(limit, after, schedule_id, since, until)
+
+
+async def create(cache: ScheduleCache, schedule_id: str, user: str, start: datetime, end: datetime) -> OverrideRecord:
+    zone = (await cache.get(schedule_id)).pure.zone
+    return await store.create(schedule_id, user, body_instant("start", start, zone), body_instant("end", end, zone))
+
+
+async def delete(override_id: str) -> None:
+    await store.delete(override_id)

@@ -1,0 +1,120 @@
+"""Schedules: their records, who is on call, and the final schedule over a range."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import Any
+
+from .. import oncall
+from ..errors import BadQuery
+from ..store import overrides
+from ..store import schedules as store
+from ..store.cache import HISTORY_KEPT, Loaded, ScheduleCache
+from ..records import Page, ScheduleRecord
+from .instants import now, query_instant
+
+MAX_RANGE = timedelta(days=400)
+DEFAULT_RANGE = timedelta(days=14)
+
+
+@dataclass(frozen=True)
+class Oncall:
+    """Who is on call at `at`: the final-schedule interval (or gap) holding it."""
+
+    schedule_id: str
+    at: datetime
+    interval: oncall.Interval
+
+
+@dataclass(frozen=True)
+class ScheduleView:
+    record: ScheduleRecord
+    oncall: Oncall
+
+
+async def list_schedules(limit: int, after: str | None) -> Page[ScheduleRecord]:
+    return await store.list_page(limit, after)
+
+
+async def create(cache: ScheduleCache, data: dict[str, Any]) -> ScheduleView:
+    return await get(cache, await store.create(data))
+
+
+async def get(cache: ScheduleCache, schedule_id: str) -> ScheduleView:
+    """The schedule with who is on call now."""
+    loaded = await cache.get(schedule_id)
+    instant = now()
+    return ScheduleView(loaded.record, Oncall(schedule_id, instant, await _interval_at(loaded, instant)))
+
+
+async def update(cache: ScheduleCache, schedule_id: str, data: dict[str, Any]) -> ScheduleView:
+    await store.update(schedule_id, data)
+    return await get(cache, schedule_id)
+
+
+async def delete(schedule_id: str) -> None:
+    await store.delete(schedule_id)
+
+
+async def oncall_at(cache: ScheduleCache, schedule_id: str, at: datetime | None) -> Oncall:
+    """Who is on call at `at` (default now); a naive `at` is wall-clock time in the schedule's zone."""
+    loaded = await cache.get(schedule_id)
+    instant = query_instant("at", at, loaded.pure.zone, default=now())
+    return Oncall(schedule_id, instant, await _interval_at(loaded, instant))
+
+
+async def shifts(
+    cache: ScheduleCache, schedule_id: str, since: datetime | None, until: datetime | None
+) -> list[oncall.Interval]:
+    """The final schedule over [since, until): default now and 14 days on, at most 400 days."""
+    loaded = await cache.get(schedule_id)
+    zone = loaded.pure.zone
+    since = query_instant("since", since, zone, default=now())
+    until = query_instant("until", until, zone, default=since + DEFAULT_RANGE)
+    if until < since or until - since > MAX_RANGE:
+        raise BadQuery("until", "must not be before since, and at most 400 days after it")
+    return oncall.render(await _schedule_over(loaded, since, until), since, until)
+
+
+async def _schedule_over(loaded: Loaded, since: datetime, until: datetime) -> oncall.Schedule:
+    """The pure schedule with the overrides that overlap [since, until)."""
+    if loaded.history_end is not None and since < loaded.history_end:
+        chosen = await overrides.ending_after(loaded.record.id, since, before=until)
+    else:
+        chosen = tuple(o for o in loaded.pure.overrides if o.end > since and o.start < until)
+    return replace(loaded.pure, overrides=chosen)
+
+
+async def _interval_at(loaded: Loaded, instant: datetime) -> oncall.Interval:
+    """The interval holding `instant`: remembered, from the cached overrides, or with older ones loaded."""
+    for known in loaded.answers:
+        if (known.start is None or known.start <= instant) and (known.end is None or instant < known.end):
+            return known
+    answer = oncall.at(loaded.pure, instant)
+    if not _exact(answer, loaded.history_end):
+        answer = await _with_history(loaded, instant)
+    loaded.answers.appendleft(answer)
+    return answer
+
+
+async def _with_history(loaded: Loaded, instant: datetime) -> oncall.Interval:
+    """Load older overrides, in spans that double, until the answer no longer reaches past them."""
+    schedule_id, bound, span = loaded.record.id, loaded.history_end, HISTORY_KEPT
+    while True:
+        lo = max(bound - span, oncall.EARLIEST)
+        older = await overrides.ending_after(schedule_id, lo)
+        bound = await overrides.last_end_at_or_before(schedule_id, lo)
+        answer = oncall.at(replace(loaded.pure, overrides=older), instant)
+        if _exact(answer, bound):
+            return answer
+        span *= 2
+
+
+def _exact(answer: oncall.Interval, bound: datetime | None) -> bool:
+    """An answer computed with the overrides that end after `bound` is exact if it starts after it.
+
+    No override that ended at or before `bound` covers any instant from `bound` on; `bound`
+    None means no override was left out.
+    """
+    return bound is None or (answer.start is not None and answer.start > bound)
