@@ -9,11 +9,20 @@ from quart import Blueprint, current_app, request
 from quart_schema import document_request, tag
 from quart_schema.validation import RequestSchemaValidationError
 
-from ..delivery import deliver
 from ..errors import Invalid, NotFound
-from ..notifier import Contact, InvalidAddress, Message, Outcome, Target
-from ..plugin_status import channel_item, channel_items, notifier_items
-from ..plugins import ChannelState, Registry
+from ..plugins import (
+    ChannelState,
+    Contact,
+    InvalidAddress,
+    Message,
+    Outcome,
+    Registry,
+    Target,
+    channel_item,
+    channel_items,
+    deliver,
+    notifier_items,
+)
 from ..store import users
 from ..store.ids import new_id
 from .params import iso, now

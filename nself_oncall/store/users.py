@@ -9,7 +9,7 @@ from tortoise.transactions import in_transaction
 
 from ..errors import Invalid, NotFound
 from ..models import ContactMethod, User
-from ..notifier import InvalidAddress
+from ..plugins import InvalidAddress
 from .ids import insert_new, refuse_if_targeted, utcnow
 
 AddressCheck = Callable[[str, str], str]
