@@ -3,8 +3,8 @@
 What a plugin imports: `hookimpl` and the types below (see docs/plugins.md).
 """
 
-from .hookspecs import hookimpl
-from .notifier import (
+from .plugins.hookspecs import hookimpl
+from .plugins.types import (
     Contact,
     DeliveryError,
     InvalidAddress,

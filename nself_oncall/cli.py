@@ -45,8 +45,7 @@ def _migrate(settings: Settings) -> int:
 
 
 def _plugins(settings: Settings, as_json: bool) -> int:
-    from .plugin_status import registry_json, registry_text
-    from .plugins import build_registry
+    from .plugins import build_registry, registry_json, registry_text
 
     registry = build_registry(settings)
     print(json.dumps(registry_json(registry), indent=2) if as_json else registry_text(registry, settings))

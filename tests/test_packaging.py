@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import tomllib
 import zipfile
 from pathlib import Path
 
@@ -26,6 +27,14 @@ def wheel(tmp_path_factory) -> zipfile.ZipFile:
 def test_everything_is_inside_the_nself_oncall_package(wheel):
     top = {name.split("/", 1)[0] for name in wheel.namelist()}
     assert {t for t in top if not t.endswith(".dist-info")} == {"nself_oncall"}
+
+
+def test_every_subpackage_is_listed_in_pyproject():
+    """setuptools still ships a package missing from `packages` (as data, warning that it will stop)."""
+    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    found = {".".join(p.parent.relative_to(ROOT).parts) for p in (ROOT / "nself_oncall").rglob("__init__.py")}
+    assert "nself_oncall.plugins" in found
+    assert found <= listed
 
 
 def test_builtin_notifiers_and_migrations_are_shipped(wheel):

@@ -5,11 +5,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..delivery import deliver
 from ..errors import Invalid, NotFound
-from ..notifier import Contact, InvalidAddress, Message, Outcome, Target
-from ..plugin_status import channel_item, channel_items, notifier_items
-from ..plugins import ChannelState, Registry
+from ..plugins import (
+    ChannelState,
+    Contact,
+    InvalidAddress,
+    Message,
+    Outcome,
+    Registry,
+    Target,
+    channel_item,
+    channel_items,
+    deliver,
+    notifier_items,
+)
 from ..store import users
 from ..store.ids import new_id
 from .instants import now

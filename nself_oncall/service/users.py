@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..errors import Invalid
-from ..notifier import InvalidAddress
+from ..plugins import InvalidAddress
 from ..store import users as store
 from ..records import Page, UserRecord
 

@@ -12,8 +12,7 @@ import pytest
 
 from nself_oncall import Contact, Notifier, PermanentError, Sent, TemporaryError, hookimpl
 from nself_oncall.config import Channel, Settings
-from nself_oncall.delivery import deliver
-from nself_oncall.plugins import build_registry
+from nself_oncall.plugins import build_registry, deliver
 
 SECRET = "s3cret-token-value"
 
@@ -123,7 +122,7 @@ async def test_unusable_channels_are_undeliverable(observed, message):
 
 async def test_every_observer_sees_every_attempt_even_when_one_raises(observed, message, caplog):
     registry, seen = observed
-    with caplog.at_level(logging.WARNING, "nself_oncall.delivery"):
+    with caplog.at_level(logging.WARNING, "nself_oncall.plugins.delivery"):
         await send(registry, "ok", message)
         await send(registry, "permanent", message)
         await send(registry, "ok", message, channel="missing")

@@ -6,7 +6,7 @@ import inspect
 import re
 from pathlib import Path
 
-from nself_oncall import hookspecs
+from nself_oncall.plugins import hookspecs
 
 DOCS = Path(__file__).parents[2] / "docs"
 

@@ -14,9 +14,8 @@ from aiosmtpd.smtp import AuthResult
 
 from nself_oncall import Contact, InvalidAddress, InvalidSettings, PermanentError, Sent, Target, TemporaryError
 from nself_oncall.config import Channel, Settings
-from nself_oncall.delivery import deliver
 from nself_oncall.notifiers.email import EmailNotifier
-from nself_oncall.plugins import build_registry
+from nself_oncall.plugins import build_registry, deliver
 from peers import free_port
 
 USER, PASSWORD = "pager", "s3cret-Pa55word"

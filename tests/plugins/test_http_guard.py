@@ -8,10 +8,9 @@ import pytest
 
 from nself_oncall import InvalidSettings, PermanentError
 from nself_oncall.config import Channel, Settings
-from nself_oncall.delivery import deliver
 from nself_oncall.notifiers import _http
 from nself_oncall.notifiers.webhook import WebhookNotifier
-from nself_oncall.plugins import build_registry
+from nself_oncall.plugins import build_registry, deliver
 from peers import Reply
 
 notifier = WebhookNotifier()

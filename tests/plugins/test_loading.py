@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 
 from nself_oncall.config import Channel, Settings
-from nself_oncall.plugins import PluginError, build_registry
+from nself_oncall.plugins import build_registry
+from nself_oncall.plugins.registry import PluginError
 
 BUILTINS = {"log", "webhook", "slack", "email", "ntfy", "twilio_sms"}
 
@@ -89,7 +90,7 @@ def test_a_third_party_distribution_is_found_with_its_version(site):
 def test_a_plugin_that_fails_to_import_is_broken_and_the_others_load(site, caplog):
     site("bad-import", {"bad": "bad_plugin"}, {"bad_plugin": "import does_not_exist_anywhere\n"})
     site("good", {"good": "good_plugin"}, {"good_plugin": notifier_module("Good", "good")})
-    with caplog.at_level(logging.ERROR, "nself_oncall.plugins"):
+    with caplog.at_level(logging.ERROR, "nself_oncall.plugins.registry"):
         registry = build_registry(settings())
     bad = registry.plugins["bad"]
     assert bad.status == "broken"
@@ -164,7 +165,7 @@ def test_a_third_party_cannot_take_a_builtin_name_unless_the_builtin_is_disabled
 
 def test_a_disabled_plugin_is_not_imported_and_its_channels_say_so(site, caplog):
     site("noisy", {"noisy": "noisy_plugin"}, {"noisy_plugin": "raise SystemExit('imported!')\n"})
-    with caplog.at_level(logging.WARNING, "nself_oncall.plugins"):
+    with caplog.at_level(logging.WARNING, "nself_oncall.plugins.registry"):
         registry = build_registry(
             settings(disabled_plugins=frozenset({"noisy", "nonesuch"}), channels={"n": Channel("n", "noisy")})
         )

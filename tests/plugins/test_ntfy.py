@@ -10,9 +10,9 @@ import pytest
 
 from nself_oncall import InvalidAddress, InvalidSettings, PermanentError, Sent, TemporaryError
 from nself_oncall.config import Channel, Settings
-from nself_oncall.delivery import deliver
 from nself_oncall.notifiers.ntfy import NtfyNotifier
-from nself_oncall.plugins import MASK, build_registry
+from nself_oncall.plugins import build_registry, deliver
+from nself_oncall.plugins.registry import MASK
 from peers import HttpPeer, Recorded, Reply, make_message
 
 TOKEN = "tk_0123456789abcdefghijklmnopqrs"

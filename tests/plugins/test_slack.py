@@ -11,9 +11,9 @@ import pytest
 
 from nself_oncall import InvalidAddress, InvalidSettings, PermanentError, Sent, TemporaryError
 from nself_oncall.config import Channel, Settings
-from nself_oncall.delivery import deliver
 from nself_oncall.notifiers.slack import SlackNotifier
-from nself_oncall.plugins import MASK, build_registry
+from nself_oncall.plugins import build_registry, deliver
+from nself_oncall.plugins.registry import MASK
 from peers import Reply
 
 HOOK_PATH = "/services/T0001/B0002/s3cr3tW3bh00kT0k3n"

@@ -12,9 +12,9 @@ import pytest
 
 from nself_oncall import InvalidAddress, InvalidSettings, PermanentError, Sent, TemporaryError
 from nself_oncall.config import Channel, Settings
-from nself_oncall.delivery import deliver
 from nself_oncall.notifiers.twilio_sms import TwilioSmsNotifier
-from nself_oncall.plugins import MASK, build_registry
+from nself_oncall.plugins import build_registry, deliver
+from nself_oncall.plugins.registry import MASK
 from peers import HttpPeer, Recorded, Reply, make_message
 
 ACCOUNT_SID = "AC" + "0123456789abcdef" * 2

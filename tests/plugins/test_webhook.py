@@ -13,9 +13,9 @@ import pytest
 
 from nself_oncall import InvalidAddress, InvalidSettings, PermanentError, TemporaryError
 from nself_oncall.config import Channel, Settings
-from nself_oncall.delivery import deliver
 from nself_oncall.notifiers.webhook import WebhookNotifier
-from nself_oncall.plugins import MASK, build_registry
+from nself_oncall.plugins import build_registry, deliver
+from nself_oncall.plugins.registry import MASK
 from peers import Reply, make_message
 
 SECRET = "whsec-0123456789abcdef"

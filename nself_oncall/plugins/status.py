@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .config import Settings
-from .plugins import ChannelState, Registry
+from ..config import Settings
+from .registry import ChannelState, Registry
 
 
 def notifier_items(registry: Registry) -> list[dict[str, Any]]:

@@ -13,10 +13,10 @@ import logging
 import time
 from datetime import UTC, datetime
 
-from .notifier import Contact, Message, Outcome, PermanentError, Sent, TemporaryError
-from .plugins import ChannelState, Registry
+from .registry import ChannelState, Registry
+from .types import Contact, Message, Outcome, PermanentError, Sent, TemporaryError
 
-log = logging.getLogger("nself_oncall.delivery")
+log = logging.getLogger(__name__)
 
 OBSERVER_TIMEOUT = 5.0
 

@@ -20,11 +20,11 @@ from urllib.parse import urlsplit, urlunsplit
 import pluggy
 from pydantic import ValidationError
 
+from ..config import Channel, ConfigError, Settings
 from . import hookspecs
-from .config import Channel, ConfigError, Settings
-from .notifier import InvalidAddress, InvalidSettings, Notifier, invalid_settings
+from .types import InvalidAddress, InvalidSettings, Notifier, invalid_settings
 
-log = logging.getLogger("nself_oncall.plugins")
+log = logging.getLogger(__name__)
 
 DISTRIBUTION = "nself-oncall"
 NOTIFIER_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,63}$")
