@@ -1,6 +1,6 @@
 """A brute-force oracle: who is on call at ONE instant, straight from the contract.
 
-Written from /work/shared/API.md ("Conventions" and "Schedules"), not from the
+Written from docs/api.md ("Conventions" and "How a schedule decides who is on call"), not from the
 implementation. It imports only the plain dataclasses of the model and does every
 piece of wall-clock arithmetic itself, as naively as it can:
 

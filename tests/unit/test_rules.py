@@ -1,4 +1,4 @@
-"""The contract's schedule rules one by one (API.md, "Conventions" and "Schedules").
+"""The schedule rules one by one (docs/api.md, "Conventions" and "How a schedule decides who is on call").
 
 Every expected UTC value here was worked out by hand from the time-zone rules:
 

@@ -1,0 +1,110 @@
+"""The README's shell examples, run as pasted against a real `nself-oncall serve`.
+
+The README marks each example that can run on a fresh install with the line
+
+    <!-- tested: tests/test_readme_commands.py -->
+
+right before its ```sh fence. Install commands and the PostgreSQL block are not marked and not
+run. This test starts `nself-oncall serve` as the README's "First requests" says
+(`PLUGIN_SECRET=... nself-oncall serve`), from a temporary directory holding a copy of the shipped
+plugins.toml, then runs the marked blocks in README order with bash, in one shell, as a user
+pasting them into one terminal would. It checks that every command exits 0, that every curl gets
+a 2xx, and that a ```json block shown right after a marked block is what that block's last curl
+answered.
+
+Two things differ from a user's terminal, both only to observe:
+- the server listens on a free port, not 3840, so that the test never clashes with a service
+  already running here: `127.0.0.1:3840` in the extracted text is rewritten to that port;
+- `curl` is wrapped by a shell function that adds `--fail-with-body` (a status of 400 or more
+  stops the script) and writes each status after the body, so that every status can be checked.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).parents[1]
+README = ROOT / "README.md"
+PLUGINS_TOML = ROOT / "plugins.toml"
+MARKER = "<!-- tested: tests/test_readme_commands.py -->"
+README_PORT = "127.0.0.1:3840"
+
+_FENCE = re.compile(r"^```(\w*)\n(.*?)^```\n", re.MULTILINE | re.DOTALL)
+_STATUS = re.compile(r"\n\[http (\d{3})\]\n")
+_WRAPPER = """\
+set -euo pipefail
+curl() { command curl --fail-with-body --write-out '\\n[http %{http_code}]\\n' "$@"; }
+"""
+
+
+def fenced_blocks(text: str) -> list[tuple[str, str, bool]]:
+    """Every fenced block as (language, content, marked), in order."""
+    blocks = []
+    for match in _FENCE.finditer(text):
+        before = text[: match.start()].rstrip("\n").rsplit("\n", 1)[-1]
+        blocks.append((match[1], match[2], before.strip() == MARKER))
+    return blocks
+
+
+def curl_count(script: str) -> int:
+    return len(re.findall(r"^\s*curl\s", script, re.MULTILINE))
+
+
+def test_readme_commands_run_as_pasted(tmp_path: Path, serve_process):
+    if shutil.which("bash") is None or shutil.which("curl") is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("bash and curl are needed to run the README's examples")
+        pytest.skip("bash and curl are needed to run the README's examples")
+    text = README.read_text(encoding="utf-8")
+    blocks = fenced_blocks(text)
+    tested = [i for i, (lang, _, marked) in enumerate(blocks) if marked]
+    # The marks cannot silently stop matching: the two examples are found, and are shell blocks.
+    assert text.count(MARKER) == len(tested) == 2, "expected two marked README blocks"
+    assert all(blocks[i][0] == "sh" for i in tested)
+    # Every shell example that talks to the service is one of the marked blocks.
+    for lang, content, marked in blocks:
+        if lang == "sh" and README_PORT in content:
+            assert marked, f"README shell example not marked as tested:\n{content}"
+
+    # Serve as the README says.
+    secrets = re.findall(r"^PLUGIN_SECRET=(\S+) nself-oncall serve$", text, re.MULTILINE)
+    assert len(secrets) == 1, "README: expected one 'PLUGIN_SECRET=... nself-oncall serve' line"
+    shutil.copyfile(PLUGINS_TOML, tmp_path / "plugins.toml")
+    drop = ("PLUGIN_SECRET", "TOKEN", "DATABASE_URL", "NSELF_ONCALL_PLUGINS", "HOST", "PORT")
+    env = {k: v for k, v in os.environ.items() if k not in drop}
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    served = serve_process(tmp_path, {**env, "PLUGIN_SECRET": secrets[0]})
+    try:
+        served.wait_healthy()
+        port = f"127.0.0.1:{served.port}"
+        script = _WRAPPER + "".join(
+            f"echo '[block {n}]'\n{blocks[i][1].replace(README_PORT, port)}\n" for n, i in enumerate(tested)
+        )
+        run = subprocess.run(
+            ["bash", "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120
+        )
+    finally:
+        log = served.output()
+    assert run.returncode == 0, f"exit {run.returncode}\nstdout:\n{run.stdout}\nstderr:\n{run.stderr}"
+
+    outputs = re.split(r"^\[block \d+\]\n", run.stdout, flags=re.MULTILINE)[1:]
+    assert len(outputs) == len(tested)
+    for n, i in enumerate(tested):
+        statuses = _STATUS.findall(outputs[n])
+        assert len(statuses) == curl_count(blocks[i][1]), (blocks[i][1], outputs[n])
+        assert all(s.startswith("2") for s in statuses), outputs[n]
+        follows = blocks[i + 1] if i + 1 < len(blocks) else None
+        if follows and follows[0] == "json":
+            last_body = _STATUS.split(outputs[n])[-3]  # [..., body, status, ""]
+            assert json.loads(last_body) == json.loads(follows[1])
+
+    # The log channel wrote the test messages to the service's log, the last one to alice.
+    assert "alice@example.com" in log, log
