@@ -36,6 +36,9 @@ _ZONE = re.compile(r"[A-Za-z0-9_+\-]+(?:/[A-Za-z0-9_+\-]+){0,2}")
 _CLOCK = re.compile(r"([01]\d|2[0-4]):([0-5]\d)(?::([0-5]\d))?")
 # "?at=...T14:00:00+05:30" sent without encoding the "+" arrives with a space there.
 _UNENCODED_PLUS = re.compile(r" (\d{2}(?::?\d{2})?)$")
+# What an RFC 3339 date-time is made of (Python's parser lets a few other characters through).
+_INSTANT_CHARS = re.compile(r"[0-9Tt:.,+\-Zz ]{10,40}")
+_DIGITS = re.compile(r"[0-9]{1,4}")
 
 
 def _matching(pattern: str, rule: str) -> Callable[[str], str]:
@@ -81,7 +84,7 @@ def parse_instant(value: object) -> datetime:
     """An RFC 3339 date-time: aware with an offset or Z, naive (wall-clock) without one."""
     if isinstance(value, datetime):
         return value
-    if not isinstance(value, str) or len(value) > 40 or "T" not in value.upper() and " " not in value:
+    if not isinstance(value, str) or not _INSTANT_CHARS.fullmatch(value) or "T" not in value.upper() and " " not in value:
         raise ValueError("must be an RFC 3339 date-time")
     try:
         parsed = datetime.fromisoformat(_UNENCODED_PLUS.sub(r"+\1", value.strip()))
@@ -116,7 +119,13 @@ Instant = Annotated[
     datetime, BeforeValidator(parse_instant), WithJsonSchema({"type": "string", "format": "date-time"})
 ]
 Clock = Annotated[time, BeforeValidator(_clock), WithJsonSchema({"type": "string", "pattern": "^\\d{2}:\\d{2}(:\\d{2})?$"})]
-Limit = Annotated[int, Field(ge=1, le=1000)]
+def _whole_number(value: object) -> object:
+    if isinstance(value, str) and not _DIGITS.fullmatch(value):
+        raise ValueError("must be a whole number from 1 to 1000")
+    return value
+
+
+Limit = Annotated[int, BeforeValidator(_whole_number), Field(ge=1, le=1000)]
 
 # Cursors: the position of the last item sent, as URL-safe base64 of text.
 

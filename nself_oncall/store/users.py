@@ -9,6 +9,7 @@ from ..models import ContactMethod, User
 from .ids import insert_new, refuse_if_targeted, utcnow
 from ..records import ContactRecord, Page, UserRecord
 
+NAME_LENGTH = User._meta.fields_map["name"].max_length
 Contact = tuple[str, str]  # (channel, address), already checked
 
 
@@ -28,9 +29,9 @@ async def list_page(limit: int, after: str | None) -> Page[UserRecord]:
 
 
 async def create(user_id: str, name: str | None, contacts: list[Contact]) -> UserRecord:
-    """A new user (named by its id when `name` is None) with checked contacts."""
+    """A new user with checked contacts; without a name, the id (as much as a name holds) stands for it."""
     async with in_transaction():
-        row = await insert_new(User, user_id, name=name or user_id)
+        row = await insert_new(User, user_id, name=name or user_id[:NAME_LENGTH])
         await _save_contacts(row, contacts)
     return await get(row.id)
 
