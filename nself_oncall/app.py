@@ -90,12 +90,15 @@ def create_app(settings: Settings, registry: Registry | None = None) -> Quart:
 
 
 async def _authenticate() -> None:
-    """Every /api/v1 route needs the bearer token; compared in constant time."""
+    """Every /api/v1 route needs the bearer token, compared in constant time.
+
+    The scheme name is case-insensitive (RFC 7235): "bearer" and "BEARER" work as "Bearer" does.
+    """
     if not request.path.startswith(API_PREFIX + "/") and request.path != API_PREFIX:
         return
-    expected = ("Bearer " + current_app.config["SETTINGS"].plugin_secret).encode()
-    given = request.headers.get("Authorization", "").encode()
-    if not hmac.compare_digest(given, expected):
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    expected = current_app.config["SETTINGS"].plugin_secret.encode()
+    if scheme.lower() != "bearer" or not hmac.compare_digest(token.lstrip(" ").encode(), expected):
         raise ApiError(401, "missing or wrong bearer token")
 
 

@@ -9,20 +9,39 @@ import json
 import logging
 import secrets
 import sys
+from importlib.metadata import version
+from typing import TYPE_CHECKING
 
-from .config import ConfigError, Settings
+from .config import ConfigError, Settings, StartupError, port_number
+
+if TYPE_CHECKING:
+    from hypercorn.config import Config
+
+log = logging.getLogger(__name__)
+
+# A shorter PLUGIN_SECRET is warned about at start; the generated one is 43 characters.
+MIN_SECRET_LENGTH = 16
+
+ENVIRONMENT = """\
+settings read from the environment:
+  HOST                         listen address (default: 127.0.0.1)
+  PORT                         listen port (default: 3840)
+  DATABASE_URL                 sqlite://FILE or postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE
+                               (default: sqlite://nself_oncall.db, in the working directory)
+  PLUGIN_SECRET                the API's bearer token, 16 characters or more
+                               (default: a new random token each start, printed once)
+  NSELF_ONCALL_PLUGINS         the channels file (default: ./plugins.toml if there is one,
+                               else a single "log" channel)
+  NSELF_ONCALL_STRICT_PLUGINS  1: refuse to start when a plugin fails to load (default: 0: skip it)
+  NSELF_ONCALL_PUBLIC_URL      base of the links in messages, e.g. https://oncall.example.com
+                               (default: the listen address)
+"""
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="nself-oncall", description="On-call schedules and escalations.")
-    commands = parser.add_subparsers(dest="command", required=True)
-    serve = commands.add_parser("serve", help="apply pending migrations, then serve the HTTP API")
-    serve.add_argument("--host", help="listen address (default: HOST or 127.0.0.1)")
-    serve.add_argument("--port", type=int, help="listen port (default: PORT or 3840)")
-    commands.add_parser("migrate", help="apply pending database migrations and exit")
-    plugins = commands.add_parser("plugins", help="list notifier plugins and channels with their status")
-    plugins.add_argument("--json", action="store_true", help="print what /api/v1/notifiers and /api/v1/channels answer")
-    args = parser.parse_args(argv)
+    """Run one command. A wrong setting ends it with one line on stderr, no traceback:
+    exit status 2 when it is malformed, 1 when what it names cannot be used."""
+    args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         settings = Settings.from_env()
@@ -34,12 +53,33 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"nself-oncall: {exc}", file=sys.stderr)
         return 2
+    except StartupError as exc:
+        print(f"nself-oncall: {exc}", file=sys.stderr)
+        return 1
+
+
+def _parser() -> argparse.ArgumentParser:
+    help_format = {"epilog": ENVIRONMENT, "formatter_class": argparse.RawDescriptionHelpFormatter}
+    parser = argparse.ArgumentParser(
+        prog="nself-oncall", description="On-call schedules and escalations.", **help_format
+    )
+    parser.add_argument("--version", action="version", version=f"nself-oncall {version('nself-oncall')}")
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="apply pending migrations, then serve the HTTP API", **help_format)
+    serve.add_argument("--host", help="listen address (default: HOST or 127.0.0.1)")
+    serve.add_argument("--port", help="listen port (default: PORT or 3840)")
+    commands.add_parser("migrate", help="apply pending database migrations and exit", **help_format)
+    plugins = commands.add_parser("plugins", help="list notifier plugins and channels with their status")
+    plugins.add_argument("--json", action="store_true", help="print what /api/v1/notifiers and /api/v1/channels answer")
+    return parser
 
 
 def _migrate(settings: Settings) -> int:
     from .migrate import apply_migrations
+    from .startup import opening_database
 
-    applied = asyncio.run(apply_migrations(settings.database_url))
+    with opening_database(settings.database_url):
+        applied = asyncio.run(apply_migrations(settings.database_url))
     print(f"applied {len(applied)} migration(s)" + (": " + ", ".join(applied) if applied else ""))
     return 0
 
@@ -52,29 +92,55 @@ def _plugins(settings: Settings, as_json: bool) -> int:
     return 0
 
 
-def _serve(settings: Settings, host: str | None, port: int | None) -> int:
+def _serve(settings: Settings, host: str | None, port: str | None) -> int:
     from hypercorn.asyncio import serve
-    from hypercorn.config import Config
+    from hypercorn.utils import repr_socket_addr
 
     from .app import create_app
     from .plugins import build_registry
+    from .startup import bind
 
-    settings = dataclasses.replace(settings, host=host or settings.host, port=settings.port if port is None else port)
-    if not settings.plugin_secret:
-        settings = dataclasses.replace(settings, plugin_secret=secrets.token_urlsafe(32))
-        print(
-            "PLUGIN_SECRET is not set; this run's API token (send it as 'Authorization: Bearer <token>'):\n"
-            f"    {settings.plugin_secret}",
-            flush=True,
-        )
+    settings = dataclasses.replace(
+        settings, host=host or settings.host, port=settings.port if port is None else port_number(port, "--port")
+    )
+    settings = _with_secret(settings)
     registry = build_registry(settings)  # before migrating: strict mode stops a broken setup early
+    config = _hypercorn_config(settings)
+    sockets = bind(config)  # before migrating too: a port in use is reported before the database is touched
     _migrate(settings)
+    for sock in sockets:
+        sock.listen(config.backlog)  # connections wait in the backlog while the app starts
+        print(f"nself-oncall listening on http://{repr_socket_addr(sock.family, sock.getsockname())}", flush=True)
+    # hypercorn takes over the listening sockets; detach() leaves each file descriptor to it alone.
+    config.bind = [f"fd://{sock.detach()}" for sock in sockets]
+    asyncio.run(serve(create_app(settings, registry), config))
+    return 0
+
+
+def _hypercorn_config(settings: Settings) -> Config:
+    from hypercorn.config import Config
+
     config = Config()
     config.errorlog = logging.getLogger("hypercorn.error")  # a logger, not "-": no second handler, each line once
     config.bind = [f"[{settings.host}]:{settings.port}" if ":" in settings.host else f"{settings.host}:{settings.port}"]
-    print(f"nself-oncall listening on http://{config.bind[0]}", flush=True)
-    asyncio.run(serve(create_app(settings, registry), config))
-    return 0
+    return config
+
+
+def _with_secret(settings: Settings) -> Settings:
+    """Warn about a short PLUGIN_SECRET (never showing it); generate and print one when it is unset."""
+    if settings.plugin_secret:
+        if len(settings.plugin_secret) < MIN_SECRET_LENGTH:
+            log.warning(
+                "PLUGIN_SECRET is shorter than %d characters: easy to guess; use a longer one", MIN_SECRET_LENGTH
+            )
+        return settings
+    settings = dataclasses.replace(settings, plugin_secret=secrets.token_urlsafe(32))
+    print(
+        "PLUGIN_SECRET is not set; this run's API token (send it as 'Authorization: Bearer <token>'):\n"
+        f"    {settings.plugin_secret}",
+        flush=True,
+    )
+    return settings
 
 
 if __name__ == "__main__":

@@ -20,6 +20,10 @@ class ConfigError(Exception):
     """A setting is malformed: the service cannot start with it."""
 
 
+class StartupError(Exception):
+    """A setting is well-formed, but what it names cannot be used (a database down, a port taken)."""
+
+
 @dataclass(frozen=True)
 class Channel:
     """A `[channels.NAME]` table: the notifier it uses and that notifier's own settings.
@@ -54,7 +58,7 @@ class Settings:
         plugins = _read_toml(plugins_file) if plugins_file else {"channels": DEFAULT_CHANNELS}
         return cls(
             host=env.get("HOST") or "127.0.0.1",
-            port=_port(env.get("PORT") or "3840"),
+            port=port_number(env.get("PORT") or "3840"),
             database_url=env.get("DATABASE_URL") or DEFAULT_DATABASE_URL,
             plugin_secret=env.get("PLUGIN_SECRET") or None,
             plugins_file=plugins_file,
@@ -74,6 +78,8 @@ class Settings:
 
 
 def dialect_of(database_url: str) -> str:
+    if "://" not in database_url:  # not echoed: it may be "user:password@host/db"
+        raise ConfigError("DATABASE_URL: not a URL (use sqlite://FILE or postgres://USER@HOST:PORT/DATABASE)")
     scheme = database_url.split("://", 1)[0]
     if scheme == "sqlite":
         return "sqlite"
@@ -179,11 +185,12 @@ def _flag(env: Mapping[str, str], name: str) -> bool:
     raise ConfigError(f"{name}: expected 1 or 0, not {value!r}")
 
 
-def _port(value: str) -> int:
+def port_number(value: str, setting: str = "PORT") -> int:
+    """A listen port, 0-65535 (0: any free port); `setting` names where it came from, for the error."""
     try:
         port = int(value)
     except ValueError:
-        raise ConfigError(f"PORT: not a number: {value!r}") from None
+        raise ConfigError(f"{setting}: not a number: {value!r}") from None
     if not 0 <= port <= 65535:
-        raise ConfigError(f"PORT: out of range: {port}")
+        raise ConfigError(f"{setting}: out of range: {port}")
     return port

@@ -171,6 +171,9 @@ async def _migration_lock(database_url: str) -> AsyncIterator[None]:
         )
         try:
             await asyncio.to_thread(lock.execute, "BEGIN EXCLUSIVE")
+            # Open the database once here, so that one SQLite cannot open (a folder, say) raises:
+            # Tortoise's own client keeps its lock when opening fails, and its next query waits forever.
+            sqlite3.connect(credentials["file_path"]).close()
             yield
         finally:
             lock.close()  # rolls back, which releases the lock

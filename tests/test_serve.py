@@ -40,6 +40,7 @@ def test_serve_from_any_directory_with_generated_token(tmp_path: Path, serve_pro
     assert served.process.returncode in (0, -15), output
     assert output.count(token) == 0  # printed once, before this capture began, and never logged again
     assert output.count("Running on http://127.0.0.1") == 1  # hypercorn's lines are logged once
+    assert "PLUGIN_SECRET is shorter" not in output  # the generated token is long enough
 
 
 def test_migrate_command_on_a_fresh_file(tmp_path: Path):

@@ -28,6 +28,17 @@ async def test_api_needs_the_token(app, auth):
     assert response.status_code == 200
 
 
+async def test_the_bearer_scheme_name_is_case_insensitive(app, auth):
+    client = app.test_client()
+    token = auth["Authorization"].split(" ", 1)[1]
+    for scheme in ("Bearer", "bearer", "BEARER", "bEaReR"):
+        response = await client.get("/api/v1/schedules", headers={"Authorization": f"{scheme} {token}"})
+        assert response.status_code == 200, scheme
+    for header in (f"bearer {token}x", "bearer ", "bearer", token, f"Bearerx {token}", f"Basic {token}"):
+        response = await client.get("/api/v1/schedules", headers={"Authorization": header})
+        assert response.status_code == 401, header
+
+
 async def test_unknown_route_and_method_are_json(api):
     status, body = await api.get("/api/v1/nothing-here")
     assert status == 404 and body["error"]["code"] == "not_found"
