@@ -56,8 +56,8 @@ def _wrk(url: str, seconds: int, connections: int) -> float:
 
 
 def _seed_history(base: str, auth: dict[str, str], count: int) -> None:
-    """`count` one-hour overrides, back to back, all ended about a year ago."""
-    start = datetime.now(UTC).replace(microsecond=0) - timedelta(days=400)
+    """`count` one-hour overrides, back to back, the last one ended 60 days ago."""
+    start = datetime.now(UTC).replace(microsecond=0) - timedelta(days=60, hours=count)
     with httpx.Client(base_url=base, headers=auth) as client:
         for i in range(count):
             body = {"schedule_id": "with-history", "user": f"u{i % 7}",
