@@ -1,0 +1,67 @@
+"""Imports go one way: api -> service -> store -> models; the pure core imports nothing of ours but itself."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import nself_oncall
+
+PACKAGE = Path(nself_oncall.__file__).parent
+
+
+def _imports(folder: str) -> dict[str, set[str]]:
+    """Each module of the folder, with the absolute names it imports."""
+    found = {}
+    for path in sorted((PACKAGE / folder).glob("*.py")):
+        names = set()
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                names |= {alias.name for alias in node.names}
+            elif isinstance(node, ast.ImportFrom):
+                names.add(_absolute(node, folder))
+        found[path.name] = names
+    return found
+
+
+def _absolute(node: ast.ImportFrom, folder: str) -> str:
+    """`from ..store import x` in api/ is nself_oncall.store; `from .views import y` is nself_oncall.api.views."""
+    if node.level == 0:
+        return node.module or ""
+    parts = ["nself_oncall", folder][: 3 - node.level]
+    return ".".join(parts + ([node.module] if node.module else []))
+
+
+def test_the_api_imports_no_orm_and_no_store():
+    for module, names in _imports("api").items():
+        bad = {n for n in names if n.split(".")[0] == "tortoise" or n.startswith(("nself_oncall.models", "nself_oncall.store"))}
+        assert not bad, f"api/{module} imports {bad}"
+
+
+def test_the_service_layer_reaches_the_database_only_through_the_store():
+    for module, names in _imports("service").items():
+        bad = {n for n in names if n.split(".")[0] in ("tortoise", "quart") or n.startswith("nself_oncall.models")}
+        assert not bad, f"service/{module} imports {bad}"
+
+
+def test_the_pure_core_imports_only_the_standard_library_and_itself():
+    allowed = {"__future__", "calendar", "collections", "dataclasses", "datetime", "functools", "math", "zoneinfo", "bisect",
+               "itertools", "heapq", "typing"}
+    for module, names in _imports("oncall").items():
+        bad = {n for n in names if n.split(".")[0] not in allowed and not n.startswith("nself_oncall.oncall")}
+        assert not bad, f"oncall/{module} imports {bad}"
+
+
+def test_orm_errors_that_only_input_causes_map_to_4xx():
+    import asyncpg
+    from tortoise.exceptions import IntegrityError, OperationalError, ValidationError
+
+    from nself_oncall.store import input_error_status
+
+    assert input_error_status(ValidationError("name: too long")) == 422
+    assert input_error_status(IntegrityError("duplicate key")) == 409
+    data_error = OperationalError("invalid byte sequence")
+    data_error.__cause__ = asyncpg.exceptions.CharacterNotInRepertoireError("invalid byte sequence")
+    assert input_error_status(data_error) == 422
+    assert input_error_status(OperationalError("connection lost")) is None
+    assert input_error_status(RuntimeError("bug")) is None
