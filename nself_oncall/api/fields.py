@@ -120,7 +120,8 @@ ServerId = Annotated[str, _rule(check_server_id), Field(json_schema_extra=docume
 ChannelName = Annotated[str, _rule(check_channel), Field(json_schema_extra=documented(CHANNEL))]
 _LINE_PATTERN = Field(json_schema_extra=documented(_LINE.pattern))
 _TEXT_PATTERN = Field(json_schema_extra=documented(_TEXT.pattern))
-Name = Annotated[str, Field(min_length=1, max_length=200), _LINE_PATTERN, AfterValidator(_line)]
+NAME_MAX = 200
+Name = Annotated[str, Field(min_length=1, max_length=NAME_MAX), _LINE_PATTERN, AfterValidator(_line)]
 Description = Annotated[str, Field(max_length=2000), _TEXT_PATTERN, AfterValidator(_text)]
 Address = Annotated[str, Field(min_length=1, max_length=1000), _LINE_PATTERN, AfterValidator(_line)]
 TimeZone = Annotated[str, Field(max_length=64), AfterValidator(_zone)]

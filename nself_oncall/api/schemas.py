@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from .fields import (
+    NAME_MAX,
     Address,
     ChannelName,
     Clock,
@@ -99,8 +100,16 @@ class ContactIn(Body):
 
 class UserIn(Body):
     id: UserId
-    name: Name | None = None
+    name: Name | None = Field(default=None, validate_default=True)
     contacts: list[ContactIn] = Field(default_factory=list, max_length=50)
+
+    @field_validator("name")
+    @classmethod
+    def _named_if_the_id_cannot_be_the_name(cls, value: str | None, info: ValidationInfo) -> str | None:
+        """The name defaults to the id, but ids may be longer than names."""
+        if value is None and len(info.data.get("id", "")) > NAME_MAX:
+            raise ValueError(f"required when the id is longer than {NAME_MAX} characters (the name defaults to the id)")
+        return value
 
 
 class UserPatch(Body):
