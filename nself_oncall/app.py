@@ -15,6 +15,7 @@ from werkzeug.exceptions import BadRequest
 from .api import health, notifiers, overrides, policies, schedules, users
 from .api.errors import ApiError, register_error_handlers
 from .api.fields import converters
+from .api.openapi import Provider
 from .config import ConfigError, Settings, tortoise_config
 from .plugins import Registry, build_registry
 from .store import input_error_status
@@ -76,6 +77,7 @@ def create_app(settings: Settings, registry: Registry | None = None) -> Quart:
         },
         security_schemes={"bearer": {"type": "http", "scheme": "bearer"}},
         security=[{"bearer": []}],
+        openapi_provider_class=Provider,
     )
     # quart-schema sends every dict response through a new pydantic TypeAdapter
     # (about 0.1 ms each); ours are plain JSON already, so keep Quart's own.

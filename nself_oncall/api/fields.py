@@ -23,8 +23,9 @@ from werkzeug.routing import BaseConverter
 
 from ..oncall import EARLIEST, LATEST
 
-_SURROGATES = "\ud800-\udfff"
-_CONTROLS = "\x00-\x1f\x7f-\x9f"
+# Written as regex escapes, so that the patterns are plain ASCII text in the OpenAPI document.
+_SURROGATES = r"\ud800-\udfff"
+_CONTROLS = r"\x00-\x1f\x7f-\x9f"
 # "/" is written \x2f so that werkzeug keeps these converters part-isolating.
 SLUG = r"[a-z0-9][a-z0-9_-]{0,63}"
 USER_ID = rf"[^\s\x2f{_CONTROLS}{_SURROGATES}]{{1,255}}"
@@ -102,23 +103,42 @@ def _clock(value: object) -> time:
     return time(int(match[1]) % 24, int(match[2]), int(match[3] or 0))
 
 
+def documented(regex: str) -> dict[str, str]:
+    """`regex` as a JSON Schema pattern, for the OpenAPI document: what a client may send, and what
+    schemathesis generates. ECMA 262 cannot name lone surrogates, and a URL (UTF-8) cannot carry
+    them: that range is left out."""
+    return {"pattern": f"^{regex.replace(_SURROGATES, '')}$"}
+
+
 def _rule(check: Callable[[str], str]) -> BeforeValidator:
     """Run `check` on strings only, so a number or null gets pydantic's own type error."""
     return BeforeValidator(lambda v: check(v) if isinstance(v, str) else v)
 
 
-Slug = Annotated[str, _rule(check_slug), Field(json_schema_extra={"pattern": f"^{SLUG}$"})]
-UserId = Annotated[str, _rule(check_user_id), Field(min_length=1, max_length=255)]
-ServerId = Annotated[str, _rule(check_server_id), Field(json_schema_extra={"pattern": f"^{SERVER_ID}$"})]
-ChannelName = Annotated[str, _rule(check_channel), Field(json_schema_extra={"pattern": f"^{CHANNEL}$"})]
-Name = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_line)]
-Description = Annotated[str, Field(max_length=2000), AfterValidator(_text)]
-Address = Annotated[str, Field(min_length=1, max_length=1000), AfterValidator(_line)]
-TimeZone = Annotated[str, Field(max_length=64), AfterValidator(_zone)]
-Instant = Annotated[
-    datetime, BeforeValidator(parse_instant), WithJsonSchema({"type": "string", "format": "date-time"})
+Slug = Annotated[str, _rule(check_slug), Field(json_schema_extra=documented(SLUG))]
+UserId = Annotated[
+    str, _rule(check_user_id), Field(min_length=1, max_length=255, json_schema_extra=documented(USER_ID))
 ]
-Clock = Annotated[time, BeforeValidator(_clock), WithJsonSchema({"type": "string", "pattern": "^\\d{2}:\\d{2}(:\\d{2})?$"})]
+ServerId = Annotated[str, _rule(check_server_id), Field(json_schema_extra=documented(SERVER_ID))]
+ChannelName = Annotated[str, _rule(check_channel), Field(json_schema_extra=documented(CHANNEL))]
+_LINE_PATTERN = Field(json_schema_extra=documented(_LINE.pattern))
+_TEXT_PATTERN = Field(json_schema_extra=documented(_TEXT.pattern))
+NAME_MAX = 200
+Name = Annotated[str, Field(min_length=1, max_length=NAME_MAX), _LINE_PATTERN, AfterValidator(_line)]
+Description = Annotated[str, Field(max_length=2000), _TEXT_PATTERN, AfterValidator(_text)]
+Address = Annotated[str, Field(min_length=1, max_length=1000), _LINE_PATTERN, AfterValidator(_line)]
+TimeZone = Annotated[str, Field(max_length=64), AfterValidator(_zone)]
+# The years that parse_instant accepts (EARLIEST to LATEST: 1900 to 8999), for the document.
+_YEARS = "^(19|[2-8][0-9])[0-9]{2}-"
+Instant = Annotated[
+    datetime,
+    BeforeValidator(parse_instant),
+    WithJsonSchema({"type": "string", "format": "date-time", "pattern": _YEARS}),
+]
+_CLOCKS = "^(([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?|24:00(:00)?)$"
+Clock = Annotated[time, BeforeValidator(_clock), WithJsonSchema({"type": "string", "pattern": _CLOCKS})]
+
+
 def _whole_number(value: object) -> object:
     if isinstance(value, str) and not _DIGITS.fullmatch(value):
         raise ValueError("must be a whole number from 1 to 1000")
@@ -170,13 +190,20 @@ def _aware(value: datetime) -> datetime:
     return value
 
 
-class _Converter(BaseConverter):
+class Converter(BaseConverter):
+    """The base of the path converters below; `pattern` is `regex` as the OpenAPI document gives it."""
+
     part_isolating = True
+    pattern: str
 
 
 def converters() -> dict[str, type[BaseConverter]]:
     """Path converters, one per kind of id: `<slug:schedule_id>` matches what `Slug` accepts."""
     return {
-        name: type(f"{name.title()}Converter", (_Converter,), {"regex": pattern, "part_isolating": True})
-        for name, pattern in (("slug", SLUG), ("user_id", USER_ID), ("server_id", SERVER_ID), ("channel", CHANNEL))
+        name: type(
+            f"{name.title()}Converter",
+            (Converter,),
+            {"regex": regex, "part_isolating": True, **documented(regex)},
+        )
+        for name, regex in (("slug", SLUG), ("user_id", USER_ID), ("server_id", SERVER_ID), ("channel", CHANNEL))
     }

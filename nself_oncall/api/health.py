@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from quart import Blueprint
-from quart_schema import tag
+from quart_schema import document_response, tag
 
 from ..service.health import readiness
+from .responses import HealthOut, Unready
 
 bp = Blueprint("health", __name__)
 
 
 @bp.get("/health")
 @tag(["health"])
+@document_response(HealthOut)
 async def health():
     """Liveness: the process is up."""
     return {"status": "ok"}
@@ -19,6 +21,8 @@ async def health():
 
 @bp.get("/ready")
 @tag(["health"])
+@document_response(HealthOut)
+@document_response(Unready, 503)
 async def ready():
     """Readiness: 200 when the database answers and every migration is applied, else 503."""
     state = await readiness()

@@ -11,6 +11,7 @@ from quart_schema.validation import RequestSchemaValidationError
 
 from ..service import channels as service
 from ..service.channels import TestResult
+from .responses import BODY, ChannelOut, ChannelTestOut, Everything, NotifierOut, answers
 from .schemas import ChannelTestIn
 from .views import iso
 
@@ -23,6 +24,7 @@ def _registry():
 
 @bp.get("/notifiers")
 @tag(["plugins"])
+@answers(Everything[NotifierOut])
 async def list_notifiers():
     """Installed notifier plugins: each notifier they register, and the plugins that are broken or disabled."""
     return {"items": service.list_notifiers(_registry()), "next_cursor": None}
@@ -30,6 +32,7 @@ async def list_notifiers():
 
 @bp.get("/channels")
 @tag(["plugins"])
+@answers(Everything[ChannelOut])
 async def list_channels():
     """The channels of plugins.toml: notifier, whether each can be used (and why not), settings with secrets masked."""
     return {"items": service.list_channels(_registry()), "next_cursor": None}
@@ -37,6 +40,7 @@ async def list_channels():
 
 @bp.get("/channels/<channel:name>")
 @tag(["plugins"])
+@answers(ChannelOut, errors=(404,))
 async def get_channel(name: str):
     """One channel."""
     return service.get_channel(_registry(), name)
@@ -45,6 +49,7 @@ async def get_channel(name: str):
 @bp.post("/channels/<channel:name>/test")
 @tag(["plugins"])
 @document_request(ChannelTestIn)
+@answers(ChannelTestOut, errors=(*BODY, 404))
 async def test_channel(name: str):
     """Send a test message through the channel now and answer with the outcome (200 even when delivery fails).
 

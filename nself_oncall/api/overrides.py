@@ -6,6 +6,7 @@ from quart import Blueprint, current_app
 from quart_schema import tag, validate_querystring, validate_request
 
 from ..service import overrides as service
+from .responses import BODY, QUERY, NoContent, OverrideOut, Page, answers
 from .schemas import OverrideIn, OverridesQuery
 from .views import iso, override_json, page_json
 
@@ -15,6 +16,7 @@ bp = Blueprint("overrides", __name__)
 @bp.get("/overrides")
 @tag(["overrides"])
 @validate_querystring(OverridesQuery)
+@answers(Page[OverrideOut], errors=(*QUERY, 404))
 async def list_overrides(query_args: OverridesQuery):
     """Overrides overlapping `?since=&until=`, optionally of one `?schedule_id=`, by start time."""
     q = query_args
@@ -27,6 +29,7 @@ async def list_overrides(query_args: OverridesQuery):
 @bp.post("/overrides")
 @tag(["overrides"])
 @validate_request(OverrideIn)
+@answers(OverrideOut, 201, errors=(*BODY, 404))
 async def create_override(data: OverrideIn):
     """Create an override; times without an offset are wall-clock in the schedule's zone."""
     cache = current_app.extensions["schedule_cache"]
@@ -35,6 +38,7 @@ async def create_override(data: OverrideIn):
 
 @bp.delete("/overrides/<server_id:override_id>")
 @tag(["overrides"])
+@answers(NoContent, 204, errors=(404,))
 async def delete_override(override_id: str):
     """Remove an override."""
     await service.delete(override_id)

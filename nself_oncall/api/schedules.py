@@ -9,6 +9,7 @@ from quart_schema import tag, validate_querystring, validate_request
 
 from ..service import schedules as service
 from ..service.schedules import Oncall, ScheduleView
+from .responses import BODY, QUERY, NoContent, OncallOut, Page, ScheduleItem, ScheduleOut, Shifts, answers
 from .schemas import OncallQuery, RangeQuery, ScheduleIn, SchedulePatch, SlugPageQuery, patch_fields
 from .views import by_id, interval_json, iso, page_json, schedule_json
 
@@ -22,6 +23,7 @@ def _cache():
 @bp.get("/schedules")
 @tag(["schedules"])
 @validate_querystring(SlugPageQuery)
+@answers(Page[ScheduleItem], errors=QUERY)
 async def list_schedules(query_args: SlugPageQuery):
     """List schedules, by id."""
     return page_json(await service.list_schedules(query_args.limit, query_args.cursor), schedule_json, by_id)
@@ -30,6 +32,7 @@ async def list_schedules(query_args: SlugPageQuery):
 @bp.post("/schedules")
 @tag(["schedules"])
 @validate_request(ScheduleIn)
+@answers(ScheduleOut, 201, errors=(*BODY, 409))
 async def create_schedule(data: ScheduleIn):
     """Create a schedule; `id` is derived from `name` when absent."""
     return _with_oncall(await service.create(_cache(), data.model_dump())), 201
@@ -37,6 +40,7 @@ async def create_schedule(data: ScheduleIn):
 
 @bp.get("/schedules/<slug:schedule_id>")
 @tag(["schedules"])
+@answers(ScheduleOut, errors=(404,))
 async def get_schedule(schedule_id: str):
     """One schedule, with who is on call now."""
     return _with_oncall(await service.get(_cache(), schedule_id))
@@ -45,6 +49,7 @@ async def get_schedule(schedule_id: str):
 @bp.patch("/schedules/<slug:schedule_id>")
 @tag(["schedules"])
 @validate_request(SchedulePatch)
+@answers(ScheduleOut, errors=(*BODY, 404))
 async def update_schedule(schedule_id: str, data: SchedulePatch):
     """Change name, description, timezone or the whole list of layers."""
     return _with_oncall(await service.update(_cache(), schedule_id, patch_fields(data)))
@@ -52,6 +57,7 @@ async def update_schedule(schedule_id: str, data: SchedulePatch):
 
 @bp.delete("/schedules/<slug:schedule_id>")
 @tag(["schedules"])
+@answers(NoContent, 204, errors=(404, 409))
 async def delete_schedule(schedule_id: str):
     """Remove a schedule and its overrides; refused (409) while a policy names it."""
     await service.delete(schedule_id)
@@ -61,6 +67,7 @@ async def delete_schedule(schedule_id: str):
 @bp.get("/schedules/<slug:schedule_id>/oncall")
 @tag(["schedules"])
 @validate_querystring(OncallQuery)
+@answers(OncallOut, errors=(*QUERY, 404))
 async def get_oncall(schedule_id: str, query_args: OncallQuery):
     """Who is on call at `?at=` (default now), with the final-schedule interval holding it."""
     return oncall_json(await service.oncall_at(_cache(), schedule_id, query_args.at))
@@ -69,6 +76,7 @@ async def get_oncall(schedule_id: str, query_args: OncallQuery):
 @bp.get("/schedules/<slug:schedule_id>/shifts")
 @tag(["schedules"])
 @validate_querystring(RangeQuery)
+@answers(Shifts, errors=(*QUERY, 404))
 async def get_shifts(schedule_id: str, query_args: RangeQuery):
     """The final schedule over `?since=&until=` (default: now and 14 days on; at most 400 days)."""
     pieces = await service.shifts(_cache(), schedule_id, query_args.since, query_args.until)

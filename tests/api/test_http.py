@@ -15,6 +15,26 @@ async def test_health_and_docs_need_no_token(app):
     assert (await client.get("/docs")).status_code == 200
 
 
+async def test_openapi_documents_every_answer(app):
+    """Each operation documents its success and error answers (tests/api/test_schemathesis.py checks
+    them against real ones); bodies are required but the channel test's; path ids carry their pattern."""
+    spec = await (await app.test_client().get("/openapi.json")).get_json()
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            statuses = set(operation["responses"])
+            assert any(s.startswith("2") for s in statuses), (method, path)
+            if path.startswith("/api/v1/"):
+                assert "401" in statuses, (method, path)
+                error = operation["responses"]["401"]["content"]["application/json"]["schema"]
+                assert error["properties"]["error"] == {"$ref": "#/components/schemas/Error"}
+            if "requestBody" in operation:
+                assert operation["requestBody"]["required"] == (not path.endswith("/test")), (method, path)
+                assert {"400", "413", "422"} <= statuses, (method, path)
+            for parameter in operation.get("parameters", []):
+                assert parameter["in"] != "path" or parameter["schema"]["pattern"].startswith("^"), (method, path)
+    assert "content" not in spec["paths"]["/api/v1/schedules/{schedule_id}"]["delete"]["responses"]["204"]
+
+
 async def test_api_needs_the_token(app, auth):
     client = app.test_client()
     for headers in ({}, {"Authorization": "Bearer wrong"}, {"Authorization": auth["Authorization"] + "x"},

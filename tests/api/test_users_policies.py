@@ -47,6 +47,16 @@ async def test_bad_users(api):
     assert (await api.get("/api/v1/users"))[1]["items"] == []
 
 
+async def test_an_id_too_long_to_be_the_name_names_the_user_in_part(api):
+    """The name defaults to the id, but an id may be 255 characters and a name 200: found by schemathesis,
+    such a user reached the database, which refused it ("the database refused this input")."""
+    status, body = await api.post("/api/v1/users", {"id": "v" * 255})
+    assert status == 201 and body["id"] == "v" * 255 and body["name"] == "v" * 200
+    assert (await api.post("/api/v1/users", {"id": "u" * 255, "name": "U"}))[0] == 201
+    status, body = await api.post("/api/v1/users", {"id": "u" * 200})
+    assert status == 201 and body["name"] == "u" * 200
+
+
 async def _setup(api):
     await api.post("/api/v1/schedules", {"id": "primary", "name": "Primary"})
     await api.post("/api/v1/users", ALICE)

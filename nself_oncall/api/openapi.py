@@ -1,0 +1,36 @@
+"""The OpenAPI document: path ids with their pattern, required bodies, and 204 answers without one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from quart_schema import OpenAPIProvider
+from quart_schema.validation import DataSource
+from werkzeug.routing import BaseConverter
+
+from .fields import Converter
+from .responses import NoContent
+from .schemas import ChannelTestIn
+
+# The channel test reads its body itself, and an empty one means all defaults (notifiers._test_body).
+_OPTIONAL_BODIES = (ChannelTestIn,)
+
+
+class Provider(OpenAPIProvider):
+    def build_path_parameter(self, name: str, converter: BaseConverter) -> dict[str, Any]:
+        """A path id that does not match its converter's pattern is a 404 before any query: say so."""
+        parameter = super().build_path_parameter(name, converter)
+        if isinstance(converter, Converter):
+            parameter["schema"]["pattern"] = converter.pattern
+        return parameter
+
+    def build_request_body(self, model: type, source: DataSource) -> tuple[dict[str, Any], dict[str, Any]]:
+        """validate_request answers a missing body with 400: the body is required."""
+        body, components = super().build_request_body(model, source)
+        body["required"] = model not in _OPTIONAL_BODIES
+        return body, components
+
+    def build_response_object(self, model: type, headers_model: type | None) -> tuple[dict[str, Any], dict[str, Any]]:
+        if model is NoContent:
+            return {"description": "No content"}, {}
+        return super().build_response_object(model, headers_model)

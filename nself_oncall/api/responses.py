@@ -1,0 +1,246 @@
+"""Response bodies as the OpenAPI document describes them.
+
+The routes build plain dicts (views.py) and Quart serializes them as they are: these models
+only document the answers, with `answers(...)`, so that a client (and tests/api/test_schemathesis.py)
+can check every body against its status. Fields are always present, nullable ones included,
+and no other field may appear (additionalProperties: false).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Annotated, Any, Generic, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+from quart_schema import document_response
+
+T = TypeVar("T")
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class Out(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ErrorDetail(Out):
+    field: str
+    message: str
+
+
+class Error(Out):
+    code: str = Field(description="bad_request, unauthorized, not_found, conflict, validation_error, ...")
+    message: str
+    details: list[ErrorDetail]
+
+
+class ErrorOut(Out):
+    """The error shape of every failure."""
+
+    error: Error
+
+
+class NoContent(BaseModel):
+    """No content."""
+
+
+class Page(Out, Generic[T]):
+    items: list[T]
+    next_cursor: str | None = Field(description="`?cursor=` for the next page; null on the last page")
+
+
+class LayerSource(Out):
+    type: Literal["layer"]
+    layer: str
+
+
+class OverrideSource(Out):
+    type: Literal["override"]
+    id: str
+
+
+class IntervalOut(Out):
+    """A piece of the final schedule: `user` null is a gap, `start` null since ever, `end` null for ever."""
+
+    user: str | None
+    start: datetime | None
+    end: datetime | None
+    source: Annotated[LayerSource | OverrideSource, Field(discriminator="type")] | None
+
+
+class Shifts(Out):
+    """The final schedule over the range."""
+
+    items: list[IntervalOut]
+
+
+class OncallNow(IntervalOut):
+    at: datetime
+
+
+class OncallOut(OncallNow):
+    """Who is on call at `at`, with the final-schedule interval holding it."""
+
+    schedule_id: str
+
+
+class RotationOut(Out):
+    unit: Literal["hour", "day", "week", "month"]
+    length: int
+
+
+class RestrictionOut(Out):
+    days: list[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]] | None
+    start: str = Field(description="HH:MM or HH:MM:SS")
+    end: str = Field(description="HH:MM or HH:MM:SS")
+
+
+class LayerOut(Out):
+    name: str
+    users: list[str]
+    rotation: RotationOut
+    start: str = Field(description="as written: wall-clock time without an offset, or UTC with Z")
+    end: str | None = Field(description="as written, like start; null: no end")
+    restrictions: list[RestrictionOut]
+
+
+class ScheduleItem(Out):
+    id: str
+    name: str
+    description: str
+    timezone: str
+    layers: list[LayerOut]
+    created_at: datetime
+    updated_at: datetime
+
+
+class ScheduleOut(ScheduleItem):
+    """The schedule, with who is on call now."""
+
+    oncall: OncallNow
+
+
+class OverrideOut(Out):
+    """An override."""
+
+    id: str
+    schedule_id: str
+    user: str
+    start: datetime
+    end: datetime
+    created_at: datetime
+
+
+class ContactOut(Out):
+    channel: str
+    address: str
+
+
+class UserOut(Out):
+    """A user."""
+
+    id: str
+    name: str
+    contacts: list[ContactOut]
+    created_at: datetime
+    updated_at: datetime
+
+
+class TargetOut(Out):
+    type: Literal["schedule", "user", "channel"]
+    id: str
+
+
+class StepOut(Out):
+    delay_minutes: float
+    targets: list[TargetOut]
+
+
+class PolicyOut(Out):
+    """A policy."""
+
+    id: str
+    name: str
+    description: str
+    repeat: int
+    steps: list[StepOut]
+    created_at: datetime
+    updated_at: datetime
+
+
+class NotifierOut(Out):
+    """A notifier, or a broken or disabled plugin (named after the plugin, `description` null)."""
+
+    name: str
+    description: str | None
+    plugin: str
+    distribution: str | None
+    version: str | None
+    builtin: bool
+    status: Literal["ok", "broken", "disabled"]
+    broken: bool
+    disabled: bool
+    error: str | None
+
+
+class ChannelOut(Out):
+    """A channel of plugins.toml; secret settings are masked."""
+
+    name: str
+    notifier: str
+    ok: bool
+    error: str | None = Field(description="why the channel cannot be used; null when ok")
+    timeout: float
+    settings: dict[str, Any]
+
+
+class Everything(Out, Generic[T]):
+    items: list[T]
+    next_cursor: None = Field(description="always null: the list is whole")
+
+
+class ChannelTestOut(Out):
+    """The outcome of the test message (200 even when delivery failed)."""
+
+    channel: str
+    notifier: str
+    message_id: str
+    ok: bool
+    status: Literal["sent", "failed", "undeliverable"]
+    temporary: bool
+    provider_id: str | None
+    error: str | None
+    retry_after: float | None
+    attempted_at: datetime
+    duration_ms: float
+
+
+class HealthOut(Out):
+    """The process answers."""
+
+    status: Literal["ok"]
+
+
+class Unready(Out):
+    """The database does not answer, or migrations are pending (listed)."""
+
+    status: Literal["unavailable"]
+    reason: str
+    pending: list[str] = Field(default_factory=list, description="present when migrations are pending")
+
+
+# Error statuses shared by kinds of route; every /api/v1 route may also answer 401.
+BODY = (400, 413, 422)  # a JSON body: not JSON or nested too deep (400), over 1 MiB (413), breaking a rule (422)
+QUERY = (400,)  # a query string: a bad parameter
+
+
+def answers(model: type[BaseModel], status: int = 200, *, errors: tuple[int, ...] = ()) -> Callable[[F], F]:
+    """Document an /api/v1 route's success answer, and its error statuses (401 included) with ErrorOut."""
+
+    def decorate(func: F) -> F:
+        func = document_response(model, status)(func)
+        for error in sorted({401, *errors}):
+            func = document_response(ErrorOut, error)(func)
+        return func
+
+    return decorate

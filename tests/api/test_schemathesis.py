@@ -1,0 +1,190 @@
+"""Schemathesis against the app, in-process through its ASGI loader, on SQLite and on PostgreSQL.
+
+Each operation of /openapi.json gets schemathesis's coverage cases (every constraint at its
+bounds and just past them; for an operation with path ids, once more on seeded ids), then
+EXAMPLES generated requests of three kinds in equal shares: valid ones, invalid ones
+(schemathesis leaves the token out of some, so 401 is checked too), and valid ones naming rows
+seeded before each operation runs (`known_ids`: a schedule and a user that the seeded policy
+keeps, one of each free to delete, the policy, an override). No answer may be a 5xx, each status
+and body must be documented, and the app must log no defect (input that reached the database
+unvalidated, or an unhandled error).
+
+The seeded ids are drawn inside the strategies (`cases`), explicitly and per operation:
+schemathesis hooks are global to the process, OpenAPI examples serve its CLI's examples phase
+only, and the document declares no links. Seeding goes through the API with the same client:
+schemathesis runs the app, and its lifespan (Tortoise.init), on its own thread's event loop.
+
+Bounded for CI: EXAMPLES = 40, derandomized (about 20-30 s per database here). A larger run by
+hand, e.g.:
+
+    NSELF_ONCALL_SCHEMATHESIS_EXAMPLES=300 python -m pytest tests/api/test_schemathesis.py -k sqlite -s
+
+`-s` shows the count of answers per operation and status.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter, defaultdict
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+from schemathesis import GenerationMode
+from schemathesis.checks import not_a_server_error
+from schemathesis.errors import FailureGroup
+from schemathesis.python import asgi
+from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
+
+EXAMPLES = int(os.environ.get("NSELF_ONCALL_SCHEMATHESIS_EXAMPLES", "40"))
+CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance]
+
+# Channels that never leave this machine (the test settings' others name public hosts).
+LOCAL_CHANNELS = ["log", "pigeon", "internal-hook"]
+
+
+def known_ids(client) -> dict[str, list[str]]:
+    """Seed what a previous operation may have deleted; the ids to use, by path parameter name
+    and by policy target type (targets name only what the seeded policy keeps: "st-free" stays free)."""
+    for name in ("st-kept", "st-free"):
+        _ensure(client, "/api/v1/users", {"id": name, "contacts": [{"channel": "log", "address": "ops"}]})
+        layer = {"users": [name], "rotation": {"unit": "day"}, "start": "2024-01-01T09:00:00"}
+        _ensure(client, "/api/v1/schedules", {"id": name, "name": name, "timezone": "Europe/Paris", "layers": [layer]})
+    step = {"delay_minutes": 5, "targets": [{"type": "schedule", "id": "st-kept"}, {"type": "user", "id": "st-kept"}]}
+    _ensure(client, "/api/v1/policies", {"id": "st-policy", "name": "p", "steps": [step]})
+    overrides = _call(client, "GET", "/api/v1/overrides?schedule_id=st-kept&limit=3")["items"]
+    if not overrides:
+        now = datetime.now(UTC)
+        span = {"start": (now - timedelta(hours=1)).isoformat(), "end": (now + timedelta(days=1)).isoformat()}
+        overrides = [_call(client, "POST", "/api/v1/overrides", {"schedule_id": "st-kept", "user": "st-free", **span})]
+    return {
+        "schedule_id": ["st-kept", "st-free"],
+        "user_id": ["st-kept", "st-free"],
+        "policy_id": ["st-policy"],
+        "override_id": [o["id"] for o in overrides],
+        "name": LOCAL_CHANNELS,
+        "schedule": ["st-kept"],
+        "user": ["st-kept"],
+        "channel": LOCAL_CHANNELS,
+    }
+
+
+def _ensure(client, path: str, body: dict) -> None:
+    response = client.post(path, json=body)
+    assert response.status_code in (201, 409), response.text  # 409: still there
+
+
+def _call(client, method: str, path: str, body: dict | None = None) -> dict:
+    response = client.request(method, path, json=body)
+    assert response.ok, response.text
+    return response.json()
+
+
+def with_seeded_path(case, pick):
+    """`case` with each path id a seeded one, `pick(name)` of `known_ids`."""
+    for name in case.path_parameters or {}:
+        case.path_parameters[name] = pick(name)
+    return case
+
+
+def cases(operation, known: dict[str, list[str]]):
+    """Valid requests, invalid ones, and valid ones naming seeded rows, in equal shares."""
+
+    @st.composite
+    def naming_seeded(draw):
+        """Every path id, a schedule_id or user_id in the query or body, and the targets of a policy's steps."""
+
+        def pick(key: str) -> str:
+            return draw(st.sampled_from(known[key]))
+
+        case = with_seeded_path(draw(operation.as_strategy(GenerationMode.POSITIVE)), pick)
+        body = case.body if isinstance(case.body, dict) else {}
+        for name in ("schedule_id", "user_id"):
+            if name in {parameter.name for parameter in operation.query}:
+                case.query = {**(case.query or {}), name: pick(name)}
+            if name in body:
+                body[name] = pick(name)
+        for step in body.get("steps") or []:
+            for target in step["targets"]:
+                target["id"] = pick(target["type"])
+        return case
+
+    return st.one_of(
+        operation.as_strategy(GenerationMode.POSITIVE),
+        operation.as_strategy(GenerationMode.NEGATIVE),
+        naming_seeded(),
+    )
+
+
+def coverage_cases(schema, operation):
+    """The cases of schemathesis's coverage phase (what its CLI runs before fuzzing): each
+    constraint at its bounds and just past them, deterministic. `iter_coverage_cases` is what
+    its engine calls, outside its documented Python API: check it when upgrading schemathesis."""
+    config = schema.config.generation_for(operation=operation)
+    return schema.iter_coverage_cases(operation, generation_modes=list(GenerationMode), generation_config=config)
+
+
+def run_operation(client, schema, operation, statuses: Counter, failures: list[str], defects) -> None:
+    """Call `operation` with every case; `defects()` is what the app has logged as one so far."""
+    known = known_ids(client)
+
+    def check(case):
+        logged = len(defects())
+        response = case.call(session=client)
+        if case.method == operation.method.upper():  # not one of the coverage phase's other methods (405)
+            statuses[response.status_code] += 1
+        try:
+            case.validate_response(response, checks=CHECKS)
+        except FailureGroup as exc:  # the checks that failed, with the answer and a curl command
+            failures.append(str(exc))
+        if len(defects()) > logged:
+            failures.append(f"the app logged: {defects()[-1]} ({response.status_code})\n{case.as_curl_command()}")
+
+    for case in coverage_cases(schema, operation):
+        check(case)
+    if operation.path_parameters:
+        for case in coverage_cases(schema, operation):
+            check(with_seeded_path(case, lambda name: known[name][0]))
+
+    fuzz = settings(
+        max_examples=EXAMPLES,
+        derandomize=True,
+        database=None,
+        deadline=None,
+        phases=[Phase.generate],  # a failure is recorded, not raised: nothing to shrink
+        suppress_health_check=list(HealthCheck),
+    )
+    fuzz(given(case=cases(operation, known))(check))()
+
+
+@pytest.mark.slow
+def test_every_answer_is_documented_and_none_is_a_5xx(db_url, make_app, auth, caplog):
+    app = make_app(db_url)
+
+    def defects() -> list[str]:
+        return [r.getMessage() for r in caplog.records if r.name == "nself_oncall.api.errors"]
+
+    statuses: dict[str, Counter] = defaultdict(Counter)
+    failures: dict[str, list[str]] = defaultdict(list)
+    try:
+        schema = schemathesis.openapi.from_asgi("/openapi.json", app)  # starts the app's lifespan
+        with asgi.get_client(app) as client:
+            client.headers.update(auth)  # schemathesis leaves it out of some invalid requests
+            for result in schema.get_all_operations():
+                operation = result.ok()
+                run_operation(client, schema, operation, statuses[operation.label], failures[operation.label], defects)
+    finally:
+        asgi.shutdown_lifespans()  # Tortoise.close_connections, before the next database's run
+
+    for label, counts in statuses.items():
+        print(f"{label:45} {sum(counts.values()):4}  " + " ".join(f"{s}:{n}" for s, n in sorted(counts.items())))
+    found = [f"{label}: {len(errors)} failing, the first:\n{errors[0]}" for label, errors in failures.items() if errors]
+    assert not found, "\n\n".join(found)
+    assert defects() == []
+
+    # Not vacuous: every operation was called, and answered a 2xx at least once (rows were written and found).
+    labels = [result.ok().label for result in schema.get_all_operations()]
+    assert min(sum(statuses[label].values()) for label in labels) >= EXAMPLES // 2
+    assert [label for label in labels if not any(200 <= status < 300 for status in statuses[label])] == []
