@@ -208,45 +208,46 @@ def _fill(gaps: list[Gap], spans: Iterable[Span], pieces: list[Piece]) -> list[G
         return []
     left: list[Gap] = []
     i, n = 0, len(gaps)
-    lo = gaps[0][0]  # where gap i begins, or its part not yet filled
+    lo, hi = gaps[0]  # gap i, or the part of it not filled yet
     for user, source, start, end in spans:
-        if gaps[i][1] <= start:  # gap i and the gaps up to this span stay uncovered
+        if hi <= start:  # gap i and the gaps up to this span stay uncovered
             j = bisect_right(gaps, start, i + 1, n, key=itemgetter(1))
-            left.append((lo, gaps[i][1]))
+            left.append((lo, hi))
             left.extend(gaps[i + 1 : j])
-            i = j
-            if i == n:
+            if j == n:
                 return left
-            lo = gaps[i][0]
+            i = j
+            lo, hi = gaps[i]
         while lo < end:
-            hi = gaps[i][1]
             if lo < start:
                 left.append((lo, start))
-            pieces.append((max(lo, start), min(hi, end), user, source))
+                lo = start
             if end < hi:
+                pieces.append((lo, end, user, source))
                 lo = end
                 break
+            pieces.append((lo, hi, user, source))
             i += 1
             if i == n:
-                break
-            lo = gaps[i][0]
-        if i == n:
-            return left
-    left.append((lo, gaps[i][1]))
+                return left
+            lo, hi = gaps[i]
+    left.append((lo, hi))
     left.extend(gaps[i + 1 :])
     return left
 
 
 def _merge(pieces: list[Piece]) -> list[Interval]:
     """Sorted pieces as intervals, joining touching ones of the same user from the same source."""
-    runs: list[list] = []
-    for start, end, user, source in pieces:
-        last = runs[-1] if runs else None
-        if last and last[1] == start and (last[2], last[3]) == (user, source):
-            last[1] = end
-        else:
-            runs.append([start, end, user, source])
-    return [Interval(user, source, start, end) for start, end, user, source in runs]
+    merged: list[Interval] = []
+    i, n = 0, len(pieces)
+    while i < n:
+        start, end, user, source = pieces[i]
+        i += 1
+        while i < n and pieces[i][0] == end and pieces[i][2:] == (user, source):
+            end = pieces[i][1]
+            i += 1
+        merged.append(Interval(user, source, start, end))
+    return merged
 
 
 def _piece_at(pieces: list[Interval], instant: datetime, lo: datetime, hi: datetime) -> Interval:
