@@ -25,9 +25,9 @@ _SHORTEST = {**_NOMINAL, "month": timedelta(days=28)}  # DST aside: for render_c
 
 #: The highest `render_cost` to render on request. On the 2-core development machine,
 #: the slowest schedules found at this cost (every restriction window showing as an
-#: interval of its own; bench/render_per_shift.py times one) render in 0.8 to 1 s.
-#: Most render far faster: layers hidden under others cost little, but the count
-#: cannot tell which are hidden.
+#: interval of its own; bench/render_per_shift.py times one) render in about 0.7 s,
+#: up to 1 s while other work loads the machine. Most render far faster: layers
+#: hidden under others cost little, but the count cannot tell which are hidden.
 MAX_RENDER_COST = 125_000
 
 Gap = tuple[datetime, datetime]
