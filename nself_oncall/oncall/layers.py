@@ -17,7 +17,8 @@ from .wallclock import add_months, local, months_between, resolve
 Span = tuple[datetime, datetime]
 UserSpan = tuple[str, datetime, datetime]
 
-_STEP = {"hour": timedelta(hours=1), "day": timedelta(days=1), "week": timedelta(weeks=1)}
+_ONE_DAY = timedelta(days=1)
+_STEP = {"hour": timedelta(hours=1), "day": _ONE_DAY, "week": timedelta(weeks=1)}
 _DAY_SECONDS = 86_400
 _WEEK_SECONDS = 7 * _DAY_SECONDS
 
@@ -106,28 +107,33 @@ def restriction_windows(
     restrictions: tuple[Restriction, ...], zone: ZoneInfo, lo: datetime, hi: datetime
 ) -> list[Span]:
     """The restriction windows overlapping [lo, hi), clipped, merged, in time order."""
-    day = local(lo, zone).date() - timedelta(days=1)
+    day = local(lo, zone).date() - _ONE_DAY
     last = local(hi, zone).date()
     spans: list[Span] = []
     while day <= last:
+        weekday = day.weekday()
         for r in restrictions:
-            if r.days is None or day.weekday() in r.days:
+            if r.days is None or weekday in r.days:
                 start, end = _window(r, day, zone)
                 start, end = max(start, lo), min(end, hi)
                 if start < end:
                     spans.append((start, end))
-        day += timedelta(days=1)
+        day += _ONE_DAY
     return _merge(spans)
 
 
 def _window(r: Restriction, day: date, zone: ZoneInfo) -> Span:
-    end_day = day + timedelta(days=1) if r.end <= r.start else day
+    end_day = day + _ONE_DAY if r.end <= r.start else day
     start = resolve(datetime.combine(day, r.start), zone)
     return start, resolve(datetime.combine(end_day, r.end), zone)
 
 
+@lru_cache(maxsize=1024)
 def restrictions_cover_all(restrictions: tuple[Restriction, ...]) -> bool:
-    """True when the windows leave no wall-clock time of the week uncovered."""
+    """True when the windows leave no wall-clock time of the week uncovered.
+
+    Memoized: every render and every search step of `at` asks again for each layer.
+    """
     spans: list[tuple[int, int]] = []
     for r in restrictions:
         start, end = _seconds(r.start), _seconds(r.end)

@@ -2,37 +2,85 @@
 
 `render` is the one algorithm; `at` renders a small range around one instant and
 then, only on a side where the interval holding it reaches the range's edge,
-further ranges of doubling length until that interval is whole.
+further ranges of doubling length until that interval is whole. `render_cost`
+bounds a render's work beforehand, by arithmetic.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator
 from datetime import datetime, timedelta
+from heapq import heappop, heappush
+from operator import itemgetter
 
-from .layers import UserSpan, coverage, covers_something, is_constant
-from .model import EARLIEST, LATEST, Interval, Schedule, Source
+from .layers import coverage, covers_something, is_constant, restrictions_cover_all
+from .model import EARLIEST, LATEST, Interval, Override, Schedule, Source
 
 _DAY = timedelta(days=1)
+_WEEK = timedelta(weeks=1)
 _TICK = timedelta(microseconds=1)
-_NOMINAL = {"hour": timedelta(hours=1), "day": _DAY, "week": timedelta(weeks=1), "month": timedelta(days=31)}
+_NOMINAL = {"hour": timedelta(hours=1), "day": _DAY, "week": _WEEK, "month": timedelta(days=31)}
+_SHORTEST = {**_NOMINAL, "month": timedelta(days=28)}  # DST aside: for render_cost
+
+#: The highest `render_cost` to render on request. On the 2-core development machine,
+#: the slowest schedules found at this cost (every restriction window showing as an
+#: interval of its own; bench/render_per_shift.py times one) render in about 0.7 s,
+#: up to 1 s while other work loads the machine. Most render far faster: layers
+#: hidden under others cost little, but the count cannot tell which are hidden.
+MAX_RENDER_COST = 125_000
 
 Gap = tuple[datetime, datetime]
-Cover = Callable[[datetime, datetime], Iterable[UserSpan]]
+#: (user, source, start, end): what a source covers
+Span = tuple[str, Source, datetime, datetime]
+#: (start, end, user, source): a part of the final schedule, an Interval once merged
+Piece = tuple[datetime, datetime, str, Source]
 
 
 def render(schedule: Schedule, since: datetime, until: datetime) -> list[Interval]:
-    """Covered intervals of the final schedule inside [since, until), maximal, in time order."""
-    pieces: list[Interval] = []
+    """Covered intervals of the final schedule inside [since, until), maximal, in time order.
+
+    Each source fills what the ones above it left uncovered, in one pass over those
+    gaps: a layer's pieces are worked out once, over the span the gaps reach.
+    """
+    pieces: list[Piece] = []
     gaps: list[Gap] = [(since, until)] if since < until else []
-    newest_first = sorted(schedule.overrides, key=lambda o: (o.created_at, o.id), reverse=True)
-    for o in newest_first:
-        source = Source("override", o.id)
-        gaps = _fill(gaps, source, lambda lo, hi, o=o: _clip(o.user, o.start, o.end, lo, hi), pieces)
+    if schedule.overrides:
+        gaps = _fill(gaps, _shown_overrides(schedule.overrides, since, until), pieces)
     for layer in reversed(schedule.layers):
+        if not gaps:
+            break
         source = Source("layer", layer.name)
-        gaps = _fill(gaps, source, lambda lo, hi, l=layer: coverage(l, schedule.zone, lo, hi), pieces)
-    return _merge(sorted(pieces, key=lambda p: p.start))
+        spans = coverage(layer, schedule.zone, gaps[0][0], gaps[-1][1])
+        gaps = _fill(gaps, ((user, source, start, end) for user, start, end in spans), pieces)
+    pieces.sort(key=itemgetter(0))
+    return _merge(pieces)
+
+
+def render_cost(schedule: Schedule, since: datetime, until: datetime) -> int:
+    """An upper bound on the pieces `render` handles over [since, until), by arithmetic alone.
+
+    `render`'s time grows linearly with it, so a caller can refuse a range costing
+    more than MAX_RENDER_COST before rendering anything. It counts two per override
+    overlapping the range (each of its ends can cut what shows) and, for each layer
+    from the top down, over the part of the range the layer runs in: its shifts
+    (that span over the shortest its shifts can be, plus three for the ends and a
+    DST change) and its restriction windows (each weekday a window starts on, as
+    often as it can occur in that span with the day before it). A layer that covers
+    the whole range at all times hides the layers below it: `render` skips them.
+    """
+    cost = 2 * sum(1 for o in schedule.overrides if o.start < until and since < o.end)
+    for layer in reversed(schedule.layers):
+        lo, hi = max(since, layer.start), until if layer.end is None else min(until, layer.end)
+        if lo >= hi:
+            continue
+        cost += (hi - lo) // (_SHORTEST[layer.rotation.unit] * layer.rotation.length) + 3
+        if layer.restrictions and not restrictions_cover_all(layer.restrictions):
+            per_week = sum(7 if r.days is None else len(r.days) for r in layer.restrictions)
+            cost += ((hi - lo) // _WEEK + 2) * per_week
+        elif (lo, hi) == (since, until):
+            break
+    return cost
 
 
 def at(schedule: Schedule, instant: datetime) -> Interval:
@@ -124,34 +172,81 @@ def _settling(schedule: Schedule) -> tuple[datetime, bool]:
     return max(bounds, default=EARLIEST), not running or is_constant(running[-1])
 
 
-def _fill(gaps: list[Gap], source: Source, cover: Cover, pieces: list[Interval]) -> list[Gap]:
-    """Add what `cover` yields inside each gap to `pieces`; return what is still uncovered."""
+def _shown_overrides(overrides: Iterable[Override], since: datetime, until: datetime) -> Iterator[Span]:
+    """Where each override overlapping [since, until) shows, the newest created winning, in time order.
+
+    A sweep over the overrides' starts and ends: from each to the next, the newest
+    override begun and not yet ended (the heap's top) shows.
+    """
+    near = sorted((o for o in overrides if o.start < until and since < o.end),
+                  key=lambda o: (o.created_at, o.id), reverse=True)  # rank 0 is the newest
+    starts = sorted((o.start, rank) for rank, o in enumerate(near))
+    begun: list[int] = []  # ranks
+    i = 0
+    shown, shown_since = None, None  # the rank showing, and since when
+    for t in sorted({o.start for o in near} | {o.end for o in near}):
+        while i < len(starts) and starts[i][0] <= t:
+            heappush(begun, starts[i][1])
+            i += 1
+        while begun and near[begun[0]].end <= t:
+            heappop(begun)
+        top = begun[0] if begun else None
+        if top != shown:
+            if shown is not None:
+                yield near[shown].user, Source("override", near[shown].id), shown_since, t
+            shown, shown_since = top, t
+
+
+def _fill(gaps: list[Gap], spans: Iterable[Span], pieces: list[Piece]) -> list[Gap]:
+    """Add the parts of `spans` inside `gaps` to `pieces`; return the parts of `gaps` left uncovered.
+
+    Gaps and spans are each sorted and disjoint: one merge-style pass over both. It
+    stops reading spans once the last gap is filled, and passes the gaps a span
+    jumps over by bisection, so that a sparse layer under many gaps costs little.
+    """
+    if not gaps:
+        return []
     left: list[Gap] = []
-    for lo, hi in gaps:
-        cursor = lo
-        for user, start, end in cover(lo, hi):
-            if start > cursor:
-                left.append((cursor, start))
-            pieces.append(Interval(user, source, start, end))
-            cursor = end
-        if cursor < hi:
-            left.append((cursor, hi))
+    i, n = 0, len(gaps)
+    lo, hi = gaps[0]  # gap i, or the part of it not filled yet
+    for user, source, start, end in spans:
+        if hi <= start:  # gap i and the gaps up to this span stay uncovered
+            j = bisect_right(gaps, start, i + 1, n, key=itemgetter(1))
+            left.append((lo, hi))
+            left.extend(gaps[i + 1 : j])
+            if j == n:
+                return left
+            i = j
+            lo, hi = gaps[i]
+        while lo < end:
+            if lo < start:
+                left.append((lo, start))
+                lo = start
+            if end < hi:
+                pieces.append((lo, end, user, source))
+                lo = end
+                break
+            pieces.append((lo, hi, user, source))
+            i += 1
+            if i == n:
+                return left
+            lo, hi = gaps[i]
+    left.append((lo, hi))
+    left.extend(gaps[i + 1 :])
     return left
 
 
-def _clip(user: str, start: datetime, end: datetime, lo: datetime, hi: datetime) -> list[UserSpan]:
-    start, end = max(start, lo), min(end, hi)
-    return [(user, start, end)] if start < end else []
-
-
-def _merge(pieces: list[Interval]) -> list[Interval]:
+def _merge(pieces: list[Piece]) -> list[Interval]:
+    """Sorted pieces as intervals, joining touching ones of the same user from the same source."""
     merged: list[Interval] = []
-    for p in pieces:
-        last = merged[-1] if merged else None
-        if last and last.end == p.start and (last.user, last.source) == (p.user, p.source):
-            merged[-1] = Interval(p.user, p.source, last.start, p.end)
-        else:
-            merged.append(p)
+    i, n = 0, len(pieces)
+    while i < n:
+        start, end, user, source = pieces[i]
+        i += 1
+        while i < n and pieces[i][0] == end and pieces[i][2:] == (user, source):
+            end = pieces[i][1]
+            i += 1
+        merged.append(Interval(user, source, start, end))
     return merged
 
 

@@ -10,20 +10,36 @@ from __future__ import annotations
 
 import calendar
 import math
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
+
+_EPOCH = datetime(1970, 1, 1)
+_UTC_EPOCH = _EPOCH.replace(tzinfo=UTC)
 
 
 def resolve(wall: datetime, zone: ZoneInfo) -> datetime:
     """Return the UTC instant that the naive wall-clock time `wall` means in `zone`."""
-    aware = wall.replace(tzinfo=zone, fold=0)
-    offset = aware.utcoffset()
-    if offset == aware.replace(fold=1).utcoffset():
-        return (wall - offset).replace(tzinfo=UTC)  # neither in a gap nor ambiguous
-    first = aware.astimezone(UTC)
+    if wall.fold:
+        wall = wall.replace(fold=0)
+    offset = zone.utcoffset(wall)  # a naive time is read as wall-clock in `zone`
+    if offset == zone.utcoffset(datetime.combine(wall, _second_reading(wall.time()))):
+        return _UTC_EPOCH + (wall - _EPOCH - offset)  # neither in a gap nor ambiguous
+    first = wall.replace(tzinfo=zone).astimezone(UTC)
     if first.astimezone(zone).replace(tzinfo=None) == wall:
         return first  # exists; fold=0 is the first occurrence when ambiguous
     return _end_of_gap(wall, zone)
+
+
+@lru_cache(maxsize=4096)
+def _second_reading(clock: time) -> time:
+    """`clock` with fold=1: read after a transition when it falls in a gap or an overlap.
+
+    Memoized, as are the two epochs above: `resolve` runs for every handoff and
+    window edge of a render, and building a datetime by `replace` costs about ten
+    times the arithmetic here.
+    """
+    return clock.replace(fold=1)
 
 
 def _end_of_gap(wall: datetime, zone: ZoneInfo) -> datetime:

@@ -34,7 +34,7 @@ from oracle import (
     resolve_wall,
 )
 
-from nself_oncall.oncall import at, handoff, render, shift_index
+from nself_oncall.oncall import at, handoff, render, render_cost, shift_index
 from nself_oncall.oncall.model import (
     UNITS,
     Interval,
@@ -113,7 +113,7 @@ def restrictions(draw) -> Restriction:
 
 
 @st.composite
-def layers(draw, name: str, zone: ZoneInfo, base: date, since: datetime, span: timedelta) -> Layer:
+def layers(draw, name: str, zone: ZoneInfo, base: date, since: datetime, span: timedelta, max_rules: int = 2) -> Layer:
     users = tuple(draw(st.lists(st.sampled_from(USERS), min_size=1, max_size=4)))
     unit = draw(st.sampled_from(UNITS))
     length = draw(st.integers(1, 3))
@@ -135,22 +135,24 @@ def layers(draw, name: str, zone: ZoneInfo, base: date, since: datetime, span: t
         end = since + draw(st.integers(-24 * 60, int(span / MINUTE) + 24 * 60)) * MINUTE
         if end <= start:
             end = None
-    rules = tuple(draw(st.lists(restrictions(), max_size=2)))
+    rules = tuple(draw(st.lists(restrictions(), max_size=max_rules)))
     return Layer(name, users, Rotation(unit, length), anchor, start, end, rules)
 
 
 @st.composite
-def cases(draw) -> tuple[Schedule, datetime, datetime]:
-    """A schedule and a range [since, until) of up to three days."""
+def cases(draw, max_layers: int = 3, max_overrides: int = 3, max_rules: int = 2, max_days: int = 3
+          ) -> tuple[Schedule, datetime, datetime]:
+    """A schedule and a range [since, until) of up to `max_days` days."""
     zone_name = draw(st.sampled_from(ZONES))
     zone = ZoneInfo(zone_name)
     base = draw(st.sampled_from(transition_dates(zone_name) + tuple(MONTH_ENDS) + tuple(ORDINARY)))
     base += draw(st.integers(-2, 2)) * DAY
     since = datetime.combine(base, time(0), UTC) + draw(st.integers(-36 * 60, 12 * 60)) * MINUTE
-    span = draw(st.one_of(st.integers(1, 3 * 24 * 60), st.integers(12, 72).map(lambda h: 60 * h))) * MINUTE
-    n_layers = draw(st.integers(1, 3))
-    schedule_layers = tuple(draw(layers(f"L{i}", zone, base, since, span)) for i in range(n_layers))
-    n_overrides = draw(st.integers(0, 3))
+    hours = 24 * max_days
+    span = draw(st.one_of(st.integers(1, hours * 60), st.integers(min(12, hours), hours).map(lambda h: 60 * h))) * MINUTE
+    n_layers = draw(st.integers(1, max_layers))
+    schedule_layers = tuple(draw(layers(f"L{i}", zone, base, since, span, max_rules)) for i in range(n_layers))
+    n_overrides = draw(st.integers(0, max_overrides))
     order = draw(st.permutations(range(n_overrides)))
     overrides = []
     for j in range(n_overrides):
@@ -187,10 +189,8 @@ def check_points(since: datetime, until: datetime, intervals: list[Interval], or
 # --- properties -----------------------------------------------------------------------
 
 
-@PROFILE
-@given(cases())
-def test_render_agrees_with_the_oracle(case):
-    schedule, since, until = case
+def check_render(schedule: Schedule, since: datetime, until: datetime) -> list[Interval]:
+    """render's answer is clipped, sorted, maximal, agrees with the oracle and fits its cost bound."""
     intervals = render(schedule, since, until)
     oracle = Oracle(schedule)
 
@@ -204,6 +204,52 @@ def test_render_agrees_with_the_oracle(case):
     starts = [iv.start for iv in intervals]
     for p in check_points(since, until, intervals, oracle):
         assert rendered_answer(intervals, starts, p) == oracle.answer(p), f"at {p}"
+    assert len(intervals) <= render_cost(schedule, since, until), "more intervals than render_cost allows for"
+    return intervals
+
+
+@PROFILE
+@given(cases())
+def test_render_agrees_with_the_oracle(case):
+    check_render(*case)
+
+
+#: Crowded schedules take longer per example: a tenth of the profile's examples, over at most a day.
+CROWDED = settings(PROFILE, max_examples=max(PROFILE.max_examples // 10, 20))
+
+
+@CROWDED
+@given(cases(max_layers=8, max_overrides=12, max_rules=8, max_days=1))
+def test_render_of_crowded_schedules_agrees_with_the_oracle(case):
+    check_render(*case)
+
+
+def test_render_of_many_layers_with_many_windows_agrees_with_the_oracle():
+    """20 hourly layers under each other, each with 24 four-minute windows a day on five weekdays, layer
+    i's from minute 3i of every hour: each layer shows through the gaps the ones above it leave, for
+    three minutes an hour or more. Overrides on top; across fall back."""
+    zone = ZoneInfo("America/New_York")
+    stack = []
+    for i in range(20):
+        days = frozenset(d for d in range(7) if (d + i) % 7 < 5)
+        windows = tuple(Restriction(time(h, 3 * i), time(*divmod((60 * h + 3 * i + 4) % (24 * 60), 60)), days)
+                        for h in range(24))
+        anchor = datetime(2024, 10, 28, 0, (7 * i) % 60)
+        users = tuple(USERS[: 2 + i % 3])
+        stack.append(Layer(f"L{i}", users, Rotation("hour", 1), anchor, resolve_wall(anchor, zone), None, windows))
+    since = datetime(2024, 11, 2, 12, tzinfo=UTC)  # fall back is 2024-11-03 06:00Z
+    overrides = (
+        Override("o1", "alice", since + timedelta(hours=3), since + timedelta(hours=9), since),
+        Override("o2", "bob", since + timedelta(hours=4, minutes=7), since + timedelta(hours=5), since + SECOND),
+        Override("o3", "carol", since + timedelta(hours=17), since + timedelta(hours=19, minutes=1), since),
+    )
+    schedule = Schedule(zone, tuple(stack), overrides)
+    until = since + timedelta(hours=30)
+    intervals = check_render(schedule, since, until)
+
+    for iv in intervals[::25]:  # `at` finds the same intervals, from its small windows outward
+        got = at(schedule, iv.start + (iv.end - iv.start) / 2)
+        assert Interval(got.user, got.source, max(got.start, since), min(got.end, until)) == iv, got
 
 
 #: how far around an instant `at`'s answer is checked change by change
