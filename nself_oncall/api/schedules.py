@@ -76,7 +76,7 @@ async def get_oncall(schedule_id: str, query_args: OncallQuery):
 @bp.get("/schedules/<slug:schedule_id>/shifts")
 @tag(["schedules"])
 @validate_querystring(RangeQuery)
-@answers(Shifts, errors=(*QUERY, 404))
+@answers(Shifts, errors=(*QUERY, 404, 422))
 async def get_shifts(schedule_id: str, query_args: RangeQuery):
     """The final schedule over `?since=&until=` (default: now and 14 days on; at most 400 days)."""
     pieces = await service.shifts(_cache(), schedule_id, query_args.since, query_args.until)

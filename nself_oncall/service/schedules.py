@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from .. import oncall
-from ..errors import BadQuery
+from ..errors import BadQuery, Invalid
 from ..store import overrides
 from ..store import schedules as store
 from ..store.cache import HISTORY_KEPT, Loaded, ScheduleCache
@@ -74,7 +74,15 @@ async def shifts(
     until = query_instant("until", until, zone, default=since + DEFAULT_RANGE)
     if until < since or until - since > MAX_RANGE:
         raise BadQuery("until", "must not be before since, and at most 400 days after it")
-    return oncall.render(await _schedule_over(loaded, since, until), since, until)
+    schedule = await _schedule_over(loaded, since, until)
+    cost = oncall.render_cost(schedule, since, until)
+    if cost > oncall.MAX_RENDER_COST:
+        raise Invalid(
+            "until",
+            f"this range needs about {cost:,} steps to compute, over the limit of {oncall.MAX_RENDER_COST:,}"
+            " per request: ask for a shorter range",
+        )
+    return oncall.render(schedule, since, until)
 
 
 async def _schedule_over(loaded: Loaded, since: datetime, until: datetime) -> oncall.Schedule:
