@@ -46,7 +46,7 @@ def test_the_service_layer_reaches_the_database_only_through_the_store():
 
 def test_the_pure_core_imports_only_the_standard_library_and_itself():
     allowed = {"__future__", "calendar", "collections", "dataclasses", "datetime", "functools", "math", "zoneinfo", "bisect",
-               "itertools", "heapq", "typing"}
+               "itertools", "heapq", "operator", "typing"}
     for module, names in _imports("oncall").items():
         bad = {n for n in names if n.split(".")[0] not in allowed and not n.startswith("nself_oncall.oncall")}
         assert not bad, f"oncall/{module} imports {bad}"

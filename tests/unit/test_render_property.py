@@ -6,7 +6,7 @@ and around DST transition dates and month ends, restrictions that wrap or span a
 whole day, up to three layers and overlapping overrides.
 
 Profiles (tests/unit/conftest.py): the default one is modest; HYPOTHESIS_PROFILE=ci (what CI
-runs) 5,000 examples per property, HYPOTHESIS_PROFILE=full at least 10,000.
+runs) 3,000 examples per property, HYPOTHESIS_PROFILE=full at least 10,000.
 """
 
 from __future__ import annotations
