@@ -1,6 +1,6 @@
 """GET /api/v1/schedules/{id}/oncall against GET /health, and with a long history against none.
 
-    python bench/http_oncall_vs_health.py [--seconds 10] [--connections 32] [--history 10000]
+    python bench/http_oncall_vs_health.py [--seconds 10] [--connections 32] [--history 10000] [--rounds 3]
 
 Starts `nself-oncall serve` on a fresh SQLite file (or on BENCH_DATABASE_URL) and creates
 the README's example schedule twice: `my-schedule`, and `with-history`, which also gets
@@ -80,6 +80,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--history", type=int, default=10_000, help="past overrides of the second schedule")
+    parser.add_argument("--rounds", type=int, default=3, help="turns of each wrk load; the medians are printed")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed (apt-get install wrk)")
@@ -108,7 +109,7 @@ def main() -> None:
         for url in (oncall, now_plain, now_history):
             httpx.get(url, headers=auth).raise_for_status()
         rates: dict[str, list[float]] = {"health": [], "oncall": [], "plain": [], "history": []}
-        for _ in range(2):
+        for _ in range(args.rounds):
             for key, url in (("health", f"{base}/health"), ("oncall", oncall), ("plain", now_plain),
                              ("history", now_history)):
                 rates[key].append(_wrk(url, args.seconds, args.connections))
