@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from typing import Annotated, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
@@ -25,6 +25,7 @@ from .fields import (
     check_slug,
     check_user_id,
 )
+
 
 class Body(BaseModel):
     """Unknown fields are ignored, so an object read from the API can be sent back."""

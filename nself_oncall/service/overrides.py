@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from ..records import OverrideRecord, Page
 from ..store import overrides as store
 from ..store.cache import ScheduleCache
-from ..records import OverrideRecord, Page
 from .instants import body_instant, query_instant
 
 

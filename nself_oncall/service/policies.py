@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
-from ..store import policies as store
 from ..records import Page, PolicyRecord
+from ..store import policies as store
 
 
 async def list_policies(limit: int, after: str | None) -> Page[PolicyRecord]:

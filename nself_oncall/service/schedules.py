@@ -8,10 +8,10 @@ from typing import Any
 
 from .. import oncall
 from ..errors import BadQuery, Invalid
+from ..records import Page, ScheduleRecord
 from ..store import overrides
 from ..store import schedules as store
 from ..store.cache import HISTORY_KEPT, Loaded, ScheduleCache
-from ..records import Page, ScheduleRecord
 from .instants import now, query_instant
 
 MAX_RANGE = timedelta(days=400)

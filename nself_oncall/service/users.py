@@ -7,8 +7,8 @@ from typing import Any
 
 from ..errors import Invalid
 from ..plugins import InvalidAddress
-from ..store import users as store
 from ..records import Page, UserRecord
+from ..store import users as store
 
 AddressCheck = Callable[[str, str], str]
 """(channel, address) -> normalized address; KeyError for an unknown channel, InvalidAddress if refused."""

@@ -22,9 +22,9 @@ from tortoise import connections
 from .. import oncall
 from ..errors import NotFound
 from ..models import Layer, Schedule
+from ..records import LayerRecord, ScheduleRecord
 from . import overrides
 from .ids import utcnow
-from ..records import LayerRecord, ScheduleRecord
 
 _VERSION_SQL = {
     "sqlite": "SELECT version, created_at FROM schedules WHERE id = ?",

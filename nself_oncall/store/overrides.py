@@ -10,8 +10,8 @@ from tortoise.transactions import in_transaction
 from .. import oncall
 from ..errors import Invalid, NotFound
 from ..models import Override, Schedule
-from .ids import new_id, utcnow
 from ..records import OverrideRecord, Page
+from .ids import new_id, utcnow
 
 
 async def create(schedule_id: str, user: str, start: datetime, end: datetime) -> OverrideRecord:

@@ -9,8 +9,8 @@ from tortoise.transactions import in_transaction
 
 from ..errors import Invalid, NotFound
 from ..models import Policy, PolicyStep, PolicyTarget, Schedule, User
-from .ids import derive_id, insert_new, utcnow
 from ..records import Page, PolicyRecord, StepRecord, TargetRecord
+from .ids import derive_id, insert_new, utcnow
 
 _STEPS = "steps__targets"
 _KINDS = ("schedule", "user", "channel")

@@ -11,9 +11,9 @@ from tortoise.transactions import in_transaction
 from .. import oncall
 from ..errors import Invalid, NotFound
 from ..models import Layer, Schedule
+from ..records import Page, ScheduleRecord
 from .cache import schedule_record, to_pure_layer
 from .ids import derive_id, insert_new, refuse_if_targeted, utcnow
-from ..records import Page, ScheduleRecord
 
 
 async def _layers_of(schedule_id: str) -> list[Layer]:

@@ -6,8 +6,8 @@ from tortoise.transactions import in_transaction
 
 from ..errors import NotFound
 from ..models import ContactMethod, User
-from .ids import insert_new, refuse_if_targeted, utcnow
 from ..records import ContactRecord, Page, UserRecord
+from .ids import insert_new, refuse_if_targeted, utcnow
 
 NAME_LENGTH = User._meta.fields_map["name"].max_length
 Contact = tuple[str, str]  # (channel, address), already checked
