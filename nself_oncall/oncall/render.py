@@ -20,6 +20,9 @@ from .model import EARLIEST, LATEST, Interval, Override, Schedule, Source
 _DAY = timedelta(days=1)
 _WEEK = timedelta(weeks=1)
 _TICK = timedelta(microseconds=1)
+#: A search step of `at` at most this long is rendered whatever render_cost says (it overestimates
+#: what layers hidden under others cost); a longer one must cost at most _STEP_COST.
+_FREE_STEP = timedelta(days=32)
 _NOMINAL = {"hour": timedelta(hours=1), "day": _DAY, "week": _WEEK, "month": timedelta(days=31)}
 _SHORTEST = {**_NOMINAL, "month": timedelta(days=28)}  # DST aside: for render_cost
 
@@ -29,6 +32,7 @@ _SHORTEST = {**_NOMINAL, "month": timedelta(days=28)}  # DST aside: for render_c
 #: up to 1 s while other work loads the machine. Most render far faster: layers
 #: hidden under others cost little, but the count cannot tell which are hidden.
 MAX_RENDER_COST = 125_000
+_STEP_COST = 5_000
 
 Gap = tuple[datetime, datetime]
 #: (user, source, start, end): what a source covers
@@ -67,9 +71,13 @@ def render_cost(schedule: Schedule, since: datetime, until: datetime) -> int:
     (that span over the shortest its shifts can be, plus three for the ends and a
     DST change) and its restriction windows (each weekday a window starts on, as
     often as it can occur in that span with the day before it). A layer that covers
-    the whole range at all times hides the layers below it: `render` skips them.
+    the whole range at all times hides the layers below it, and an override that
+    covers it hides every layer: `render` skips them.
     """
-    cost = 2 * sum(1 for o in schedule.overrides if o.start < until and since < o.end)
+    overlapping = [o for o in schedule.overrides if o.start < until and since < o.end]
+    cost = 2 * len(overlapping)
+    if any(o.start <= since and until <= o.end for o in overlapping):
+        return cost  # an override covers the whole range: `render` skips every layer
     for layer in reversed(schedule.layers):
         lo, hi = max(since, layer.start), until if layer.end is None else min(until, layer.end)
         if lo >= hi:
@@ -110,7 +118,8 @@ def _search_back(schedule: Schedule, piece: Interval, lo: datetime, chunk: timed
         if shortcut is not None:
             return shortcut
         chunk *= 2
-        earlier = lo - chunk if chunk < lo - EARLIEST else EARLIEST
+        earlier, _ = _affordable(schedule, lo - chunk if chunk < lo - EARLIEST else EARLIEST, lo, back=True)
+        chunk = lo - earlier
         before = _piece_at(render(schedule, earlier, lo), lo - _TICK, earlier, lo)
         if (before.user, before.source) != (piece.user, piece.source):
             return lo
@@ -126,12 +135,25 @@ def _search_forward(schedule: Schedule, piece: Interval, hi: datetime, chunk: ti
         if hi == LATEST or (settled and hi > settle_at):
             return None
         chunk *= 2
-        later = hi + chunk if chunk < LATEST - hi else LATEST
+        _, later = _affordable(schedule, hi, hi + chunk if chunk < LATEST - hi else LATEST, back=False)
+        chunk = later - hi
         after = _piece_at(render(schedule, hi, later), hi, hi, later)
         if (after.user, after.source) != (piece.user, piece.source):
             return hi
         hi, end = later, after.end
     return end
+
+
+def _affordable(schedule: Schedule, lo: datetime, hi: datetime, *, back: bool) -> tuple[datetime, datetime]:
+    """[lo, hi) shortened on its far side (lo when searching back) to _FREE_STEP, or to a cost of _STEP_COST.
+
+    A chunk that doubles across a long quiet stretch (a gap before a layer starts in
+    a far year) would otherwise reach far into a busy one and render years of shifts.
+    """
+    while hi - lo > _FREE_STEP and render_cost(schedule, lo, hi) > _STEP_COST:
+        middle = lo + (hi - lo) / 2
+        lo, hi = (middle, hi) if back else (lo, middle)
+    return lo, hi
 
 
 def _first_chunk(schedule: Schedule) -> timedelta:

@@ -182,3 +182,10 @@ async def test_unknown_zone_spellings_are_422(api):
     for zone in ("../../etc/passwd", "America/" + "x" * 300, "Europe/Berlin\u0000", "", "UTC\n"):
         status, body = await api.post("/api/v1/schedules", {"name": "z", "timezone": zone})
         assert status == 422 and body["error"]["details"][0]["field"] == "timezone", zone
+
+
+async def test_a_layer_starting_in_a_far_year_is_created_at_once(api):
+    """Found by schemathesis: answering `oncall` for it rendered centuries of hourly shifts (over 10 s)."""
+    layer = {"rotation": {"unit": "hour"}, "start": "3583-04-18T13:49:12Z", "users": [f"u{i}" for i in range(9)]}
+    status, body = await api.post("/api/v1/schedules", {"name": "Far", "layers": [layer]})
+    assert status == 201 and body["oncall"]["user"] is None and body["oncall"]["end"] == "3583-04-18T13:49:12Z"
