@@ -109,6 +109,8 @@ def cases(operation, known: dict[str, list[str]]):
         for step in body.get("steps") or []:
             for target in step["targets"]:
                 target["id"] = pick(target["type"])
+        if {"start", "end"} <= body.keys():  # an override: a random end comes before its start half the time
+            body["end"] = "8999-12-01T00:00:00Z"
         return case
 
     return st.one_of(
