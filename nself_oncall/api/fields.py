@@ -119,7 +119,6 @@ Slug = Annotated[str, _rule(check_slug), Field(json_schema_extra=documented(SLUG
 UserId = Annotated[
     str, _rule(check_user_id), Field(min_length=1, max_length=255, json_schema_extra=documented(USER_ID))
 ]
-ServerId = Annotated[str, _rule(check_server_id), Field(json_schema_extra=documented(SERVER_ID))]
 ChannelName = Annotated[str, _rule(check_channel), Field(json_schema_extra=documented(CHANNEL))]
 _LINE_PATTERN = Field(json_schema_extra=documented(_LINE.pattern))
 _TEXT_PATTERN = Field(json_schema_extra=documented(_TEXT.pattern))
