@@ -154,6 +154,7 @@ class EmailNotifier(Notifier):
     description = "Sends an email (text and HTML) through an SMTP server."
     settings_model = EmailSettings
     secret_settings = frozenset({"password"})
+    rate_limit = ("1/1m",)  # GoAlert's limit for email to one address
 
     def check_address(self, address: str) -> str:
         try:

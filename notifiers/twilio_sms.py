@@ -99,6 +99,8 @@ class TwilioSmsNotifier(Notifier):
     description = "Sends each message as an SMS through Twilio."
     settings_model = TwilioSmsSettings
     secret_settings = frozenset({"auth_token"})
+    # GoAlert's limits for alert SMS to one number: a burst of pages waits rather than floods the phone.
+    rate_limit = ("1/1m", "5/15m", "11/1h", "21/3h")
 
     def check_address(self, address: str) -> str:
         return e164(address.strip())

@@ -12,11 +12,12 @@ from quart_schema import QuartSchema
 from tortoise import Tortoise
 from werkzeug.exceptions import BadRequest
 
-from .api import health, notifiers, overrides, policies, schedules, users
+from .api import escalations, health, notifiers, overrides, policies, schedules, users
 from .api.errors import ApiError, register_error_handlers
 from .api.fields import converters
 from .api.openapi import Provider
 from .config import ConfigError, Settings, tortoise_config
+from .engine import Engine, EngineOptions
 from .plugins import Registry, build_registry
 from .store import input_error_status
 from .store.cache import ScheduleCache
@@ -58,8 +59,11 @@ def _depth(text: str) -> int:
     return deepest
 
 
-def create_app(settings: Settings, registry: Registry | None = None) -> Quart:
-    """The service for `settings`; notifier plugins are loaded here unless `registry` is given."""
+def create_app(settings: Settings, registry: Registry | None = None, engine: EngineOptions | None = None) -> Quart:
+    """The service for `settings`; notifier plugins are loaded here unless `registry` is given.
+
+    With `engine` options the escalation engine runs in the app's process while it serves (`serve`);
+    without, the API only writes rows and another process's engine notifies (`serve --api-only`, tests)."""
     if not settings.plugin_secret:
         raise ConfigError("create_app needs settings.plugin_secret (serve generates one when PLUGIN_SECRET is unset)")
     app = Quart("nself_oncall")
@@ -85,9 +89,9 @@ def create_app(settings: Settings, registry: Registry | None = None) -> Quart:
     register_error_handlers(app, input_error_status)
     app.before_request(_authenticate)
     app.register_blueprint(health.bp)
-    for module in (schedules, overrides, policies, users, notifiers):
+    for module in (schedules, overrides, policies, users, escalations, notifiers):
         app.register_blueprint(module.bp, url_prefix=API_PREFIX)
-    _lifecycle(app, settings)
+    _lifecycle(app, settings, engine)
     return app
 
 
@@ -104,11 +108,20 @@ async def _authenticate() -> None:
         raise ApiError(401, "missing or wrong bearer token")
 
 
-def _lifecycle(app: Quart, settings: Settings) -> None:
+def _lifecycle(app: Quart, settings: Settings, options: EngineOptions | None) -> None:
+    app.extensions["wake_engine"] = lambda: None
+
     @app.before_serving
     async def _open_database() -> None:
         await Tortoise.init(config=tortoise_config(settings.database_url), _enable_global_fallback=True)
+        if options is not None:
+            engine = Engine(settings.database_url, app.extensions["notifiers"], settings.base_url, options)
+            app.extensions["engine"], app.extensions["wake_engine"] = engine, engine.wake
+            engine.start()
 
     @app.after_serving
     async def _close_database() -> None:
+        engine = app.extensions.pop("engine", None)
+        if engine is not None:
+            await engine.stop()
         await Tortoise.close_connections()

@@ -1,4 +1,4 @@
-"""The `nself-oncall` command: serve | migrate | plugins."""
+"""The `nself-oncall` command: serve | worker | migrate | plugins."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import dataclasses
 import json
 import logging
 import secrets
+import signal
 import sys
 from importlib.metadata import version
 from typing import TYPE_CHECKING
@@ -35,6 +36,9 @@ settings read from the environment:
   NSELF_ONCALL_STRICT_PLUGINS  1: refuse to start when a plugin fails to load (default: 0: skip it)
   NSELF_ONCALL_PUBLIC_URL      base of the links in messages, e.g. https://oncall.example.com
                                (default: the listen address)
+  NSELF_ONCALL_DELIVERY_ATTEMPTS  attempts per message before it fails, 1-100 (default: 5)
+  NSELF_ONCALL_RETRY_SECONDS   wait before the first retry; each next one doubles, up to 300 s
+                               (default: 5)
 """
 
 
@@ -49,7 +53,9 @@ def main(argv: list[str] | None = None) -> int:
             return _migrate(settings)
         if args.command == "plugins":
             return _plugins(settings, args.json)
-        return _serve(settings, args.host, args.port)
+        if args.command == "worker":
+            return _worker(settings)
+        return _serve(settings, args.host, args.port, args.api_only)
     except ConfigError as exc:
         print(f"nself-oncall: {exc}", file=sys.stderr)
         return 2
@@ -68,6 +74,12 @@ def _parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="apply pending migrations, then serve the HTTP API", **help_format)
     serve.add_argument("--host", help="listen address (default: HOST or 127.0.0.1)")
     serve.add_argument("--port", help="listen port (default: PORT or 3840)")
+    serve.add_argument(
+        "--api-only", action="store_true", help="serve the API without the escalation engine (run `worker` elsewhere)"
+    )
+    commands.add_parser(
+        "worker", help="apply pending migrations, then run the escalation engine alone (no HTTP)", **help_format
+    )
     commands.add_parser("migrate", help="apply pending database migrations and exit", **help_format)
     plugins = commands.add_parser("plugins", help="list notifier plugins and channels with their status")
     plugins.add_argument("--json", action="store_true", help="print what /api/v1/notifiers and /api/v1/channels answer")
@@ -92,11 +104,12 @@ def _plugins(settings: Settings, as_json: bool) -> int:
     return 0
 
 
-def _serve(settings: Settings, host: str | None, port: str | None) -> int:
+def _serve(settings: Settings, host: str | None, port: str | None, api_only: bool) -> int:
     from hypercorn.asyncio import serve
     from hypercorn.utils import repr_socket_addr
 
     from .app import create_app
+    from .engine import engine_options
     from .plugins import build_registry
     from .startup import bind
 
@@ -113,8 +126,44 @@ def _serve(settings: Settings, host: str | None, port: str | None) -> int:
         print(f"nself-oncall listening on http://{repr_socket_addr(sock.family, sock.getsockname())}", flush=True)
     # hypercorn takes over the listening sockets; detach() leaves each file descriptor to it alone.
     config.bind = [f"fd://{sock.detach()}" for sock in sockets]
-    asyncio.run(serve(create_app(settings, registry), config))
+    app = create_app(settings, registry, None if api_only else engine_options(settings))
+    asyncio.run(serve(app, config, shutdown_trigger=_signalled))
     return 0
+
+
+def _worker(settings: Settings) -> int:
+    from .plugins import build_registry
+
+    registry = build_registry(settings)
+    _migrate(settings)
+    asyncio.run(_run_engine(settings, registry))
+    return 0
+
+
+async def _run_engine(settings: Settings, registry) -> None:
+    from tortoise import Tortoise
+
+    from .config import tortoise_config
+    from .engine import Engine, engine_options
+
+    await Tortoise.init(config=tortoise_config(settings.database_url), _enable_global_fallback=True)
+    engine = Engine(settings.database_url, registry, settings.base_url, engine_options(settings))
+    try:
+        engine.start()
+        await _signalled()
+        log.info("stopping: finishing the notifier calls under way")
+        await engine.stop()
+    finally:
+        await Tortoise.close_connections()
+
+
+async def _signalled() -> None:
+    """Return on SIGTERM or SIGINT: the cue for a graceful stop."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    await stop.wait()
 
 
 def _hypercorn_config(settings: Settings) -> Config:

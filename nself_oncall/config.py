@@ -50,6 +50,8 @@ class Settings:
     disabled_plugins: frozenset[str] = frozenset()
     strict_plugins: bool = False
     public_url: str | None = None
+    delivery_attempts: int = 5
+    retry_seconds: float = 5.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -66,6 +68,8 @@ class Settings:
             disabled_plugins=_disabled(plugins.get("plugins", {})),
             strict_plugins=_flag(env, "NSELF_ONCALL_STRICT_PLUGINS"),
             public_url=_public_url(env.get("NSELF_ONCALL_PUBLIC_URL") or ""),
+            delivery_attempts=int(_number(env, "NSELF_ONCALL_DELIVERY_ATTEMPTS", 5, 1, 100, whole=True)),
+            retry_seconds=_number(env, "NSELF_ONCALL_RETRY_SECONDS", 5.0, 0.1, 3600),
         )
 
     @property
@@ -183,6 +187,20 @@ def _flag(env: Mapping[str, str], name: str) -> bool:
     if value in ("1", "true", "yes", "on"):
         return True
     raise ConfigError(f"{name}: expected 1 or 0, not {value!r}")
+
+
+def _number(env: Mapping[str, str], name: str, default: float, low: float, high: float, whole: bool = False) -> float:
+    value = env.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        number = int(value) if whole else float(value)
+    except ValueError:
+        number = None
+    if number is None or not low <= number <= high:
+        kind = "a whole number" if whole else "a number"
+        raise ConfigError(f"{name}: expected {kind} from {low:g} to {high:g}, not {value!r}")
+    return number
 
 
 def port_number(value: str, setting: str = "PORT") -> int:

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
+from .escalation import Policy
+
 T = TypeVar("T")
 
 
@@ -91,3 +93,42 @@ class Page(Generic[T]):
 
     items: tuple[T, ...]
     more: bool
+
+
+@dataclass(frozen=True)
+class NotificationRecord:
+    """One message of an escalation: `target` is whom the step named, `user` the person it reached (if any)."""
+
+    id: str
+    loop: int
+    step: int
+    target: TargetRecord
+    user: str | None
+    channel: str | None
+    status: str  # "pending", "sent", "failed" or "undeliverable"
+    attempts: int
+    due_at: datetime
+    sent_at: datetime | None
+    error: str | None
+
+
+@dataclass(frozen=True)
+class EscalationRecord:
+    """An escalation with the snapshot of its policy; `notifications` is None when not asked for."""
+
+    id: str
+    status: str  # "triggered", "acknowledged" or "resolved"
+    policy_id: str
+    policy: Policy  # the snapshot taken at the trigger
+    summary: str
+    details: dict[str, Any]
+    dedup_key: str | None
+    created_at: datetime
+    updated_at: datetime
+    acknowledged_at: datetime | None
+    acknowledged_by: str | None
+    resolved_at: datetime | None
+    resolved_by: str | None
+    steps_done: int
+    next_step_at: datetime | None
+    notifications: tuple[NotificationRecord, ...] | None = None

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import math
 import re
 from collections.abc import Callable
 from datetime import datetime, time
@@ -40,6 +41,7 @@ _UNENCODED_PLUS = re.compile(r" (\d{2}(?::?\d{2})?)$")
 # What an RFC 3339 date-time is made of (Python's parser lets a few other characters through).
 _INSTANT_CHARS = re.compile(r"[0-9Tt:.,+\-Zz ]{10,40}")
 _DIGITS = re.compile(r"[0-9]{1,4}")
+_HAS_SURROGATE = re.compile(rf"[{_SURROGATES}]")
 
 
 def _matching(pattern: str, rule: str) -> Callable[[str], str]:
@@ -127,6 +129,28 @@ Name = Annotated[str, Field(min_length=1, max_length=NAME_MAX), _LINE_PATTERN, A
 Description = Annotated[str, Field(max_length=2000), _TEXT_PATTERN, AfterValidator(_text)]
 Address = Annotated[str, Field(min_length=1, max_length=1000), _LINE_PATTERN, AfterValidator(_line)]
 TimeZone = Annotated[str, Field(max_length=64), AfterValidator(_zone)]
+Summary = Annotated[str, Field(min_length=1, max_length=1024), _TEXT_PATTERN, AfterValidator(_text)]
+DedupKey = Annotated[str, Field(min_length=1, max_length=255), _LINE_PATTERN, AfterValidator(_line)]
+
+
+def _storable(value: Any, path: str = "details") -> Any:
+    """Any JSON both databases can store: PostgreSQL's jsonb refuses U+0000 and NaN, neither takes a lone surrogate."""
+    if isinstance(value, str):
+        if "\x00" in value or _HAS_SURROGATE.search(value):
+            raise ValueError(f"{path}: text must not contain U+0000 or unpaired surrogates")
+    elif isinstance(value, float) and not math.isfinite(value):
+        raise ValueError(f"{path}: numbers must be finite")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _storable(key, path)
+            _storable(item, f"{path}.{key}")
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            _storable(item, f"{path}[{i}]")
+    return value
+
+
+Details = Annotated[dict[str, Any], AfterValidator(_storable)]
 # The years that parse_instant accepts (EARLIEST to LATEST: 1900 to 8999), for the document.
 _YEARS = "^(19|[2-8][0-9])[0-9]{2}-"
 Instant = Annotated[
@@ -179,6 +203,7 @@ def _cursor(*checks: Callable[[str], Any]) -> Any:
 
 
 SlugCursor = _cursor(check_slug)
+ServerIdCursor = _cursor(check_server_id)
 UserCursor = _cursor(check_user_id)
 OverrideCursor = _cursor(lambda text: _aware(parse_instant(text)), check_server_id)
 

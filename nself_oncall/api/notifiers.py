@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import ValidationError
-from quart import Blueprint, current_app, request
+from quart import Blueprint, current_app
 from quart_schema import document_request, tag
-from quart_schema.validation import RequestSchemaValidationError
 
 from ..service import channels as service
 from ..service.channels import TestResult
+from .bodies import optional_body
 from .responses import BODY, ChannelOut, ChannelTestOut, Everything, NotifierOut, answers
 from .schemas import ChannelTestIn
 from .views import iso
@@ -55,7 +54,7 @@ async def test_channel(name: str):
 
     The body is optional: `address` sends to that address, `user_id` to that user's contact on this channel;
     with neither, the channel's own default recipient is used."""
-    body = await _test_body()
+    body = await optional_body(ChannelTestIn)
     base_url = current_app.config["SETTINGS"].base_url
     return result_json(await service.send_test(_registry(), base_url, name, body.address, body.user_id, body.summary))
 
@@ -75,13 +74,3 @@ def result_json(result: TestResult) -> dict[str, Any]:
         "attempted_at": iso(outcome.attempted_at),
         "duration_ms": round(outcome.duration_ms, 1),
     }
-
-
-async def _test_body() -> ChannelTestIn:
-    """The body is optional: an empty one means all defaults."""
-    raw = await request.get_data()
-    data = await request.get_json() if raw.strip() else {}
-    try:
-        return ChannelTestIn.model_validate(data)
-    except ValidationError as exc:
-        raise RequestSchemaValidationError(exc) from None

@@ -10,10 +10,10 @@ from werkzeug.routing import BaseConverter
 
 from .fields import Converter
 from .responses import NoContent
-from .schemas import ChannelTestIn
+from .schemas import ActorIn, ChannelTestIn
 
-# The channel test reads its body itself, and an empty one means all defaults (notifiers._test_body).
-_OPTIONAL_BODIES = (ChannelTestIn,)
+# Routes that read their body with bodies.optional_body: an empty one means all defaults.
+_OPTIONAL_BODIES = (ChannelTestIn, ActorIn)
 
 
 class Provider(OpenAPIProvider):

@@ -168,6 +168,55 @@ class PolicyOut(Out):
     updated_at: datetime
 
 
+class PolicySnapshotOut(Out):
+    """The policy as it was when the escalation was triggered."""
+
+    id: str
+    name: str
+    repeat: int
+    steps: list[StepOut]
+
+
+class NotificationOut(Out):
+    """One message of the escalation: created when its step is reached, never ahead of time."""
+
+    id: str = Field(description="also the message id notifiers get (the webhook's Idempotency-Key)")
+    step: int = Field(description="the step's position in the policy, from 0")
+    loop: int = Field(description="0 for the first pass through the steps, 1 for the first repeat, ...")
+    target: TargetOut
+    user: str | None = Field(description="the user it reached (a schedule's on-call user for a schedule target)")
+    channel: str | None
+    status: Literal["pending", "sent", "failed", "undeliverable"]
+    attempts: int
+    due_at: datetime = Field(description="when its step was due")
+    sent_at: datetime | None
+    error: str | None = Field(description="why it failed or is undeliverable; the last error while it is retried")
+
+
+class EscalationItem(Out):
+    id: str
+    status: Literal["triggered", "acknowledged", "resolved"]
+    policy_id: str
+    policy: PolicySnapshotOut
+    summary: str
+    details: dict[str, Any]
+    dedup_key: str | None
+    created_at: datetime
+    updated_at: datetime
+    acknowledged_at: datetime | None
+    acknowledged_by: str | None
+    resolved_at: datetime | None
+    resolved_by: str | None
+    steps_notified: int = Field(description="how many steps (loops included) have been reached")
+    next_step_at: datetime | None = Field(description="when the next step is due; null when none will be")
+
+
+class EscalationOut(EscalationItem):
+    """An escalation with its notifications."""
+
+    notifications: list[NotificationOut]
+
+
 class NotifierOut(Out):
     """A notifier, or a broken or disabled plugin (named after the plugin, `description` null)."""
 
@@ -191,6 +240,7 @@ class ChannelOut(Out):
     ok: bool
     error: str | None = Field(description="why the channel cannot be used; null when ok")
     timeout: float
+    rate_limit: list[str] = Field(description='per-contact limits, like "1/1m": a message over one waits until it fits')
     settings: dict[str, Any]
 
 

@@ -11,13 +11,17 @@ from .fields import (
     Address,
     ChannelName,
     Clock,
+    DedupKey,
     Description,
+    Details,
     Instant,
     Limit,
     Name,
     OverrideCursor,
+    ServerIdCursor,
     Slug,
     SlugCursor,
+    Summary,
     TimeZone,
     UserCursor,
     UserId,
@@ -137,7 +141,7 @@ class TargetIn(Body):
 
 class StepIn(Body):
     delay_minutes: float = Field(gt=0, le=525_600)
-    targets: list[TargetIn] = Field(min_length=1, max_length=50)
+    targets: list[TargetIn] = Field(min_length=1, max_length=2000)
 
     @field_validator("delay_minutes")
     @classmethod
@@ -161,6 +165,18 @@ class PolicyPatch(Body):
     repeat: int | None = Field(default=None, ge=0, le=20, strict=True)
     steps: list[StepIn] | None = Field(default=None, min_length=1, max_length=50)
 
+
+class EscalationIn(Body):
+    policy_id: Slug
+    summary: Summary
+    details: Details = Field(default_factory=dict, description="any JSON object, shown to notifiers as it is")
+    dedup_key: DedupKey | None = Field(
+        default=None, description="while an escalation with this key is not resolved, a trigger with it returns that one"
+    )
+
+
+class ActorIn(Body):
+    by: UserId | None = Field(default=None, description="who acts (a user id); recorded with the escalation")
 
 
 def patch_fields(body: BaseModel) -> dict:
@@ -207,3 +223,20 @@ class OverridesQuery(PageQuery):
     schedule_id: Slug | None = Field(default=None, description="only this schedule's overrides (unknown: 404)")
     since: Instant | None = Field(default=None, description="overlapping from; needs an offset unless schedule_id is given")
     until: Instant | None = Field(default=None, description="overlapping until; needs an offset unless schedule_id is given")
+
+
+STATUSES = ("triggered", "acknowledged", "resolved")
+
+
+class EscalationsQuery(PageQuery):
+    cursor: ServerIdCursor | None = Field(default=None, description="next_cursor of the previous page")
+    status: str | None = Field(
+        default=None,
+        pattern=r"^(triggered|acknowledged|resolved)(,(triggered|acknowledged|resolved))*$",
+        description="only these statuses: one of triggered, acknowledged, resolved, or several comma-separated",
+    )
+    policy_id: Slug | None = Field(default=None, description="only escalations of this policy")
+
+    @property
+    def statuses(self) -> list[str] | None:
+        return None if self.status is None else sorted(set(self.status.split(",")))

@@ -6,8 +6,17 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
+from ..escalation import Policy
 from ..oncall import Interval
-from ..records import OverrideRecord, Page, PolicyRecord, ScheduleRecord, UserRecord
+from ..records import (
+    EscalationRecord,
+    NotificationRecord,
+    OverrideRecord,
+    Page,
+    PolicyRecord,
+    ScheduleRecord,
+    UserRecord,
+)
 from .fields import encode_cursor
 
 T = TypeVar("T")
@@ -96,6 +105,58 @@ def policy_json(record: PolicyRecord) -> dict[str, Any]:
         ],
         "created_at": iso(record.created_at),
         "updated_at": iso(record.updated_at),
+    }
+
+
+def escalation_json(record: EscalationRecord) -> dict[str, Any]:
+    """An escalation; with its notifications when the record carries them."""
+    data = {
+        "id": record.id,
+        "status": record.status,
+        "policy_id": record.policy_id,
+        "policy": snapshot_json(record.policy),
+        "summary": record.summary,
+        "details": record.details,
+        "dedup_key": record.dedup_key,
+        "created_at": iso(record.created_at),
+        "updated_at": iso(record.updated_at),
+        "acknowledged_at": iso(record.acknowledged_at),
+        "acknowledged_by": record.acknowledged_by,
+        "resolved_at": iso(record.resolved_at),
+        "resolved_by": record.resolved_by,
+        "steps_notified": record.steps_done,
+        "next_step_at": iso(record.next_step_at),
+    }
+    if record.notifications is not None:
+        data["notifications"] = [notification_json(n) for n in record.notifications]
+    return data
+
+
+def snapshot_json(policy: Policy) -> dict[str, Any]:
+    return {
+        "id": policy.id,
+        "name": policy.name,
+        "repeat": policy.repeat,
+        "steps": [
+            {"delay_minutes": _number(step.delay_minutes), "targets": [{"type": t.type, "id": t.id} for t in step.targets]}
+            for step in policy.steps
+        ],
+    }
+
+
+def notification_json(record: NotificationRecord) -> dict[str, Any]:
+    return {
+        "id": record.id,
+        "step": record.step,
+        "loop": record.loop,
+        "target": {"type": record.target.type, "id": record.target.id},
+        "user": record.user,
+        "channel": record.channel,
+        "status": record.status,
+        "attempts": record.attempts,
+        "due_at": iso(record.due_at),
+        "sent_at": iso(record.sent_at),
+        "error": record.error,
     }
 
 

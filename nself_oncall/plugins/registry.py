@@ -21,6 +21,7 @@ import pluggy
 from pydantic import ValidationError
 
 from ..config import Channel, ConfigError, Settings
+from ..escalation import Rule, parse_rule
 from . import hookspecs
 from .types import InvalidAddress, InvalidSettings, Notifier, invalid_settings
 
@@ -64,6 +65,7 @@ class ChannelState:
     settings: Any = None
     secrets: tuple[str, ...] = ()
     error: str | None = None
+    rate_limit: tuple[Rule, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -134,6 +136,7 @@ def _configure_channel(registry: Registry, channel: Channel) -> ChannelState:
     raw = dict(channel.settings)
     timeout, timeout_error = _timeout(raw.pop("timeout", DEFAULT_TIMEOUT))
     notifier = registry.notifiers.get(channel.notifier)
+    rate_limit, rate_error = _rate_limit(raw.pop("rate_limit", None), notifier)
     # Without its notifier nobody knows which settings are secret: show none of the values.
     secret_keys = set(channel.from_env) | (set(notifier.secret_settings) if notifier else set(raw))
     state = ChannelState(
@@ -142,8 +145,9 @@ def _configure_channel(registry: Registry, channel: Channel) -> ChannelState:
         timeout=timeout,
         shown_settings=_masked(raw, secret_keys),
         secrets=tuple(sorted(_secret_values(channel.settings, secret_keys), key=len, reverse=True)),
+        rate_limit=rate_limit,
     )
-    error = channel.error or timeout_error or _missing_notifier(registry, channel.notifier)
+    error = channel.error or timeout_error or rate_error or _missing_notifier(registry, channel.notifier)
     if error is None:
         try:
             return replace(state, settings=notifier.check_settings(raw))
@@ -261,6 +265,18 @@ def _timeout(value: Any) -> tuple[float, str | None]:
     if isinstance(value, float) and not math.isfinite(value):
         return DEFAULT_TIMEOUT, "invalid settings: timeout: must be finite"
     return float(value), None
+
+
+def _rate_limit(value: Any, notifier: Notifier | None) -> tuple[tuple[Rule, ...], str | None]:
+    """The channel's `rate_limit` setting (a list of "COUNT/PERIOD" rules per contact), else its notifier's default."""
+    if value is None:
+        value = list(notifier.rate_limit) if notifier else []
+    if not isinstance(value, list):
+        return (), 'invalid settings: rate_limit: a list of rules like ["1/1m", "5/15m"] ([] for none)'
+    try:
+        return tuple(parse_rule(rule) for rule in value), None
+    except ValueError as exc:
+        return (), f"invalid settings: rate_limit: {exc}"
 
 
 def _masked(settings: Mapping[str, Any], secret_keys: set[str]) -> dict[str, Any]:

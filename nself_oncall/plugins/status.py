@@ -38,6 +38,7 @@ def channel_item(state: ChannelState) -> dict[str, Any]:
         "ok": state.ok,
         "error": state.error,
         "timeout": state.timeout,
+        "rate_limit": [str(rule) for rule in state.rate_limit],
         "settings": dict(state.shown_settings),
     }
 

@@ -132,6 +132,9 @@ class Notifier:
     secret_settings: ClassVar[frozenset[str]] = frozenset()
     settings_model: ClassVar[Any] = None
     """A pydantic model or dataclass; the default `check_settings` validates into it."""
+    rate_limit: ClassVar[tuple[str, ...]] = ()
+    """Default per-contact rate limits of this notifier's channels, like ("1/1m", "5/15m"): a message
+    over a limit waits until it fits. A channel's `rate_limit` setting replaces them."""
 
     def check_settings(self, raw: Mapping[str, Any]) -> Any:
         """Validate a channel's settings (environment values already filled in) and return what

@@ -11,7 +11,7 @@ from ..errors import BadQuery, Invalid
 from ..records import Page, ScheduleRecord
 from ..store import overrides
 from ..store import schedules as store
-from ..store.cache import HISTORY_KEPT, Loaded, ScheduleCache
+from ..store.cache import Loaded, ScheduleCache, interval_at
 from .instants import now, query_instant
 
 MAX_RANGE = timedelta(days=400)
@@ -45,7 +45,7 @@ async def get(cache: ScheduleCache, schedule_id: str) -> ScheduleView:
     """The schedule with who is on call now."""
     loaded = await cache.get(schedule_id)
     instant = now()
-    return ScheduleView(loaded.record, Oncall(schedule_id, instant, await _interval_at(loaded, instant)))
+    return ScheduleView(loaded.record, Oncall(schedule_id, instant, await interval_at(loaded, instant)))
 
 
 async def update(cache: ScheduleCache, schedule_id: str, data: dict[str, Any]) -> ScheduleView:
@@ -61,7 +61,7 @@ async def oncall_at(cache: ScheduleCache, schedule_id: str, at: datetime | None)
     """Who is on call at `at` (default now); a naive `at` is wall-clock time in the schedule's zone."""
     loaded = await cache.get(schedule_id)
     instant = query_instant("at", at, loaded.pure.zone, default=now())
-    return Oncall(schedule_id, instant, await _interval_at(loaded, instant))
+    return Oncall(schedule_id, instant, await interval_at(loaded, instant))
 
 
 async def shifts(
@@ -92,37 +92,3 @@ async def _schedule_over(loaded: Loaded, since: datetime, until: datetime) -> on
     else:
         chosen = tuple(o for o in loaded.pure.overrides if o.end > since and o.start < until)
     return replace(loaded.pure, overrides=chosen)
-
-
-async def _interval_at(loaded: Loaded, instant: datetime) -> oncall.Interval:
-    """The interval holding `instant`: remembered, from the cached overrides, or with older ones loaded."""
-    for known in loaded.answers:
-        if (known.start is None or known.start <= instant) and (known.end is None or instant < known.end):
-            return known
-    answer = oncall.at(loaded.pure, instant)
-    if not _exact(answer, loaded.history_end):
-        answer = await _with_history(loaded, instant)
-    loaded.answers.appendleft(answer)
-    return answer
-
-
-async def _with_history(loaded: Loaded, instant: datetime) -> oncall.Interval:
-    """Load older overrides, in spans that double, until the answer no longer reaches past them."""
-    schedule_id, bound, span = loaded.record.id, loaded.history_end, HISTORY_KEPT
-    while True:
-        lo = max(bound - span, oncall.EARLIEST)
-        older = await overrides.ending_after(schedule_id, lo)
-        bound = await overrides.last_end_at_or_before(schedule_id, lo)
-        answer = oncall.at(replace(loaded.pure, overrides=older), instant)
-        if _exact(answer, bound):
-            return answer
-        span *= 2
-
-
-def _exact(answer: oncall.Interval, bound: datetime | None) -> bool:
-    """An answer computed with the overrides that end after `bound` is exact if it starts after it.
-
-    No override that ended at or before `bound` covers any instant from `bound` on; `bound`
-    None means no override was left out.
-    """
-    return bound is None or (answer.start is not None and answer.start > bound)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import OrderedDict, deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -190,3 +190,38 @@ def _restriction(data: dict[str, Any]) -> oncall.Restriction:
         end=time.fromisoformat(data["end"]),
         days=None if days is None else frozenset(oncall.DAYS.index(d) for d in days),
     )
+
+
+async def interval_at(loaded: Loaded, instant: datetime) -> oncall.Interval:
+    """The final-schedule interval holding `instant`: remembered, from the cached overrides, or with older
+    ones loaded. The API and the engine both ask this, so they name the same person."""
+    for known in loaded.answers:
+        if (known.start is None or known.start <= instant) and (known.end is None or instant < known.end):
+            return known
+    answer = oncall.at(loaded.pure, instant)
+    if not _exact(answer, loaded.history_end):
+        answer = await _with_history(loaded, instant)
+    loaded.answers.appendleft(answer)
+    return answer
+
+
+async def _with_history(loaded: Loaded, instant: datetime) -> oncall.Interval:
+    """Load older overrides, in spans that double, until the answer no longer reaches past them."""
+    schedule_id, bound, span = loaded.record.id, loaded.history_end, HISTORY_KEPT
+    while True:
+        lo = max(bound - span, oncall.EARLIEST)
+        older = await overrides.ending_after(schedule_id, lo)
+        bound = await overrides.last_end_at_or_before(schedule_id, lo)
+        answer = oncall.at(replace(loaded.pure, overrides=older), instant)
+        if _exact(answer, bound):
+            return answer
+        span *= 2
+
+
+def _exact(answer: oncall.Interval, bound: datetime | None) -> bool:
+    """An answer computed with the overrides that end after `bound` is exact if it starts after it.
+
+    No override that ended at or before `bound` covers any instant from `bound` on; `bound`
+    None means no override was left out.
+    """
+    return bound is None or (answer.start is not None and answer.start > bound)

@@ -76,3 +76,11 @@ def _record(row: User) -> UserRecord:
         created_at=row.created_at,
         updated_at=row.updated_at,
     )
+
+
+async def get_many(user_ids: set[str]) -> dict[str, UserRecord]:
+    """The users among `user_ids` that exist, by id, with their contacts (one query for each table)."""
+    if not user_ids:
+        return {}
+    rows = await User.filter(id__in=list(user_ids)).prefetch_related("contacts")
+    return {row.id: _record(row) for row in rows}

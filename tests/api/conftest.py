@@ -2,64 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
+from apiclient import AUTH, Api, settings_for
 
 from nself_oncall.app import create_app
-from nself_oncall.config import Channel, Settings
-
-TOKEN = "test-token-0123456789"
-AUTH = {"Authorization": f"Bearer {TOKEN}"}
-
-
-class Api:
-    """The test client with the bearer token and JSON bodies: call(...) -> (status, body)."""
-
-    def __init__(self, client):
-        self.client = client
-
-    async def call(self, method: str, path: str, body: Any = None, headers: dict | None = None, **kwargs):
-        send = {"headers": {**AUTH, **(headers or {})}, **kwargs}
-        if body is not None:
-            send["json"] = body
-        response = await self.client.open(path, method=method, **send)
-        data = await response.get_data(as_text=True)
-        return response.status_code, (await response.get_json() if data else None)
-
-    async def get(self, path: str, **kwargs):
-        return await self.call("GET", path, **kwargs)
-
-    async def post(self, path: str, body: Any = None, **kwargs):
-        return await self.call("POST", path, body, **kwargs)
-
-    async def patch(self, path: str, body: Any = None, **kwargs):
-        return await self.call("PATCH", path, body, **kwargs)
-
-    async def delete(self, path: str, **kwargs):
-        return await self.call("DELETE", path, **kwargs)
-
-
-def settings_for(db_url: str) -> Settings:
-    return Settings(
-        database_url=db_url,
-        plugin_secret=TOKEN,
-        channels={
-            "log": Channel("log", "log"),
-            "ops-email": Channel("ops-email", "email", {"host": "127.0.0.1", "from": "oncall@example.com"}),
-            "ops-slack": Channel("ops-slack", "slack", {"url": "https://hooks.example.com/x"}),
-            "ops-sms": Channel(
-                "ops-sms",
-                "twilio_sms",
-                {"account_sid": "AC" + "0" * 32, "auth_token": "twilio-token-123", "from": "+14155550100"},
-            ),
-            "internal-hook": Channel("internal-hook", "webhook", {"url": "http://127.0.0.1:9/hook", "secret": "s" * 20}),
-            "closed-hook": Channel(
-                "closed-hook", "webhook", {"url": "http://127.0.0.1:9/hook", "allow": ["127.0.0.1"], "timeout": 2}
-            ),
-            "pigeon": Channel("pigeon", "carrier-pigeon"),
-        },
-    )
 
 
 @pytest.fixture

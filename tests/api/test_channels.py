@@ -23,7 +23,7 @@ async def test_channels_show_status_and_masked_secrets(api):
     assert status == 200
     channels = {item["name"]: item for item in body["items"]}
     assert list(channels) == sorted(channels)
-    assert channels["log"] == {"name": "log", "notifier": "log", "ok": True, "error": None, "timeout": 10.0, "settings": {}}
+    assert channels["log"] == {"name": "log", "notifier": "log", "ok": True, "error": None, "timeout": 10.0, "rate_limit": [], "settings": {}}
     assert channels["ops-slack"]["settings"] == {"url": "********"}
     assert channels["ops-sms"]["settings"]["auth_token"] == "********"
     assert channels["internal-hook"]["settings"]["secret"] == "********"

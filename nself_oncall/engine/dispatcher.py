@@ -1,0 +1,85 @@
+"""Notification rows -> notifier calls -> results.
+
+Claims are committed before any notifier is called, and results are written in batches by one
+writer, each only while its lease is held (see store/outbox.py). A temporary failure is tried again
+later with backoff (engine/retry.py) until the attempts run out; a permanent one fails at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from ..plugins import Contact, Message, Outcome, Registry, Target, deliver
+from ..store import outbox
+from ..store.outbox import Claimed, Result
+from .retry import Retry
+
+log = logging.getLogger(__name__)
+
+#: A lease lasts this much longer than the slowest channel's timeout.
+LEASE_MARGIN = 5.0
+
+
+class Dispatcher:
+    def __init__(
+        self,
+        registry: Registry,
+        base_url: str,
+        owner: str,
+        retry: Retry | None = None,
+        concurrency: int = 200,
+        rand: Callable[[], float] = random.random,
+    ):
+        self.registry = registry
+        self.base_url = base_url
+        self.owner = owner
+        self.retry = retry or Retry()
+        self.concurrency = concurrency
+        self.rand = rand
+        timeouts = [state.timeout for state in registry.channels.values()]
+        self.lease = timedelta(seconds=max(timeouts, default=0) + LEASE_MARGIN)
+        self.limits = {name: state.rate_limit for name, state in registry.channels.items() if state.rate_limit}
+
+    async def claim(self, now: datetime, limit: int) -> list[Claimed]:
+        return await outbox.claim(now, limit, self.owner, now + self.lease, self.limits)
+
+    async def send(self, claimed: Claimed, clock: Callable[[], datetime]) -> Result:
+        """Call the notifier for one claimed notification (never raises for a delivery failure)."""
+        message = Message(
+            id=claimed.id,
+            escalation_id=claimed.escalation_id,
+            summary=claimed.summary,
+            details=claimed.details,
+            step=claimed.step,
+            loop=claimed.loop,
+            target=Target(claimed.target.type, claimed.target.id),
+            link=f"{self.base_url}/api/v1/escalations/{claimed.escalation_id}",
+            created_at=claimed.created_at,
+        )
+        contact = Contact(claimed.channel or "", claimed.address, claimed.user, claimed.user_name)
+        outcome = await deliver(self.registry, claimed.channel or "", message, contact)
+        return self.result(claimed, outcome, clock())
+
+    def result(self, claimed: Claimed, outcome: Outcome, now: datetime) -> Result:
+        done = Result(claimed.id, claimed.lease, outcome.status, provider_id=outcome.provider_id, error=outcome.error)
+        if outcome.status == "sent":
+            return Result(claimed.id, claimed.lease, "sent", sent_at=outcome.attempted_at, provider_id=outcome.provider_id)
+        if outcome.status != "failed" or not outcome.temporary:
+            return done
+        if claimed.attempts >= self.retry.attempts:
+            return Result(
+                claimed.id, claimed.lease, "failed", error=f"{outcome.error} (gave up after {claimed.attempts} attempts)"
+            )
+        wait = self.retry.delay(claimed.attempts, outcome.retry_after, self.rand)
+        return Result(claimed.id, claimed.lease, "pending", retry_at=now + timedelta(seconds=wait), error=outcome.error)
+
+    async def run_once(self, now: datetime, clock: Callable[[], datetime]) -> int:
+        """Claim what is ready at `now`, deliver it all and write the results; returns how many were claimed."""
+        claimed = await self.claim(now, self.concurrency)
+        results = await asyncio.gather(*(self.send(c, clock) for c in claimed))
+        await outbox.finish(results)
+        return len(claimed)

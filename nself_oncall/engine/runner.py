@@ -1,0 +1,290 @@
+"""Start, wake and stop the engine: the escalator's and the dispatcher's loops in this process.
+
+Each loop sleeps until its next due time (a query tells it), looks at least once a second, and
+wakes at once when work is added: in this process through `wake()`, and on PostgreSQL from any
+process through LISTEN/NOTIFY. Any number of engines can share one PostgreSQL. On SQLite one engine
+runs per database file, under an exclusive lock on `<database>.engine-lock`: a second process waits
+as a standby and takes over when the first one stops.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import fcntl
+import logging
+import os
+import socket
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import asyncpg
+from tortoise.backends.base.config_generator import expand_db_url
+
+from ..config import Settings, dialect_of
+from ..plugins import Registry
+from ..store import outbox
+from ..store.cache import ScheduleCache
+from ..store.escalations import ESCALATIONS, NOTIFICATIONS, WAKE_CHANNEL
+from ..store.outbox import Result
+from .dispatcher import Dispatcher
+from .escalator import Escalator
+from .retry import Retry
+
+log = logging.getLogger(__name__)
+
+#: The longest an idle loop sleeps before it looks again.
+IDLE = 1.0
+#: After a database error a loop waits this long before it tries again.
+BACKOFF = 0.5
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class EngineOptions:
+    retry: Retry = Retry()
+    concurrency: int = 200
+    escalation_batch: int = 50
+    owner: str | None = None
+
+
+class Engine:
+    def __init__(
+        self,
+        database_url: str,
+        registry: Registry,
+        base_url: str,
+        options: EngineOptions = EngineOptions(),
+        clock: Callable[[], datetime] = utcnow,
+    ):
+        self.database_url = database_url
+        self.owner = options.owner or f"{socket.gethostname()}:{os.getpid()}"
+        self.clock = clock
+        self.escalator = Escalator(ScheduleCache(), options.escalation_batch)
+        self.dispatcher = Dispatcher(registry, base_url, self.owner, options.retry, options.concurrency)
+        self._events = {ESCALATIONS: asyncio.Event(), NOTIFICATIONS: asyncio.Event()}
+        self._stopping = asyncio.Event()
+        self._slot_free = asyncio.Event()
+        self._in_flight: set[asyncio.Task[None]] = set()
+        self._results: list[Result] = []
+        self._results_ready = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    def wake(self) -> None:
+        """Work was added in this process: look now."""
+        for event in self._events.values():
+            event.set()
+
+    def start(self) -> None:
+        self._task = asyncio.get_running_loop().create_task(self._main(), name="engine")
+
+    async def stop(self, grace: float = 30.0) -> None:
+        """Stop claiming, let the notifier calls under way finish (up to `grace` seconds), write their results."""
+        self._stopping.set()
+        self.wake()
+        if self._task is not None:
+            try:
+                await asyncio.wait_for(asyncio.shield(self._task), grace)
+            except TimeoutError:
+                log.warning("engine: %d notifier call(s) still running after %g s; their leases will run out",
+                            len(self._in_flight), grace)
+                self._task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await self._task
+        log.info("engine stopped")
+
+    async def _main(self) -> None:
+        try:
+            async with self._exclusive(), self._listening():
+                if self._stopping.is_set():
+                    return
+                log.info("engine running as %s", self.owner)
+                writer = asyncio.create_task(self._write_results(), name="engine-results")
+                await asyncio.gather(self._escalate(), self._dispatch())
+                await self._drain()
+                self._results_ready.set()
+                writer.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await writer
+                await self._flush(final=True)
+        except Exception:
+            log.exception("engine stopped by an unexpected error")
+            raise
+
+    async def _escalate(self) -> None:
+        event = self._events[ESCALATIONS]
+        while not self._stopping.is_set():
+            event.clear()
+            try:
+                handled = await self.escalator.run_once(self.clock())
+                if handled:
+                    self._events[NOTIFICATIONS].set()
+                if handled == self.escalator.batch:
+                    continue
+                wait = await self._until(await outbox.next_step_at())
+            except Exception as exc:
+                wait = self._database_error("escalator", exc)
+            await self._sleep(event, wait)
+
+    async def _dispatch(self) -> None:
+        event = self._events[NOTIFICATIONS]
+        dispatcher = self.dispatcher
+        while not self._stopping.is_set():
+            event.clear()
+            self._slot_free.clear()
+            free = dispatcher.concurrency - len(self._in_flight)
+            try:
+                claimed = await dispatcher.claim(self.clock(), free) if free > 0 else []
+                for c in claimed:
+                    self._in_flight.add(asyncio.create_task(self._send(c)))
+                full = len(self._in_flight) >= dispatcher.concurrency
+                wait = IDLE if full else await self._until(await outbox.next_delivery_at())
+            except Exception as exc:
+                full, wait = False, self._database_error("dispatcher", exc)
+            await self._sleep(event, wait, self._slot_free if full else None)
+
+    async def _send(self, claimed: outbox.Claimed) -> None:
+        try:
+            self._results.append(await self.dispatcher.send(claimed, self.clock))
+            self._results_ready.set()
+        finally:
+            self._in_flight.discard(asyncio.current_task())
+            self._slot_free.set()
+
+    async def _write_results(self) -> None:
+        while True:
+            await self._results_ready.wait()
+            self._results_ready.clear()
+            await self._flush(final=False)
+
+    async def _flush(self, final: bool) -> None:
+        """Write the results gathered so far; keep them (and try again) while the database is away."""
+        deadline = time.monotonic() + (self.dispatcher.lease.total_seconds() if final else float("inf"))
+        while self._results:
+            batch, self._results = self._results, []
+            try:
+                written = await outbox.finish(batch)
+                if len(written) < len(batch):
+                    log.warning("engine: %d result(s) not written: another engine holds their lease now",
+                                len(batch) - len(written))
+                return
+            except Exception as exc:
+                self._results = batch + self._results
+                wait = self._database_error("result writer", exc)
+                if time.monotonic() + wait > deadline:
+                    log.error("engine: %d result(s) could not be written; their notifications will be claimed again",
+                              len(self._results))
+                    return
+                await asyncio.sleep(wait)
+
+    async def _drain(self) -> None:
+        if self._in_flight:
+            log.info("engine stopping: waiting for %d notifier call(s)", len(self._in_flight))
+            await asyncio.gather(*self._in_flight, return_exceptions=True)
+
+    async def _until(self, next_at: datetime | None) -> float:
+        if next_at is None:
+            return IDLE
+        return min(IDLE, max(0.0, (next_at - self.clock()).total_seconds()))
+
+    async def _sleep(self, event: asyncio.Event, seconds: float, other: asyncio.Event | None = None) -> None:
+        waits = [asyncio.ensure_future(e.wait()) for e in (event, self._stopping, other) if e is not None]
+        try:
+            await asyncio.wait(waits, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for w in waits:
+                w.cancel()
+
+    def _database_error(self, who: str, exc: Exception) -> float:
+        log.warning("engine %s: %s: %s; trying again in %g s", who, type(exc).__name__, exc, BACKOFF)
+        return BACKOFF
+
+    @contextlib.asynccontextmanager
+    async def _exclusive(self):
+        """On SQLite, hold the engine lock of the database file (waiting as a standby while another has it)."""
+        if dialect_of(self.database_url) != "sqlite":
+            yield
+            return
+        path = expand_db_url(self.database_url)["credentials"]["file_path"]
+        if path == ":memory:":
+            yield
+            return
+        with open(f"{path}.engine-lock", "a+b") as lock:
+            told = False
+            while not self._stopping.is_set():
+                try:
+                    fcntl.flock(lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if not told:
+                        log.info("engine: another process runs the engine of %s; waiting to take over", path)
+                        told = True
+                    await self._sleep(self._stopping, 2.0)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock.fileno(), fcntl.LOCK_UN)
+
+    @contextlib.asynccontextmanager
+    async def _listening(self):
+        """On PostgreSQL, LISTEN for work added by any process, reconnecting when the connection drops."""
+        if dialect_of(self.database_url) != "postgres":
+            yield
+            return
+        task = asyncio.create_task(self._listen(), name="engine-listen")
+        try:
+            yield
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    async def _listen(self) -> None:
+        def notified(connection: Any, pid: int, channel: str, payload: str) -> None:
+            event = self._events.get(payload)
+            if event is not None:
+                event.set()
+
+        while True:
+            connection = None
+            try:
+                connection = await _connect(self.database_url)
+                await connection.add_listener(WAKE_CHANNEL, notified)
+                self.wake()  # work may have been added while nobody listened
+                while not connection.is_closed():
+                    await asyncio.sleep(IDLE)
+                    await connection.execute("SELECT 1")
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.warning("engine: LISTEN connection lost (%s); the loops look every %g s until it is back",
+                            type(exc).__name__, IDLE)
+                await asyncio.sleep(IDLE)
+            finally:
+                if connection is not None:
+                    connection.terminate()
+
+
+async def _connect(database_url: str) -> asyncpg.Connection:
+    credentials = expand_db_url(database_url)["credentials"]
+    return await asyncpg.connect(
+        host=credentials.get("host"),
+        port=credentials.get("port"),
+        user=credentials.get("user"),
+        password=credentials.get("password"),
+        database=credentials.get("database"),
+        ssl=credentials.get("ssl"),
+        timeout=5,
+    )
+
+
+
+def engine_options(settings: Settings) -> EngineOptions:
+    """The engine's options from the settings (NSELF_ONCALL_DELIVERY_ATTEMPTS, NSELF_ONCALL_RETRY_SECONDS)."""
+    return EngineOptions(retry=Retry(attempts=settings.delivery_attempts, base=settings.retry_seconds))

@@ -1,0 +1,15 @@
+"""Pure escalation core: a policy snapshot, the trigger instant and how far an escalation got
+-> which steps are due, when, and whom each one names.
+
+No I/O, no ORM, no settings: the engine and the policy preview call the same functions, so
+they cannot disagree.
+"""
+
+from .policy import Policy, Step, Target, policy_from_json, policy_json
+from .throttle import Rule, allowed_at, parse_rule
+from .timing import Due, due, position, schedule_of_steps, step_due_at, total_steps
+
+__all__ = [
+    "Due", "Policy", "Rule", "Step", "Target", "allowed_at", "due", "parse_rule", "policy_from_json", "policy_json", "position", "schedule_of_steps",
+    "step_due_at", "total_steps",
+]

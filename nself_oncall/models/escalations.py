@@ -1,0 +1,77 @@
+"""Escalations and their notifications (the outbox the engine delivers from).
+
+The engine's work is rows: an escalation whose `due_at` has passed has a step to notify, and a
+notification whose `available_at` has passed is ready to be sent. Both columns are NULL once
+nothing is left to do, so each claim query reads one index.
+"""
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class Escalation(Model):
+    id = fields.CharField(primary_key=True, max_length=24)
+    policy_id = fields.CharField(max_length=64)
+    # The policy as it was when the escalation was triggered (escalation.policy_json).
+    policy = fields.JSONField()
+    summary = fields.TextField()
+    details = fields.JSONField()
+    dedup_key = fields.CharField(max_length=255, null=True)
+    # dedup_key while the escalation is not resolved, else NULL: unique, so two open escalations
+    # cannot share a key, however many triggers race.
+    open_key = fields.CharField(max_length=255, null=True, unique=True)
+    status = fields.CharField(max_length=16)
+    created_at = fields.DatetimeField()
+    updated_at = fields.DatetimeField()
+    acknowledged_at = fields.DatetimeField(null=True)
+    acknowledged_by = fields.CharField(max_length=255, null=True)
+    resolved_at = fields.DatetimeField(null=True)
+    resolved_by = fields.CharField(max_length=255, null=True)
+    # How many steps (across loops) have been notified, and when the next one is due.
+    steps_done = fields.IntField(default=0)
+    due_at = fields.DatetimeField(null=True, db_index=True)
+
+    notifications: fields.ReverseRelation["Notification"]
+
+    class Meta:
+        table = "escalations"
+        indexes = (("status", "id"), ("policy_id", "id"))
+
+
+class Notification(Model):
+    """One message of one step to one contact (or to a channel, or a record of why nobody could be reached).
+
+    `lease` is the token of the claim that holds the row while its notifier is called: the result is
+    written only with the same token, so an engine whose lease ran out cannot overwrite another's.
+    """
+
+    id = fields.CharField(primary_key=True, max_length=24)
+    escalation = fields.ForeignKeyField("models.Escalation", related_name="notifications", on_delete=fields.CASCADE)
+    loop = fields.IntField()
+    step = fields.IntField()
+    target_position = fields.IntField()
+    contact_position = fields.IntField()
+    target_type = fields.CharField(max_length=16)
+    target_id = fields.CharField(max_length=255)
+    user = fields.CharField(max_length=255, null=True)
+    user_name = fields.CharField(max_length=200, null=True)
+    channel = fields.CharField(max_length=64, null=True)
+    address = fields.CharField(max_length=1000, null=True)
+    # A digest of (channel, address) for the per-contact rate limits.
+    contact_key = fields.CharField(max_length=32, null=True)
+    status = fields.CharField(max_length=16)
+    attempts = fields.IntField(default=0)
+    due_at = fields.DatetimeField()
+    available_at = fields.DatetimeField(null=True, db_index=True)
+    lease = fields.CharField(max_length=32, null=True)
+    lease_owner = fields.CharField(max_length=100, null=True)
+    first_attempt_at = fields.DatetimeField(null=True)
+    sent_at = fields.DatetimeField(null=True)
+    provider_id = fields.CharField(max_length=255, null=True)
+    error = fields.TextField(null=True)
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "notifications"
+        unique_together = (("escalation", "loop", "step", "target_position", "contact_position"),)
+        indexes = (("contact_key", "first_attempt_at"),)

@@ -1,0 +1,183 @@
+"""Escalations as the API sees them: trigger (with dedup), list, read, acknowledge, resolve.
+
+A trigger writes the escalation with its policy snapshot and its first due time in one
+transaction and, on PostgreSQL, a NOTIFY that wakes every engine when it commits.
+Acknowledge and resolve lock the escalation's row, as the engine does while it notifies a
+step: a step is either wholly written before the change or not at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import datetime
+from typing import Any
+
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from .. import escalation
+from ..errors import Conflict, NotFound
+from ..models import Escalation, Notification
+from ..records import EscalationRecord, NotificationRecord, Page, TargetRecord
+from . import policies
+from .ids import new_id
+
+#: The PostgreSQL channel a commit that adds engine work notifies; the payload says which work.
+WAKE_CHANNEL = "nself_oncall_engine"
+ESCALATIONS, NOTIFICATIONS = "escalations", "notifications"
+OPEN = ("triggered", "acknowledged")
+
+
+async def trigger(
+    policy_id: str, summary: str, details: dict[str, Any], dedup_key: str | None, now: datetime
+) -> tuple[EscalationRecord, bool]:
+    """A new escalation (True), or the open one with the same `dedup_key` (False)."""
+    policy = await policies.get(policy_id)
+    snapshot = escalation.Policy(
+        policy.id,
+        policy.name,
+        policy.repeat,
+        tuple(
+            escalation.Step(s.delay_minutes, tuple(escalation.Target(t.type, t.id) for t in s.targets))
+            for s in policy.steps
+        ),
+    )
+    for _ in range(3):  # an open escalation found by its key may be resolved before it is read again
+        if dedup_key is not None and (open_one := await _open_with_key(dedup_key)) is not None:
+            return open_one, False
+        try:
+            return await _insert(snapshot, summary, details, dedup_key, now), True
+        except IntegrityError:  # another trigger with the same key committed first
+            continue
+    raise Conflict(f"dedup_key {dedup_key!r} is changing too fast; try again")
+
+
+async def _insert(
+    snapshot: escalation.Policy, summary: str, details: dict[str, Any], dedup_key: str | None, now: datetime
+) -> EscalationRecord:
+    async with in_transaction() as connection:
+        row = await Escalation.create(
+            id=new_id(),
+            policy_id=snapshot.id,
+            policy=escalation.policy_json(snapshot),
+            summary=summary,
+            details=details,
+            dedup_key=dedup_key,
+            open_key=dedup_key,
+            status="triggered",
+            created_at=now,
+            updated_at=now,
+            steps_done=0,
+            due_at=escalation.step_due_at(snapshot, now, 0),
+        )
+        await wake_engines(connection, ESCALATIONS)
+    return _record(row, ())
+
+
+async def wake_engines(connection: Any, work: str) -> None:
+    """On PostgreSQL, tell every engine (at commit) that there is `work`; SQLite has one engine, woken in-process."""
+    if connection.capabilities.dialect == "postgres":
+        await connection.execute_query(f"NOTIFY {WAKE_CHANNEL}, '{work}'")
+
+
+async def _open_with_key(dedup_key: str) -> EscalationRecord | None:
+    row = await Escalation.get_or_none(open_key=dedup_key).only("id")
+    if row is None:
+        return None
+    try:
+        return await get(row.id)
+    except NotFound:
+        return None
+
+
+async def list_page(
+    statuses: Collection[str] | None, policy_id: str | None, limit: int, before: str | None
+) -> Page[EscalationRecord]:
+    """Newest first (ids sort by creation time); `before` is the last id of the previous page."""
+    query = Escalation.all().order_by("-id").limit(limit + 1)
+    if statuses:
+        query = query.filter(status__in=list(statuses))
+    if policy_id is not None:
+        query = query.filter(policy_id=policy_id)
+    if before is not None:
+        query = query.filter(id__lt=before)
+    rows = await query
+    return Page(tuple(_record(r) for r in rows[:limit]), len(rows) > limit)
+
+
+async def get(escalation_id: str) -> EscalationRecord:
+    """The escalation with its notifications, in the order they were reached."""
+    row = await Escalation.get_or_none(id=escalation_id)
+    if row is None:
+        raise NotFound("escalation", escalation_id)
+    notes = await Notification.filter(escalation_id=escalation_id).order_by(
+        "loop", "step", "target_position", "contact_position"
+    )
+    return _record(row, tuple(_notification(n) for n in notes))
+
+
+async def acknowledge(escalation_id: str, by: str | None, now: datetime) -> EscalationRecord:
+    """Stop further steps; acknowledging again keeps the first acknowledgement. 409 once resolved."""
+    async with in_transaction():
+        row = await _locked_open(escalation_id, "acknowledge")
+        if row.status == "triggered":
+            row.status, row.acknowledged_at, row.acknowledged_by = "acknowledged", now, by
+            row.due_at, row.updated_at = None, now
+            await row.save()
+    return await get(escalation_id)
+
+
+async def resolve(escalation_id: str, by: str | None, now: datetime) -> EscalationRecord:
+    """End the escalation: no further steps, and its dedup_key is free for a new one. 409 once resolved."""
+    async with in_transaction():
+        row = await _locked_open(escalation_id, "resolve")
+        row.status, row.resolved_at, row.resolved_by = "resolved", now, by
+        row.due_at, row.open_key, row.updated_at = None, None, now
+        await row.save()
+    return await get(escalation_id)
+
+
+async def _locked_open(escalation_id: str, action: str) -> Escalation:
+    row = await Escalation.select_for_update().get_or_none(id=escalation_id)
+    if row is None:
+        raise NotFound("escalation", escalation_id)
+    if row.status == "resolved":
+        raise Conflict(f"escalation {escalation_id!r} is resolved: it cannot {action} any more")
+    return row
+
+
+def _record(row: Escalation, notifications: tuple[NotificationRecord, ...] | None = None) -> EscalationRecord:
+    return EscalationRecord(
+        id=row.id,
+        status=row.status,
+        policy_id=row.policy_id,
+        policy=escalation.policy_from_json(row.policy),
+        summary=row.summary,
+        details=row.details,
+        dedup_key=row.dedup_key,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        acknowledged_at=row.acknowledged_at,
+        acknowledged_by=row.acknowledged_by,
+        resolved_at=row.resolved_at,
+        resolved_by=row.resolved_by,
+        steps_done=row.steps_done,
+        next_step_at=row.due_at,
+        notifications=notifications,
+    )
+
+
+def _notification(row: Notification) -> NotificationRecord:
+    return NotificationRecord(
+        id=row.id,
+        loop=row.loop,
+        step=row.step,
+        target=TargetRecord(row.target_type, row.target_id),
+        user=row.user,
+        channel=row.channel,
+        status=row.status,
+        attempts=row.attempts,
+        due_at=row.due_at,
+        sent_at=row.sent_at,
+        error=row.error,
+    )

@@ -1,0 +1,337 @@
+"""The engine's queries: due escalations -> notification rows, and notification rows -> claims and results.
+
+Every claim is a committed transaction of its own. On PostgreSQL the claimed rows are picked with
+`FOR UPDATE SKIP LOCKED`, so engines in any number of processes take disjoint work without waiting
+on each other. SQLite has a single engine (see engine/runner.py). No transaction is open while a
+notifier is called: a claimed notification carries a lease (a token and an expiry in
+`available_at`); its result is written only with the same token, and a lease that ran out lets
+another engine claim the row again.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections import defaultdict
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from tortoise import connections
+from tortoise.transactions import in_transaction
+
+from .. import escalation
+from ..escalation import Rule, allowed_at
+from ..escalation.throttle import longest
+from ..models import Escalation, Notification
+from .escalations import NOTIFICATIONS, wake_engines
+from .ids import new_id
+
+
+@dataclass(frozen=True)
+class DueEscalation:
+    id: str
+    policy: escalation.Policy
+    triggered_at: datetime
+    steps_done: int
+
+
+@dataclass(frozen=True)
+class Planned:
+    """A notification to write: `status` "pending" (to deliver) or "undeliverable" (with `error`)."""
+
+    loop: int
+    step: int
+    target_position: int
+    contact_position: int
+    target: escalation.Target
+    due_at: datetime
+    status: str = "pending"
+    user: str | None = None
+    user_name: str | None = None
+    channel: str | None = None
+    address: str | None = None
+    contact_key: str | None = None
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class Advance:
+    """What the engine decided for one due escalation: the rows to write and how far it got."""
+
+    planned: list[Planned]
+    steps_done: int
+    next_due: datetime | None
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """A notification held under `lease`, with what its message needs."""
+
+    id: str
+    lease: str
+    escalation_id: str
+    loop: int
+    step: int
+    target: escalation.Target
+    user: str | None
+    user_name: str | None
+    channel: str | None
+    address: str | None
+    attempts: int
+    due_at: datetime
+    created_at: datetime
+    summary: str
+    details: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Result:
+    """The outcome of one claimed notification: final (`retry_at` None) or pending again at `retry_at`."""
+
+    id: str
+    lease: str
+    status: str
+    retry_at: datetime | None = None
+    sent_at: datetime | None = None
+    provider_id: str | None = None
+    error: str | None = None
+
+
+Plan = Callable[[DueEscalation], Awaitable[Advance]]
+
+
+async def advance_due(now: datetime, limit: int, plan: Plan) -> int:
+    """Lock up to `limit` escalations due at `now`, write what `plan` decides for each, and move their
+    due times on, in one transaction. Returns how many escalations were handled."""
+    async with in_transaction() as connection:
+        rows = (
+            await Escalation.filter(due_at__lte=now)
+            .order_by("due_at")
+            .limit(limit)
+            .select_for_update(skip_locked=True)
+            .only("id", "policy", "created_at", "steps_done")
+        )
+        new = []
+        for row in rows:
+            due = DueEscalation(row.id, escalation.policy_from_json(row.policy), row.created_at, row.steps_done)
+            advance = await plan(due)
+            new += [_notification_row(row.id, p, now) for p in advance.planned]
+            await Escalation.filter(id=row.id).update(steps_done=advance.steps_done, due_at=advance.next_due)
+        if new:
+            await Notification.bulk_create(new, batch_size=1000)
+            await wake_engines(connection, NOTIFICATIONS)
+    return len(rows)
+
+
+def _notification_row(escalation_id: str, p: Planned, now: datetime) -> Notification:
+    return Notification(
+        id=new_id(),
+        escalation_id=escalation_id,
+        loop=p.loop,
+        step=p.step,
+        target_position=p.target_position,
+        contact_position=p.contact_position,
+        target_type=p.target.type,
+        target_id=p.target.id,
+        user=p.user,
+        user_name=p.user_name,
+        channel=p.channel,
+        address=p.address,
+        contact_key=p.contact_key,
+        status=p.status,
+        attempts=0,
+        due_at=p.due_at,
+        available_at=p.due_at if p.status == "pending" else None,
+        error=p.error,
+        created_at=now,
+    )
+
+
+async def next_step_at() -> datetime | None:
+    """When the next escalation step is due (None: none is)."""
+    return await _min("SELECT MIN(due_at) AS at FROM escalations")
+
+
+async def next_delivery_at() -> datetime | None:
+    """When the next notification can be claimed: due, retried, or its lease running out."""
+    return await _min("SELECT MIN(available_at) AS at FROM notifications")
+
+
+async def _min(sql: str) -> datetime | None:
+    rows = await connections.get("default").execute_query_dict(sql)
+    value = rows[0]["at"] if rows else None
+    return datetime.fromisoformat(value) if isinstance(value, str) else value
+
+
+_SELECT_READY = {
+    "postgres": """SELECT id, channel, contact_key, attempts FROM notifications WHERE available_at <= $1
+                   ORDER BY available_at LIMIT $2 FOR UPDATE SKIP LOCKED""",
+    "sqlite": "SELECT id, channel, contact_key, attempts FROM notifications WHERE available_at <= ? "
+    "ORDER BY available_at LIMIT ?",
+}
+_CLAIMED_COLUMNS = (
+    'id, escalation_id, loop, step, target_type, target_id, "user", user_name, channel, address, attempts, '
+    "due_at, created_at"
+)
+
+
+async def claim(
+    now: datetime, limit: int, owner: str, lease_until: datetime, limits: Mapping[str, Sequence[Rule]]
+) -> list[Claimed]:
+    """Claim up to `limit` notifications ready at `now`, leased until `lease_until`; committed at return.
+
+    A first attempt to a contact whose channel has rate limits (`limits`, by channel) and that has had
+    its share is not claimed: it waits, ready again when the limits allow it.
+    """
+    lease = secrets.token_hex(16)
+    async with in_transaction() as connection:
+        dialect = connection.capabilities.dialect
+        ready = await connection.execute_query_dict(_SELECT_READY[dialect], [now, limit])
+        if not ready:
+            return []
+        waiting = await _throttled(connection, ready, now, limits)
+        for ident, at in waiting.items():
+            await _execute(connection, "UPDATE notifications SET available_at = $1 WHERE id = $2", [at, ident])
+        take = [row["id"] for row in ready if row["id"] not in waiting]
+        if not take:
+            return []
+        rows = await _lease(connection, take, lease, owner, now, lease_until)
+        texts = await _escalation_texts(connection, {row["escalation_id"] for row in rows})
+    return [_claimed(row, lease, texts[row["escalation_id"]]) for row in rows]
+
+
+async def _lease(
+    connection: Any, ids: list[str], lease: str, owner: str, now: datetime, lease_until: datetime
+) -> list[dict[str, Any]]:
+    set_lease = (
+        "UPDATE notifications SET lease = $1, lease_owner = $2, attempts = attempts + 1, available_at = $3, "
+        "first_attempt_at = COALESCE(first_attempt_at, $4)"
+    )
+    if connection.capabilities.dialect == "postgres":
+        sql = f"{set_lease} WHERE id = ANY($5::text[]) RETURNING {_CLAIMED_COLUMNS}"
+        return await connection.execute_query_dict(sql, [lease, owner, lease_until, now, ids])
+    marks = ", ".join("?" * len(ids))
+    sql = f"{_sqlite(set_lease)} WHERE id IN ({marks}) RETURNING {_CLAIMED_COLUMNS}"
+    return await connection.execute_query_dict(sql, [lease, owner, lease_until, now, *ids])
+
+
+async def _throttled(
+    connection: Any, ready: list[dict[str, Any]], now: datetime, limits: Mapping[str, Sequence[Rule]]
+) -> dict[str, datetime]:
+    """The ready first attempts that a rate limit holds back, each with when it may go."""
+    candidates = [r for r in ready if r["attempts"] == 0 and r["contact_key"] and limits.get(r["channel"])]
+    if not candidates:
+        return {}
+    keys = sorted({r["contact_key"] for r in candidates})
+    since = now - max(longest(limits[r["channel"]]) for r in candidates)
+    if connection.capabilities.dialect == "postgres":
+        # One engine at a time decides for a contact: the others wait here, then see its claims.
+        await connection.execute_query("SELECT pg_advisory_xact_lock(hashtext(k)) FROM unnest($1::text[]) AS k", [keys])
+        sql = """SELECT contact_key, first_attempt_at FROM notifications
+                 WHERE contact_key = ANY($1::text[]) AND first_attempt_at > $2"""
+        history_rows = await connection.execute_query_dict(sql, [keys, since])
+    else:
+        sql = f"""SELECT contact_key, first_attempt_at FROM notifications
+                  WHERE contact_key IN ({", ".join("?" * len(keys))}) AND first_attempt_at > ?"""
+        history_rows = await connection.execute_query_dict(sql, [*keys, since])
+    history: dict[str, list[datetime]] = defaultdict(list)
+    for row in history_rows:
+        history[row["contact_key"]].append(_instant(row["first_attempt_at"]))
+    waiting = {}
+    for row in candidates:
+        recent = history[row["contact_key"]]
+        at = allowed_at(limits[row["channel"]], recent, now)
+        if at > now:
+            waiting[row["id"]] = at
+        else:
+            recent.append(now)
+    return waiting
+
+
+async def _escalation_texts(connection: Any, ids: set[str]) -> dict[str, tuple[str, dict[str, Any]]]:
+    rows = await Escalation.filter(id__in=list(ids)).using_db(connection).values_list("id", "summary", "details")
+    return {ident: (summary, details) for ident, summary, details in rows}
+
+
+def _claimed(row: dict[str, Any], lease: str, text: tuple[str, dict[str, Any]]) -> Claimed:
+    return Claimed(
+        id=row["id"],
+        lease=lease,
+        escalation_id=row["escalation_id"],
+        loop=row["loop"],
+        step=row["step"],
+        target=escalation.Target(row["target_type"], row["target_id"]),
+        user=row["user"],
+        user_name=row["user_name"],
+        channel=row["channel"],
+        address=row["address"],
+        attempts=row["attempts"],
+        due_at=_instant(row["due_at"]),
+        created_at=_instant(row["created_at"]),
+        summary=text[0],
+        details=text[1],
+    )
+
+
+_FINISH_PG = """
+UPDATE notifications AS n SET status = v.status, available_at = v.retry_at, sent_at = v.sent_at,
+       provider_id = v.provider_id, error = v.error, lease = NULL, lease_owner = NULL
+FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::text[], $7::text[])
+     AS v(id, lease, status, retry_at, sent_at, provider_id, error)
+WHERE n.id = v.id AND n.lease = v.lease
+RETURNING n.id
+"""
+_FINISH_SQLITE = """
+UPDATE notifications SET status = ?, available_at = ?, sent_at = ?, provider_id = ?, error = ?,
+       lease = NULL, lease_owner = NULL
+WHERE id = ? AND lease = ?
+"""
+
+
+async def finish(results: Sequence[Result]) -> set[str]:
+    """Write the results whose lease is still held; returns the ids written (the others were
+    claimed again by another engine after their lease ran out, which now owns them)."""
+    if not results:
+        return set()
+    connection = connections.get("default")
+    if connection.capabilities.dialect == "postgres":
+        fields = ("id", "lease", "status", "retry_at", "sent_at", "provider_id", "error")
+        columns = [[getattr(r, name) for r in results] for name in fields]
+        rows = await connection.execute_query_dict(_FINISH_PG, columns)
+        return {row["id"] for row in rows}
+    written = set()
+    async with in_transaction() as transaction:
+        for r in results:
+            values = [r.status, r.retry_at, r.sent_at, r.provider_id, r.error, r.id, r.lease]
+            count, _ = await transaction.execute_query(_FINISH_SQLITE, values)
+            if count:
+                written.add(r.id)
+    return written
+
+
+async def release(held: Sequence[Claimed], now: datetime) -> None:
+    """Give claimed notifications back, ready at once (an engine that stops before calling their notifier)."""
+    for c in held:
+        await _execute(
+            connections.get("default"),
+            "UPDATE notifications SET lease = NULL, lease_owner = NULL, attempts = attempts - 1, available_at = $1 "
+            "WHERE id = $2 AND lease = $3",
+            [now, c.id, c.lease],
+        )
+
+
+async def _execute(connection: Any, sql: str, values: list[Any]) -> None:
+    if connection.capabilities.dialect != "postgres":
+        sql = _sqlite(sql)
+    await connection.execute_query(sql, values)
+
+
+def _sqlite(sql: str) -> str:
+    """$1, $2 ... as SQLite's numbered parameters ?1, ?2 ..."""
+    return sql.replace("$", "?")
+
+
+def _instant(value: Any) -> datetime:
+    """A timestamp as the driver returns it: aware already (asyncpg), or SQLite's text."""
+    return datetime.fromisoformat(value) if isinstance(value, str) else value

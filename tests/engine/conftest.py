@@ -1,0 +1,95 @@
+"""An app on SQLite and PostgreSQL with a recording notifier, and the engine driven by a test clock.
+
+The engine's two halves run one pass at a time (`engine.escalate(at)`, `engine.dispatch(at)`), so each
+test decides exactly what time it is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+
+import pytest
+from apiclient import Api, settings_for
+
+from nself_oncall import Contact, Message, Notifier, Sent
+from nself_oncall.app import create_app
+from nself_oncall.config import Channel
+from nself_oncall.engine import Dispatcher, Escalator
+from nself_oncall.engine.retry import Retry
+from nself_oncall.plugins import ChannelState
+from nself_oncall.store.cache import ScheduleCache
+
+T0 = datetime(2026, 3, 8, 9, 0, tzinfo=UTC)
+
+
+@dataclass
+class Recorder(Notifier):
+    """Records every call; `fail` maps an address to the error to raise (or a callable deciding)."""
+
+    name = "recorder"
+    calls: list[tuple[Message, Contact]] = field(default_factory=list)
+    fail: dict[str, Exception] = field(default_factory=dict)
+
+    async def send(self, message: Message, contact: Contact, settings, *, timeout: float) -> Sent:
+        self.calls.append((message, contact))
+        error = self.fail.get(contact.address or contact.channel)
+        if error is not None:
+            raise error
+        return Sent(provider_id=f"rec-{len(self.calls)}")
+
+    def addresses(self) -> list[str | None]:
+        return [c.address or f"#{c.channel}" for _, c in self.calls]
+
+
+class TestEngine:
+    """The escalator and the dispatcher of one app, run pass by pass at instants the test gives."""
+
+    def __init__(self, app, recorder: Recorder):
+        registry = app.app.extensions["notifiers"]
+        self.recorder = recorder
+        self.clock = T0
+        self.escalator = Escalator(ScheduleCache())
+        self.dispatcher = Dispatcher(registry, "https://oncall.example.com", "test", Retry(attempts=3, base=10), rand=lambda: 1.0)
+
+    async def escalate(self, at: datetime) -> int:
+        self.clock = at
+        return await self.escalator.run_once(at)
+
+    async def dispatch(self, at: datetime) -> int:
+        self.clock = at
+        return await self.dispatcher.run_once(at, lambda: self.clock)
+
+    async def run(self, at: datetime) -> None:
+        """Everything due at `at`: steps reached, then their messages sent."""
+        await self.escalate(at)
+        await self.dispatch(at)
+
+
+@pytest.fixture
+def recorder() -> Recorder:
+    return Recorder()
+
+
+@pytest.fixture
+async def app(db_url, recorder):
+    settings = settings_for(db_url)
+    channels = {**settings.channels, **{name: Channel(name, "recorder") for name in ("pager", "team")}}
+    app = create_app(replace(settings, channels=channels))
+    registry = app.extensions["notifiers"]
+    registry.notifiers["recorder"] = recorder
+    for name in ("pager", "team"):
+        registry.channels[name] = ChannelState(name, "recorder", 5.0, {})
+    async with app.test_app() as test_app:
+        yield test_app
+
+
+@pytest.fixture
+def api(app) -> Api:
+    return Api(app.test_client())
+
+
+@pytest.fixture
+def engine(app, recorder) -> TestEngine:
+    return TestEngine(app, recorder)
+

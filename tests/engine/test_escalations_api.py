@@ -1,0 +1,203 @@
+"""Escalations through the API, with the engine run pass by pass at test instants (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from nself_oncall import PermanentError, TemporaryError
+
+
+def minutes(n: float) -> timedelta:
+    return timedelta(minutes=n)
+
+
+async def setup(api, repeat=1, delays=(5, 10)):
+    assert (await api.post("/api/v1/users", {"id": "alice", "contacts": [{"channel": "pager", "address": "a1"},
+                                                                            {"channel": "pager", "address": "a2"}]}))[0] == 201
+    assert (await api.post("/api/v1/users", {"id": "bob", "contacts": [{"channel": "pager", "address": "b1"}]}))[0] == 201
+    assert (await api.post("/api/v1/users", {"id": "nobody-home"}))[0] == 201
+    schedule = {"id": "primary", "name": "Primary", "layers": [
+        {"users": ["alice"], "rotation": {"unit": "week"}, "start": "2026-01-01T00:00:00Z"}]}
+    assert (await api.post("/api/v1/schedules", schedule))[0] == 201
+    policy = {"id": "sre", "name": "SRE", "repeat": repeat, "steps": [
+        {"delay_minutes": delays[0], "targets": [{"type": "schedule", "id": "primary"}]},
+        {"delay_minutes": delays[1], "targets": [{"type": "user", "id": "bob"}, {"type": "channel", "id": "team"},
+                                                 {"type": "user", "id": "nobody-home"}]},
+    ]}
+    assert (await api.post("/api/v1/policies", policy))[0] == 201
+
+
+async def trigger(api, engine, **fields):
+    body = {"policy_id": "sre", "summary": "API error rate 12%", **fields}
+    status, esc = await api.post("/api/v1/escalations", body)
+    return status, esc
+
+
+async def triggered_at(api, engine):
+    """Trigger now; the test clock starts at the escalation's own created_at."""
+    status, esc = await trigger(api, engine)
+    assert status == 201, esc
+    return esc, datetime.fromisoformat(esc["created_at"])
+
+
+async def test_trigger_answers_at_once_and_the_engine_walks_the_steps(api, engine):
+    await setup(api)
+    esc, t0 = await triggered_at(api, engine)
+    assert esc["status"] == "triggered" and esc["notifications"] == [] and esc["steps_notified"] == 0
+    assert esc["next_step_at"] == esc["created_at"]
+    assert esc["policy"]["steps"][0]["targets"] == [{"type": "schedule", "id": "primary"}]
+
+    await engine.run(t0)
+    assert engine.recorder.addresses() == ["a1", "a2"]
+    message, contact = engine.recorder.calls[0]
+    assert message.escalation_id == esc["id"] and message.summary == "API error rate 12%"
+    assert contact.user_id == "alice" and message.target.type == "schedule"
+
+    await engine.run(t0 + minutes(5) - timedelta(microseconds=1))
+    assert len(engine.recorder.calls) == 2
+    await engine.run(t0 + minutes(5))
+    assert engine.recorder.addresses()[2:] == ["b1", "#team"]
+    await engine.run(t0 + minutes(15))
+    await engine.run(t0 + minutes(20))
+    await engine.run(t0 + minutes(500))
+    assert engine.recorder.addresses() == ["a1", "a2", "b1", "#team", "a1", "a2", "b1", "#team"]
+
+    status, got = await api.get(f"/api/v1/escalations/{esc['id']}")
+    assert status == 200 and got["next_step_at"] is None and got["steps_notified"] == 4
+    rows = [(n["loop"], n["step"], n["user"], n["channel"], n["status"]) for n in got["notifications"]]
+    assert rows == [
+        (0, 0, "alice", "pager", "sent"), (0, 0, "alice", "pager", "sent"),
+        (0, 1, "bob", "pager", "sent"), (0, 1, None, "team", "sent"), (0, 1, "nobody-home", None, "undeliverable"),
+        (1, 0, "alice", "pager", "sent"), (1, 0, "alice", "pager", "sent"),
+        (1, 1, "bob", "pager", "sent"), (1, 1, None, "team", "sent"), (1, 1, "nobody-home", None, "undeliverable"),
+    ]
+    undeliverable = got["notifications"][4]
+    assert "no contact methods" in undeliverable["error"] and undeliverable["attempts"] == 0
+    assert {n["due_at"] for n in got["notifications"] if n["loop"] == 1 and n["step"] == 1} == {
+        (t0 + minutes(20)).isoformat().replace("+00:00", "Z")
+    }
+
+
+async def test_notifications_are_created_when_their_step_is_reached_never_before(api, engine):
+    await setup(api)
+    esc, t0 = await triggered_at(api, engine)
+    await engine.escalate(t0 + minutes(4))
+    _, got = await api.get(f"/api/v1/escalations/{esc['id']}")
+    assert {n["step"] for n in got["notifications"]} == {0}
+    assert all(n["status"] == "pending" for n in got["notifications"] if n["user"] == "alice")
+
+
+async def test_dedup_returns_the_open_escalation_and_notifies_nobody_again(api, engine):
+    await setup(api)
+    status, first = await trigger(api, engine, dedup_key="svc-api-5xx")
+    assert status == 201
+    status, again = await trigger(api, engine, dedup_key="svc-api-5xx", summary="other")
+    assert status == 200 and again["id"] == first["id"] and again["summary"] == "API error rate 12%"
+    await api.post(f"/api/v1/escalations/{first['id']}/acknowledge")
+    status, again = await trigger(api, engine, dedup_key="svc-api-5xx")
+    assert status == 200 and again["id"] == first["id"] and again["status"] == "acknowledged"
+    await api.post(f"/api/v1/escalations/{first['id']}/resolve")
+    status, fresh = await trigger(api, engine, dedup_key="svc-api-5xx")
+    assert status == 201 and fresh["id"] != first["id"]
+    status, other = await trigger(api, engine, dedup_key="another")
+    assert status == 201
+
+
+async def test_acknowledge_stops_further_steps_and_resolve_ends(api, engine):
+    await setup(api)
+    esc, t0 = await triggered_at(api, engine)
+    await engine.run(t0)
+    status, acked = await api.post(f"/api/v1/escalations/{esc['id']}/acknowledge", {"by": "alice"})
+    assert status == 200 and acked["status"] == "acknowledged" and acked["acknowledged_by"] == "alice"
+    assert acked["next_step_at"] is None and len(acked["notifications"]) == 2
+    status, again = await api.post(f"/api/v1/escalations/{esc['id']}/acknowledge", {"by": "bob"})
+    assert status == 200 and again["acknowledged_by"] == "alice" and again["acknowledged_at"] == acked["acknowledged_at"]
+    await engine.run(t0 + minutes(60))
+    assert len(engine.recorder.calls) == 2
+    status, resolved = await api.post(f"/api/v1/escalations/{esc['id']}/resolve")
+    assert status == 200 and resolved["status"] == "resolved" and resolved["resolved_by"] is None
+    for action in ("acknowledge", "resolve"):
+        status, body = await api.post(f"/api/v1/escalations/{esc['id']}/{action}")
+        assert status == 409 and body["error"]["code"] == "conflict"
+
+
+async def test_ack_between_steps_at_every_point(api, engine):
+    """An ack at any instant stops exactly the steps due after it."""
+    await setup(api, repeat=0, delays=(5, 5))
+    for ack_after in (0, 1, 4.999, 5, 5.001, 9):
+        esc, t0 = await triggered_at(api, engine)
+        await engine.run(t0 + minutes(ack_after))
+        await api.post(f"/api/v1/escalations/{esc['id']}/acknowledge")
+        await engine.run(t0 + minutes(30))
+        _, got = await api.get(f"/api/v1/escalations/{esc['id']}")
+        expected_steps = {0} if ack_after < 5 else {0, 1}
+        assert {n["step"] for n in got["notifications"]} == expected_steps, ack_after
+
+
+async def test_the_snapshot_survives_policy_edits_and_deletion(api, engine):
+    await setup(api, repeat=0)
+    esc, t0 = await triggered_at(api, engine)
+    await api.patch("/api/v1/policies/sre", {"steps": [{"delay_minutes": 1, "targets": [{"type": "user", "id": "bob"}]}]})
+    await engine.run(t0)
+    assert engine.recorder.addresses() == ["a1", "a2"]
+    assert (await api.delete("/api/v1/policies/sre"))[0] == 204
+    await engine.run(t0 + minutes(5))
+    assert engine.recorder.addresses()[2:] == ["b1", "#team"]
+    status, got = await api.get(f"/api/v1/escalations/{esc['id']}")
+    assert status == 200 and got["policy"]["steps"][0]["delay_minutes"] == 5
+
+
+async def test_unknown_policy_is_404_and_bad_bodies_are_422(api):
+    status, body = await api.post("/api/v1/escalations", {"policy_id": "nope", "summary": "x"})
+    assert status == 404
+    await setup(api)
+    for bad in ({"policy_id": "sre"}, {"policy_id": "sre", "summary": ""}, {"policy_id": "sre", "summary": "x", "details": []},
+                {"policy_id": "sre", "summary": "x", "details": {"a": "\u0000"}},
+                {"policy_id": "sre", "summary": "x", "dedup_key": "a\nb"}):
+        status, body = await api.post("/api/v1/escalations", bad)
+        assert status == 422, (bad, body)
+    assert (await api.get("/api/v1/escalations"))[1]["items"] == []
+
+
+async def test_list_newest_first_with_filters_and_pages(api, engine):
+    await setup(api)
+    ids = [(await trigger(api, engine, summary=f"n{i}"))[1]["id"] for i in range(5)]
+    await api.post(f"/api/v1/escalations/{ids[1]}/acknowledge")
+    await api.post(f"/api/v1/escalations/{ids[3]}/resolve")
+    status, page = await api.get("/api/v1/escalations?limit=2")
+    assert status == 200 and [e["id"] for e in page["items"]] == ids[::-1][:2] and "notifications" not in page["items"][0]
+    _, rest = await api.get(f"/api/v1/escalations?limit=10&cursor={page['next_cursor']}")
+    assert [e["id"] for e in rest["items"]] == ids[::-1][2:] and rest["next_cursor"] is None
+    _, acked = await api.get("/api/v1/escalations?status=acknowledged,resolved")
+    assert [e["id"] for e in acked["items"]] == [ids[3], ids[1]]
+    _, triggered = await api.get("/api/v1/escalations?status=triggered&policy_id=sre")
+    assert [e["id"] for e in triggered["items"]] == [ids[4], ids[2], ids[0]]
+    _, none = await api.get("/api/v1/escalations?policy_id=other")
+    assert none["items"] == []
+    for bad in ("status=open", "status=triggered,", "cursor=zz", "limit=0"):
+        assert (await api.get(f"/api/v1/escalations?{bad}"))[0] == 400, bad
+    assert (await api.get("/api/v1/escalations/0123456789abcdef01234567"))[0] == 404
+    assert (await api.get("/api/v1/escalations/nope"))[0] == 404
+
+
+async def test_temporary_failures_retry_with_backoff_then_fail(api, engine, recorder):
+    await setup(api, repeat=0)
+    recorder.fail["a1"] = TemporaryError("busy")
+    recorder.fail["a2"] = PermanentError("no such number")
+    esc, t0 = await triggered_at(api, engine)
+    await engine.run(t0)
+    _, got = await api.get(f"/api/v1/escalations/{esc['id']}")
+    a1, a2 = got["notifications"][:2]
+    assert (a1["status"], a1["attempts"], a1["error"]) == ("pending", 1, "busy")
+    assert (a2["status"], a2["attempts"]) == ("failed", 1) and "no such number" in a2["error"]
+    await engine.dispatch(t0 + timedelta(seconds=9.9))  # base 10 s with rand 1.0: the first retry waits 10 s
+    assert engine.recorder.addresses() == ["a1", "a2"]
+    await engine.dispatch(t0 + timedelta(seconds=10))
+    await engine.dispatch(t0 + timedelta(seconds=30))
+    assert engine.recorder.addresses() == ["a1", "a2", "a1", "a1"]
+    await engine.run(t0 + minutes(5))  # the next step goes on time whatever the retries do
+    await engine.dispatch(t0 + minutes(60))
+    _, got = await api.get(f"/api/v1/escalations/{esc['id']}")
+    a1 = got["notifications"][0]
+    assert (a1["status"], a1["attempts"]) == ("failed", 3) and "gave up after 3 attempts" in a1["error"]
+    assert [n["status"] for n in got["notifications"][2:]] == ["sent", "sent", "undeliverable"]
