@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import http.cookiejar
 import ipaddress
 import logging
 import math
 import socket
 import ssl
+import weakref
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -209,28 +211,48 @@ async def post(
     addresses = await guarded_addresses(target, allow)
     send_headers = {"User-Agent": USER_AGENT, **(headers or {}), "Host": _host_header(target)}
     extensions = {"sni_hostname": target.host} if target.scheme == "https" else {}
-    async with httpx.AsyncClient(timeout=timeout, follow_redirects=False, trust_env=False, verify=verify) as client:
-        for address in addresses:
-            request = client.build_request(
-                "POST",
-                target.copy_with(host=str(address)),
-                headers=send_headers,
-                content=content,
-                data=data,
-                extensions=extensions,
-            )
-            try:
-                return await _send_capped(client, request, auth)
-            except httpx.TimeoutException:
-                raise TemporaryError(f"{target.host}: timed out") from None
-            except httpx.ConnectError as exc:
-                tls = _tls_failure(exc)
-                if tls:
-                    raise PermanentError(f"{target.host}: TLS failed: {tls}") from None
-                refused = exc  # nothing was sent: the next address may answer
-            except httpx.HTTPError as exc:
-                raise TemporaryError(f"{target.host}: {type(exc).__name__}: {_reason(exc)}") from None
+    client = _client(verify)
+    for address in addresses:
+        request = client.build_request(
+            "POST",
+            target.copy_with(host=str(address)),
+            headers=send_headers,
+            content=content,
+            data=data,
+            extensions=extensions,
+            timeout=timeout,
+        )
+        try:
+            return await _send_capped(client, request, auth)
+        except httpx.TimeoutException:
+            raise TemporaryError(f"{target.host}: timed out") from None
+        except httpx.ConnectError as exc:
+            tls = _tls_failure(exc)
+            if tls:
+                raise PermanentError(f"{target.host}: TLS failed: {tls}") from None
+            refused = exc  # nothing was sent: the next address may answer
+        except httpx.HTTPError as exc:
+            raise TemporaryError(f"{target.host}: {type(exc).__name__}: {_reason(exc)}") from None
     raise TemporaryError(f"{target.host}: cannot connect: {_reason(refused)}")
+
+
+_CLIENTS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[Any, httpx.AsyncClient]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _client(verify: ssl.SSLContext | bool) -> httpx.AsyncClient:
+    """One client per event loop and trust setting, kept: a new client builds a TLS context (milliseconds of
+    CPU) and opens new connections, which under a burst of pages costs more than the requests. It keeps no
+    cookies, so that no channel sees another's."""
+    clients = _CLIENTS.setdefault(asyncio.get_running_loop(), {})
+    client = clients.get(verify)
+    if client is None or client.is_closed:
+        no_cookies = http.cookiejar.CookieJar(http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))
+        client = clients[verify] = httpx.AsyncClient(
+            follow_redirects=False, trust_env=False, verify=verify, cookies=httpx.Cookies(no_cookies)
+        )
+    return client
 
 
 async def _send_capped(client: httpx.AsyncClient, request: httpx.Request, auth: Any) -> httpx.Response:

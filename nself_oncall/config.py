@@ -52,6 +52,7 @@ class Settings:
     public_url: str | None = None
     delivery_attempts: int = 5
     retry_seconds: float = 5.0
+    failpoints: Mapping[str, float] = field(default_factory=dict)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -70,6 +71,7 @@ class Settings:
             public_url=_public_url(env.get("NSELF_ONCALL_PUBLIC_URL") or ""),
             delivery_attempts=int(_number(env, "NSELF_ONCALL_DELIVERY_ATTEMPTS", 5, 1, 100, whole=True)),
             retry_seconds=_number(env, "NSELF_ONCALL_RETRY_SECONDS", 5.0, 0.1, 3600),
+            failpoints=_failpoints(env.get("NSELF_ONCALL_FAILPOINTS", "")),
         )
 
     @property
@@ -201,6 +203,15 @@ def _number(env: Mapping[str, str], name: str, default: float, low: float, high:
         kind = "a whole number" if whole else "a number"
         raise ConfigError(f"{name}: expected {kind} from {low:g} to {high:g}, not {value!r}")
     return number
+
+
+def _failpoints(value: str) -> dict[str, float]:
+    from .engine.faults import parse
+
+    try:
+        return parse(value)
+    except ValueError as exc:
+        raise ConfigError(f"NSELF_ONCALL_FAILPOINTS: {exc}") from None
 
 
 def port_number(value: str, setting: str = "PORT") -> int:

@@ -32,6 +32,7 @@ from ..store.escalations import ESCALATIONS, NOTIFICATIONS, WAKE_CHANNEL
 from ..store.outbox import Result
 from .dispatcher import Dispatcher
 from .escalator import Escalator
+from .faults import FailPoints
 from .retry import Retry
 
 log = logging.getLogger(__name__)
@@ -52,6 +53,7 @@ class EngineOptions:
     concurrency: int = 200
     escalation_batch: int = 50
     owner: str | None = None
+    failpoints: FailPoints = FailPoints()
 
 
 class Engine:
@@ -66,6 +68,7 @@ class Engine:
         self.database_url = database_url
         self.owner = options.owner or f"{socket.gethostname()}:{os.getpid()}"
         self.clock = clock
+        self.faults = options.failpoints
         self.escalator = Escalator(ScheduleCache(), options.escalation_batch)
         self.dispatcher = Dispatcher(registry, base_url, self.owner, options.retry, options.concurrency)
         self._events = {ESCALATIONS: asyncio.Event(), NOTIFICATIONS: asyncio.Event()}
@@ -141,6 +144,8 @@ class Engine:
             free = dispatcher.concurrency - len(self._in_flight)
             try:
                 claimed = await dispatcher.claim(self.clock(), free) if free > 0 else []
+                if claimed:
+                    self.faults.hit("after_claim")
                 for c in claimed:
                     self._in_flight.add(asyncio.create_task(self._send(c)))
                 full = len(self._in_flight) >= dispatcher.concurrency
@@ -151,7 +156,9 @@ class Engine:
 
     async def _send(self, claimed: outbox.Claimed) -> None:
         try:
-            self._results.append(await self.dispatcher.send(claimed, self.clock))
+            result = await self.dispatcher.send(claimed, self.clock)
+            self.faults.hit("after_send")
+            self._results.append(result)
             self._results_ready.set()
         finally:
             self._in_flight.discard(asyncio.current_task())
@@ -168,6 +175,7 @@ class Engine:
         deadline = time.monotonic() + (self.dispatcher.lease.total_seconds() if final else float("inf"))
         while self._results:
             batch, self._results = self._results, []
+            self.faults.hit("before_result")
             try:
                 written = await outbox.finish(batch)
                 if len(written) < len(batch):
@@ -287,4 +295,7 @@ async def _connect(database_url: str) -> asyncpg.Connection:
 
 def engine_options(settings: Settings) -> EngineOptions:
     """The engine's options from the settings (NSELF_ONCALL_DELIVERY_ATTEMPTS, NSELF_ONCALL_RETRY_SECONDS)."""
-    return EngineOptions(retry=Retry(attempts=settings.delivery_attempts, base=settings.retry_seconds))
+    return EngineOptions(
+        retry=Retry(attempts=settings.delivery_attempts, base=settings.retry_seconds),
+        failpoints=FailPoints(settings.failpoints),
+    )

@@ -17,7 +17,7 @@ async def test_health_and_docs_need_no_token(app):
 
 async def test_openapi_documents_every_answer(app):
     """Each operation documents its success and error answers (tests/api/test_schemathesis.py checks
-    them against real ones); bodies are required but the channel test's; path ids carry their pattern."""
+    them against real ones); bodies are required but the channel test's and an escalation's acknowledge and resolve; path ids carry their pattern."""
     spec = await (await app.test_client().get("/openapi.json")).get_json()
     for path, operations in spec["paths"].items():
         for method, operation in operations.items():
@@ -28,7 +28,8 @@ async def test_openapi_documents_every_answer(app):
                 error = operation["responses"]["401"]["content"]["application/json"]["schema"]
                 assert error["properties"]["error"] == {"$ref": "#/components/schemas/Error"}
             if "requestBody" in operation:
-                assert operation["requestBody"]["required"] == (not path.endswith("/test")), (method, path)
+                optional = path.endswith(("/test", "/acknowledge", "/resolve"))
+                assert operation["requestBody"]["required"] == (not optional), (method, path)
                 assert {"400", "413", "422"} <= statuses, (method, path)
             for parameter in operation.get("parameters", []):
                 assert parameter["in"] != "path" or parameter["schema"]["pattern"].startswith("^"), (method, path)

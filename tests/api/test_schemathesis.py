@@ -5,7 +5,7 @@ bounds and just past them; for an operation with path ids, once more on seeded i
 EXAMPLES generated requests of three kinds in equal shares: valid ones, invalid ones
 (schemathesis leaves the token out of some, so 401 is checked too), and valid ones naming rows
 seeded before each operation runs (`known_ids`: a schedule and a user that the seeded policy
-keeps, one of each free to delete, the policy, an override). No answer may be a 5xx, each status
+keeps, one of each free to delete, the policy, an override, an open escalation). No answer may be a 5xx, each status
 and body must be documented, and the app must log no defect (input that reached the database
 unvalidated, or an unhandled error).
 
@@ -59,7 +59,10 @@ def known_ids(client) -> dict[str, list[str]]:
         now = datetime.now(UTC)
         span = {"start": (now - timedelta(hours=1)).isoformat(), "end": (now + timedelta(days=1)).isoformat()}
         overrides = [_call(client, "POST", "/api/v1/overrides", {"schedule_id": "st-kept", "user": "st-free", **span})]
+    escalation = client.post("/api/v1/escalations", json={"policy_id": "st-policy", "summary": "s", "dedup_key": "st"})
+    assert escalation.status_code in (200, 201), escalation.text  # 200: the open one with that key
     return {
+        "escalation_id": [escalation.json()["id"]],
         "schedule_id": ["st-kept", "st-free"],
         "user_id": ["st-kept", "st-free"],
         "policy_id": ["st-policy"],
@@ -101,7 +104,7 @@ def cases(operation, known: dict[str, list[str]]):
 
         case = with_seeded_path(draw(operation.as_strategy(GenerationMode.POSITIVE)), pick)
         body = case.body if isinstance(case.body, dict) else {}
-        for name in ("schedule_id", "user_id"):
+        for name in ("schedule_id", "user_id", "policy_id"):
             if name in {parameter.name for parameter in operation.query}:
                 case.query = {**(case.query or {}), name: pick(name)}
             if name in body:

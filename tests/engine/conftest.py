@@ -17,6 +17,7 @@ from nself_oncall.app import create_app
 from nself_oncall.config import Channel
 from nself_oncall.engine import Dispatcher, Escalator
 from nself_oncall.engine.retry import Retry
+from nself_oncall.migrate import apply_migrations
 from nself_oncall.plugins import ChannelState
 from nself_oncall.store.cache import ScheduleCache
 
@@ -93,3 +94,26 @@ def api(app) -> Api:
 def engine(app, recorder) -> TestEngine:
     return TestEngine(app, recorder)
 
+
+
+@pytest.fixture
+async def pg_database(_postgres_database_factory) -> str:
+    """A new, migrated database on the shared PostgreSQL server, for this test alone."""
+    url = await _postgres_database_factory()
+    await apply_migrations(url)
+    return url
+
+
+@pytest.fixture
+def receiver():
+    from processes import Receiver
+
+    receivers: list[Receiver] = []
+
+    def start(*args, **kwargs) -> Receiver:
+        receivers.append(Receiver(*args, **kwargs))
+        return receivers[-1]
+
+    yield start
+    for r in receivers:
+        r.close()

@@ -1,0 +1,210 @@
+"""Real processes for the engine's race, crash and restart tests (and bench/): workers, a receiver, a database.
+
+- `Receiver`: a real HTTP server that counts webhook deliveries by their Idempotency-Key (the
+  notification id), so deliveries are counted where they arrive, not in our own tables.
+- `Workers`: `nself-oncall worker` processes on one database, each restartable and killable.
+- `PostgresCluster`: a throwaway PostgreSQL of our own (initdb and pg_ctl from Debian's packages,
+  into a temporary folder, on its own port), which a test may stop, kill and restart without
+  touching the shared server.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+CLI = Path(sys.executable).with_name("nself-oncall")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass(frozen=True)
+class Delivery:
+    key: str
+    at: float  # time.time() when it arrived
+    body: dict
+
+
+class Receiver:
+    """Counts webhook deliveries. `behave(key, attempt)` answers "ok", "error" (503), "reject" (400)
+    or "hang" (no answer for `hang_seconds`); `attempt` counts this key's arrivals from 1."""
+
+    def __init__(self, behave: Callable[[str, int], str] | None = None, hang_seconds: float = 30.0):
+        self.behave = behave or (lambda key, attempt: "ok")
+        self.hang_seconds = hang_seconds
+        self.deliveries: list[Delivery] = []
+        self.lock = threading.Lock()
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_POST(self) -> None:  # noqa: N802
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                key = self.headers.get("Idempotency-Key", "")
+                with receiver.lock:
+                    attempt = 1 + sum(1 for d in receiver.deliveries if d.key == key)
+                    answer = receiver.behave(key, attempt)
+                    if answer == "ok":
+                        receiver.deliveries.append(Delivery(key, time.time(), json.loads(body)))
+                    receiver.arrivals.append((key, time.time(), answer))
+                if answer == "hang":
+                    time.sleep(receiver.hang_seconds)
+                status = {"ok": 200, "error": 503, "reject": 400, "hang": 503}[answer]
+                self.send_response(status)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self.arrivals: list[tuple[str, float, str]] = []
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_port}/hook"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def counts(self) -> Counter[str]:
+        """Accepted deliveries per Idempotency-Key."""
+        with self.lock:
+            return Counter(d.key for d in self.deliveries)
+
+    def wait_for(self, keys: int, timeout: float) -> bool:
+        """Wait until `keys` distinct keys have been accepted."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if len(self.counts()) >= keys:
+                return True
+            time.sleep(0.05)
+        return False
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def plugins_toml(folder: Path, receiver_url: str, timeout: float = 2.0) -> Path:
+    """A plugins.toml with one webhook channel, `hook`, posting to the receiver."""
+    path = folder / "plugins.toml"
+    path.write_text(
+        f'[channels.hook]\nnotifier = "webhook"\nurl = "{receiver_url}"\nallow = ["127.0.0.1"]\ntimeout = {timeout}\n'
+    )
+    return path
+
+
+class Workers:
+    """`nself-oncall worker` processes on one database; `env` adds to the environment of each."""
+
+    def __init__(self, folder: Path, database_url: str, plugins: Path, env: dict[str, str] | None = None):
+        self.folder = folder
+        self.env = {
+            **os.environ,
+            "DATABASE_URL": database_url,
+            "NSELF_ONCALL_PLUGINS": str(plugins),
+            "PLUGIN_SECRET": "worker-secret-0123456789",
+            **(env or {}),
+        }
+        self.processes: list[subprocess.Popen] = []
+        self.started = 0
+
+    def start(self, count: int = 1, env: dict[str, str] | None = None) -> list[subprocess.Popen]:
+        new = []
+        for _ in range(count):
+            log = open(self.folder / f"worker-{self.started}.log", "w")  # noqa: SIM115 (kept open with the process)
+            self.started += 1
+            process = subprocess.Popen(
+                [str(CLI), "worker"], cwd=self.folder, env={**self.env, **(env or {})}, stdout=log, stderr=subprocess.STDOUT
+            )
+            new.append(process)
+        self.processes += new
+        return new
+
+    def alive(self) -> list[subprocess.Popen]:
+        return [p for p in self.processes if p.poll() is None]
+
+    def killed(self) -> int:
+        """How many died by SIGKILL."""
+        return sum(1 for p in self.processes if p.poll() == -signal.SIGKILL)
+
+    def stop(self, timeout: float = 30.0) -> None:
+        """SIGTERM each one that runs, and wait for it (SIGKILL after `timeout`)."""
+        for p in self.alive():
+            p.send_signal(signal.SIGTERM)
+        for p in self.processes:
+            try:
+                p.wait(timeout)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait()
+
+    def logs(self) -> str:
+        return "\n".join(path.read_text() for path in sorted(self.folder.glob("worker-*.log")))
+
+
+def _pg_bindir() -> Path | None:
+    try:
+        return Path(subprocess.run(["pg_config", "--bindir"], capture_output=True, text=True, check=True).stdout.strip())
+    except (OSError, subprocess.CalledProcessError):
+        return None
+
+
+class PostgresCluster:
+    """A PostgreSQL cluster of our own in `folder`, on a free port, with trust auth for `postgres`.
+
+    As root, the server runs as the `postgres` system user (initdb refuses root)."""
+
+    def __init__(self, folder: Path):
+        self.bindir = _pg_bindir()
+        if self.bindir is None or not (self.bindir / "initdb").exists():
+            raise RuntimeError("PostgreSQL's initdb and pg_ctl are not installed (Debian: apt-get install postgresql)")
+        self.folder = folder
+        self.data = folder / "data"
+        self.port = free_port()
+        self.url = f"postgres://postgres@127.0.0.1:{self.port}/postgres"
+        folder.mkdir(parents=True, exist_ok=True)
+        if os.geteuid() == 0:
+            shutil.chown(folder, "postgres", "postgres")
+        self._run("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync")
+
+    def _run(self, tool: str, *args: str) -> None:
+        command = [str(self.bindir / tool), *args]
+        if os.geteuid() == 0:
+            command = ["runuser", "-u", "postgres", "--", *command]
+        subprocess.run(command, check=True, capture_output=True, cwd=self.folder)
+
+    def start(self) -> None:
+        options = f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off"
+        self._run("pg_ctl", "-D", str(self.data), "-o", options, "-l", str(self.folder / "server.log"), "-w", "start")
+
+    def stop(self, mode: str = "fast") -> None:
+        """`fast` disconnects everyone and shuts down cleanly; `immediate` is a crash."""
+        self._run("pg_ctl", "-D", str(self.data), "-m", mode, "-w", "stop")
+
+    def restart(self, down_for: float = 0.0, mode: str = "immediate") -> None:
+        self.stop(mode)
+        time.sleep(down_for)
+        self.start()
+
+    def remove(self) -> None:
+        try:
+            self.stop("immediate")
+        except subprocess.CalledProcessError:
+            pass
+        shutil.rmtree(self.folder, ignore_errors=True)
