@@ -78,6 +78,10 @@ class Escalator:
             interval = await interval_at(await self.cache.get(target.id), at)
         except NotFound:
             return None, f"schedule {target.id!r} no longer exists"
+        except (ValueError, ArithmeticError, KeyError) as exc:
+            # A schedule the resolver cannot read must not stop this escalation, nor every other one behind it.
+            log.error("schedule %r: cannot tell who is on call at %s: %s: %s", target.id, at, type(exc).__name__, exc)
+            return None, f"schedule {target.id!r}: cannot tell who is on call ({type(exc).__name__})"
         if interval.user is None:
             return None, f"nobody is on call on schedule {target.id!r} at {at.isoformat()}"
         return interval.user, None

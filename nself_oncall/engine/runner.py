@@ -41,6 +41,8 @@ log = logging.getLogger(__name__)
 IDLE = 1.0
 #: After a database error a loop waits this long before it tries again.
 BACKOFF = 0.5
+#: A loop that found nothing to take although something is overdue (another engine holds it) waits this long.
+BUSY_ELSEWHERE = 0.05
 
 
 def utcnow() -> datetime:
@@ -77,6 +79,7 @@ class Engine:
         self._in_flight: set[asyncio.Task[None]] = set()
         self._results: list[Result] = []
         self._results_ready = asyncio.Event()
+        self._writer_done = False
         self._task: asyncio.Task[None] | None = None
 
     def wake(self) -> None:
@@ -103,22 +106,28 @@ class Engine:
         log.info("engine stopped")
 
     async def _main(self) -> None:
-        try:
-            async with self._exclusive(), self._listening():
-                if self._stopping.is_set():
-                    return
-                log.info("engine running as %s", self.owner)
-                writer = asyncio.create_task(self._write_results(), name="engine-results")
+        """Run until stopped; an unexpected error is logged and the engine starts again, since a process
+        whose engine died would still answer its API while paging nobody."""
+        while not self._stopping.is_set():
+            try:
+                await self._run()
+            except Exception:
+                log.exception("engine: unexpected error; starting again in %g s", IDLE)
+                await self._sleep(self._stopping, IDLE)
+
+    async def _run(self) -> None:
+        async with self._exclusive(), self._listening():
+            if self._stopping.is_set():
+                return
+            log.info("engine running as %s", self.owner)
+            writer = asyncio.create_task(self._write_results(), name="engine-results")
+            try:
                 await asyncio.gather(self._escalate(), self._dispatch())
+            finally:
                 await self._drain()
+                self._writer_done = True
                 self._results_ready.set()
-                writer.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await writer
-                await self._flush(final=True)
-        except Exception:
-            log.exception("engine stopped by an unexpected error")
-            raise
+                await writer
 
     async def _escalate(self) -> None:
         event = self._events[ESCALATIONS]
@@ -130,7 +139,7 @@ class Engine:
                     self._events[NOTIFICATIONS].set()
                 if handled == self.escalator.batch:
                     continue
-                wait = await self._until(await outbox.next_step_at())
+                wait = await self._until(await outbox.next_step_at(), handled)
             except Exception as exc:
                 wait = self._database_error("escalator", exc)
             await self._sleep(event, wait)
@@ -149,7 +158,7 @@ class Engine:
                 for c in claimed:
                     self._in_flight.add(asyncio.create_task(self._send(c)))
                 full = len(self._in_flight) >= dispatcher.concurrency
-                wait = IDLE if full else await self._until(await outbox.next_delivery_at())
+                wait = IDLE if full else await self._until(await outbox.next_delivery_at(), len(claimed))
             except Exception as exc:
                 full, wait = False, self._database_error("dispatcher", exc)
             await self._sleep(event, wait, self._slot_free if full else None)
@@ -165,10 +174,15 @@ class Engine:
             self._slot_free.set()
 
     async def _write_results(self) -> None:
+        """Write results as they come, in batches; when told to finish, write what is left and return.
+        Never cancelled halfway: a batch dropped unwritten would be sent again after its lease."""
         while True:
             await self._results_ready.wait()
             self._results_ready.clear()
-            await self._flush(final=False)
+            await self._flush(final=self._writer_done)
+            if self._writer_done:
+                self._writer_done = False
+                return
 
     async def _flush(self, final: bool) -> None:
         """Write the results gathered so far; keep them (and try again) while the database is away."""
@@ -181,7 +195,6 @@ class Engine:
                 if len(written) < len(batch):
                     log.warning("engine: %d result(s) not written: another engine holds their lease now",
                                 len(batch) - len(written))
-                return
             except Exception as exc:
                 self._results = batch + self._results
                 wait = self._database_error("result writer", exc)
@@ -196,10 +209,13 @@ class Engine:
             log.info("engine stopping: waiting for %d notifier call(s)", len(self._in_flight))
             await asyncio.gather(*self._in_flight, return_exceptions=True)
 
-    async def _until(self, next_at: datetime | None) -> float:
+    async def _until(self, next_at: datetime | None, taken: int) -> float:
+        """Seconds to sleep until `next_at` (at most IDLE); not less than BUSY_ELSEWHERE when this pass took
+        nothing although work is overdue: another engine holds it, and spinning would not help."""
         if next_at is None:
             return IDLE
-        return min(IDLE, max(0.0, (next_at - self.clock()).total_seconds()))
+        wait = min(IDLE, max(0.0, (next_at - self.clock()).total_seconds()))
+        return max(wait, BUSY_ELSEWHERE) if taken == 0 else wait
 
     async def _sleep(self, event: asyncio.Event, seconds: float, other: asyncio.Event | None = None) -> None:
         waits = [asyncio.ensure_future(e.wait()) for e in (event, self._stopping, other) if e is not None]
