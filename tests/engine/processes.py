@@ -41,6 +41,13 @@ class Delivery:
     body: dict
 
 
+class _Server(ThreadingHTTPServer):
+    # A burst of pages from several engines opens hundreds of connections at once: the default
+    # backlog of 5 drops SYNs, and the retransmission a second later makes deliveries time out.
+    request_queue_size = 1024
+    daemon_threads = True
+
+
 class Receiver:
     """Counts webhook deliveries. `behave(key, attempt)` answers "ok", "error" (503), "reject" (400)
     or "hang" (no answer for `hang_seconds`); `attempt` counts this key's arrivals from 1."""
@@ -59,8 +66,8 @@ class Receiver:
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 key = self.headers.get("Idempotency-Key", "")
                 with receiver.lock:
-                    attempt = 1 + sum(1 for d in receiver.deliveries if d.key == key)
-                    answer = receiver.behave(key, attempt)
+                    receiver.attempts[key] += 1
+                    answer = receiver.behave(key, receiver.attempts[key])
                     if answer == "ok":
                         receiver.deliveries.append(Delivery(key, time.time(), json.loads(body)))
                     receiver.arrivals.append((key, time.time(), answer))
@@ -75,8 +82,8 @@ class Receiver:
                 pass
 
         self.arrivals: list[tuple[str, float, str]] = []
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
+        self.attempts: Counter[str] = Counter()
+        self.server = _Server(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_port}/hook"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
@@ -100,7 +107,7 @@ class Receiver:
         self.server.server_close()
 
 
-def plugins_toml(folder: Path, receiver_url: str, timeout: float = 2.0) -> Path:
+def plugins_toml(folder: Path, receiver_url: str, timeout: float = 10.0) -> Path:
     """A plugins.toml with one webhook channel, `hook`, posting to the receiver."""
     path = folder / "plugins.toml"
     path.write_text(
