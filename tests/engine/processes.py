@@ -49,8 +49,9 @@ class _Server(ThreadingHTTPServer):
 
 
 class Receiver:
-    """Counts webhook deliveries. `behave(key, attempt)` answers "ok", "error" (503), "reject" (400)
-    or "hang" (no answer for `hang_seconds`); `attempt` counts this key's arrivals from 1."""
+    """Counts webhook deliveries. `behave(key, attempt)` answers "ok", "slow" (200 after `hang_seconds`),
+    "error" (503), "reject" (400) or "hang" (503 after `hang_seconds`); `attempt` counts this key's
+    arrivals from 1. A delivery counts when a 200 is decided, as it arrives."""
 
     def __init__(self, behave: Callable[[str, int], str] | None = None, hang_seconds: float = 30.0):
         self.behave = behave or (lambda key, attempt: "ok")
@@ -68,12 +69,12 @@ class Receiver:
                 with receiver.lock:
                     receiver.attempts[key] += 1
                     answer = receiver.behave(key, receiver.attempts[key])
-                    if answer == "ok":
+                    if answer in ("ok", "slow"):
                         receiver.deliveries.append(Delivery(key, time.time(), json.loads(body)))
                     receiver.arrivals.append((key, time.time(), answer))
-                if answer == "hang":
+                if answer in ("hang", "slow"):
                     time.sleep(receiver.hang_seconds)
-                status = {"ok": 200, "error": 503, "reject": 400, "hang": 503}[answer]
+                status = {"ok": 200, "slow": 200, "error": 503, "reject": 400, "hang": 503}[answer]
                 self.send_response(status)
                 self.send_header("Content-Length", "0")
                 self.end_headers()

@@ -1,0 +1,106 @@
+"""`serve`, `serve --api-only` and `worker` as real processes on SQLite: one engine per database file,
+a standby that takes over, and a graceful stop that finishes the notifier call under way."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).parent))
+from processes import Workers, plugins_toml  # noqa: E402
+
+TOKEN = "serve-worker-token-0123456789"
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+
+
+def environment(folder: Path, hook_url: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("NSELF_ONCALL_", "DATABASE_URL"))}
+    return {**env, "PLUGIN_SECRET": TOKEN, "DATABASE_URL": f"sqlite://{folder / 'oncall.db'}",
+            "NSELF_ONCALL_PLUGINS": str(plugins_toml(folder, hook_url))}
+
+
+def seed(base: str, hook_url: str) -> None:
+    assert httpx.post(f"{base}/api/v1/users", headers=AUTH,
+                      json={"id": "u", "contacts": [{"channel": "hook", "address": hook_url}]}).status_code == 201
+    policy = {"id": "p", "name": "P", "steps": [{"delay_minutes": 1, "targets": [{"type": "user", "id": "u"}]}]}
+    assert httpx.post(f"{base}/api/v1/policies", headers=AUTH, json=policy).status_code == 201
+
+
+def trigger(base: str, summary: str) -> str:
+    response = httpx.post(f"{base}/api/v1/escalations", headers=AUTH, json={"policy_id": "p", "summary": summary})
+    assert response.status_code == 201, response.text
+    return response.json()["id"]
+
+
+def statuses(folder: Path) -> list[str]:
+    with sqlite3.connect(folder / "oncall.db") as db:
+        return [row[0] for row in db.execute("SELECT status FROM notifications ORDER BY id")]
+
+
+def wait_until(condition, timeout: float = 20.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def summaries(hook) -> list[str]:
+    return [d.body["message"]["summary"] for d in hook.deliveries]
+
+
+def test_api_only_then_a_worker_then_a_standby_that_takes_over(tmp_path: Path, serve_process, receiver):
+    hook = receiver()
+    env = environment(tmp_path, hook.url)
+    api = serve_process(tmp_path, env, "--api-only")
+    api.wait_healthy()
+    seed(api.base, hook.url)
+    trigger(api.base, "first")
+    time.sleep(1.5)
+    assert hook.deliveries == []  # the API alone pages nobody
+
+    workers = Workers(tmp_path, env["DATABASE_URL"], Path(env["NSELF_ONCALL_PLUGINS"]), {"PLUGIN_SECRET": TOKEN})
+    try:
+        first, = workers.start()
+        assert wait_until(lambda: summaries(hook) == ["first"]), workers.logs()
+        second, = workers.start()
+        assert wait_until(lambda: "waiting to take over" in workers.logs()), workers.logs()
+        trigger(api.base, "second")
+        assert wait_until(lambda: summaries(hook) == ["first", "second"]), workers.logs()
+        first.send_signal(signal.SIGTERM)
+        assert first.wait(20) == 0
+        assert wait_until(lambda: workers.logs().count("engine running as") == 2), workers.logs()
+        trigger(api.base, "third")
+        assert wait_until(lambda: summaries(hook) == ["first", "second", "third"]), workers.logs()
+    finally:
+        workers.stop()
+        output = api.output()
+    assert set(hook.counts().values()) == {1}
+    assert statuses(tmp_path) == ["sent", "sent", "sent"]
+    assert "Traceback" not in output + workers.logs()
+
+
+def test_sigterm_finishes_the_call_under_way_and_writes_its_result(tmp_path: Path, serve_process, receiver):
+    hook = receiver(lambda key, attempt: "slow", hang_seconds=2.0)
+    served = serve_process(tmp_path, environment(tmp_path, hook.url))
+    served.wait_healthy()
+    seed(served.base, hook.url)
+    trigger(served.base, "slow one")
+    assert wait_until(lambda: len(hook.arrivals) == 1)  # the notifier call is under way: the peer answers in 2 s
+    served.process.send_signal(signal.SIGTERM)
+    try:
+        served.process.wait(30)
+    except subprocess.TimeoutExpired:
+        served.process.kill()
+    output = served.output()
+    assert served.process.returncode == 0, output
+    assert statuses(tmp_path) == ["sent"], output
+    assert "waiting for 1 notifier call" in output and "engine stopped" in output
