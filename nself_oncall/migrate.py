@@ -26,7 +26,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-import asyncpg
 from aerich import Command
 from aerich.exceptions import NotSupportError
 from tortoise import BaseDBAsyncClient, connections
@@ -147,14 +146,9 @@ async def _migration_lock(database_url: str) -> AsyncIterator[None]:
     """
     credentials = expand_db_url(database_url)["credentials"]
     if dialect_of(database_url) == "postgres":
-        lock = await asyncpg.connect(
-            host=credentials.get("host"),
-            port=credentials.get("port"),
-            user=credentials.get("user"),
-            password=credentials.get("password"),
-            database=credentials.get("database"),
-            ssl=credentials.get("ssl"),
-        )
+        from .store.listen import connect
+
+        lock = await connect(database_url)
         try:
             await lock.execute("SELECT pg_advisory_lock($1)", _PG_LOCK_KEY)
             yield

@@ -44,12 +44,25 @@ def test_the_service_layer_reaches_the_database_only_through_the_store():
         assert not bad, f"service/{module} imports {bad}"
 
 
-def test_the_pure_core_imports_only_the_standard_library_and_itself():
+def test_the_pure_cores_import_only_the_standard_library_and_themselves():
     allowed = {"__future__", "calendar", "collections", "dataclasses", "datetime", "functools", "math", "zoneinfo", "bisect",
-               "itertools", "heapq", "operator", "typing"}
-    for module, names in _imports("oncall").items():
-        bad = {n for n in names if n.split(".")[0] not in allowed and not n.startswith("nself_oncall.oncall")}
-        assert not bad, f"oncall/{module} imports {bad}"
+               "itertools", "heapq", "operator", "typing", "re"}
+    for core in ("oncall", "escalation"):
+        for module, names in _imports(core).items():
+            bad = {n for n in names if n.split(".")[0] not in allowed and not n.startswith(f"nself_oncall.{core}")}
+            assert not bad, f"{core}/{module} imports {bad}"
+
+
+def test_the_engine_knows_no_http_and_reaches_the_database_only_through_the_store():
+    for module, names in _imports("engine").items():
+        bad = {n for n in names if n.split(".")[0] in ("quart", "hypercorn", "tortoise", "httpx")
+               or n.startswith(("nself_oncall.models", "nself_oncall.api", "nself_oncall.service"))}
+        assert not bad, f"engine/{module} imports {bad}"
+
+
+def test_the_api_does_not_reach_into_the_engine():
+    for module, names in _imports("api").items():
+        assert not {n for n in names if n.startswith("nself_oncall.engine")}, f"api/{module} imports the engine"
 
 
 def test_orm_errors_that_only_input_causes_map_to_4xx():

@@ -19,16 +19,13 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
-
-import asyncpg
-from tortoise.backends.base.config_generator import expand_db_url
 
 from ..config import Settings, dialect_of
 from ..plugins import Registry
 from ..store import outbox
 from ..store.cache import ScheduleCache
-from ..store.escalations import ESCALATIONS, NOTIFICATIONS, WAKE_CHANNEL
+from ..store.escalations import ESCALATIONS, NOTIFICATIONS
+from ..store.listen import Listener, sqlite_file
 from ..store.outbox import Result
 from .dispatcher import Dispatcher
 from .escalator import Escalator
@@ -235,7 +232,7 @@ class Engine:
         if dialect_of(self.database_url) != "sqlite":
             yield
             return
-        path = expand_db_url(self.database_url)["credentials"]["file_path"]
+        path = sqlite_file(self.database_url)
         if path == ":memory:":
             yield
             return
@@ -270,20 +267,19 @@ class Engine:
                 await task
 
     async def _listen(self) -> None:
-        def notified(connection: Any, pid: int, channel: str, payload: str) -> None:
-            event = self._events.get(payload)
+        def on_work(kind: str) -> None:
+            event = self._events.get(kind)
             if event is not None:
                 event.set()
 
         while True:
-            connection = None
+            listener = None
             try:
-                connection = await _connect(self.database_url)
-                await connection.add_listener(WAKE_CHANNEL, notified)
+                listener = await Listener.open(self.database_url, on_work)
                 self.wake()  # work may have been added while nobody listened
-                while not connection.is_closed():
+                while True:
                     await asyncio.sleep(IDLE)
-                    await connection.execute("SELECT 1")
+                    await listener.check()
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
@@ -291,22 +287,8 @@ class Engine:
                             type(exc).__name__, IDLE)
                 await asyncio.sleep(IDLE)
             finally:
-                if connection is not None:
-                    connection.terminate()
-
-
-async def _connect(database_url: str) -> asyncpg.Connection:
-    credentials = expand_db_url(database_url)["credentials"]
-    return await asyncpg.connect(
-        host=credentials.get("host"),
-        port=credentials.get("port"),
-        user=credentials.get("user"),
-        password=credentials.get("password"),
-        database=credentials.get("database"),
-        ssl=credentials.get("ssl"),
-        timeout=5,
-    )
-
+                if listener is not None:
+                    listener.close()
 
 
 def engine_options(settings: Settings) -> EngineOptions:

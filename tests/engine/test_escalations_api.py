@@ -201,3 +201,68 @@ async def test_temporary_failures_retry_with_backoff_then_fail(api, engine, reco
     a1 = got["notifications"][0]
     assert (a1["status"], a1["attempts"]) == ("failed", 3) and "gave up after 3 attempts" in a1["error"]
     assert [n["status"] for n in got["notifications"][2:]] == ["sent", "sent", "undeliverable"]
+
+
+async def test_schedule_targets_reach_whoever_the_api_says_is_on_call_at_the_due_instant(api, engine):
+    """Hourly hand-offs: each loop's step 0 pages the person `GET .../oncall?at=<due>` names, override included."""
+    for user in ("ann", "ben"):
+        assert (await api.post("/api/v1/users", {"id": user, "contacts": [{"channel": "pager", "address": user}]}))[0] == 201
+    layer = {"users": ["ann", "ben"], "rotation": {"unit": "hour"}, "start": "2026-01-01T00:00:00Z"}
+    assert (await api.post("/api/v1/schedules", {"id": "hourly", "name": "H", "layers": [layer]}))[0] == 201
+    step = {"delay_minutes": 40, "targets": [{"type": "schedule", "id": "hourly"}]}
+    assert (await api.post("/api/v1/policies", {"id": "sre", "name": "S", "repeat": 3, "steps": [step]}))[0] == 201
+    esc, t0 = await triggered_at(api, engine)
+    override = {"schedule_id": "hourly", "user": "ann", "start": (t0 + minutes(79)).isoformat(),
+                "end": (t0 + minutes(81)).isoformat()}
+    assert (await api.post("/api/v1/overrides", override))[0] == 201
+    expected = []
+    for k in range(4):
+        due = t0 + minutes(40 * k)
+        _, oncall = await api.get(f"/api/v1/schedules/hourly/oncall?at={due.isoformat().replace('+00:00', 'Z')}")
+        expected.append(oncall["user"])
+        await engine.run(due)
+    assert engine.recorder.addresses() == expected
+    assert expected[2] == "ann"  # the override's minute
+
+
+async def test_a_gap_or_a_missing_notifier_is_undeliverable_and_the_escalation_goes_on(api, engine):
+    layer = {"users": ["ann"], "rotation": {"unit": "day"}, "start": "2030-01-01T00:00:00Z"}  # nobody before 2030
+    assert (await api.post("/api/v1/schedules", {"id": "later", "name": "L", "layers": [layer]}))[0] == 201
+    steps = [{"delay_minutes": 1, "targets": [{"type": "schedule", "id": "later"}, {"type": "channel", "id": "pigeon"}]},
+             {"delay_minutes": 1, "targets": [{"type": "channel", "id": "team"}]}]
+    assert (await api.post("/api/v1/policies", {"id": "sre", "name": "S", "steps": steps}))[0] == 201
+    esc, t0 = await triggered_at(api, engine)
+    await engine.run(t0)
+    await engine.run(t0 + minutes(1))
+    _, got = await api.get(f"/api/v1/escalations/{esc['id']}")
+    found = [(n["step"], n["target"]["id"], n["status"]) for n in got["notifications"]]
+    assert found == [(0, "later", "undeliverable"), (0, "pigeon", "undeliverable"), (1, "team", "sent")]
+    assert "nobody is on call" in got["notifications"][0]["error"]
+    assert "carrier-pigeon" in got["notifications"][1]["error"] and got["notifications"][1]["attempts"] == 1
+
+
+async def test_a_rate_limited_contact_waits_and_loses_nothing(app, api, engine):
+    """Three escalations page one contact at once under "1/1m": the messages go a minute apart, none dropped."""
+    from dataclasses import replace as with_changes
+
+    from nself_oncall.escalation import parse_rule
+
+    registry = app.app.extensions["notifiers"]
+    registry.channels["pager"] = with_changes(registry.channels["pager"], rate_limit=(parse_rule("1/1m"),))
+    engine.dispatcher.limits = {"pager": registry.channels["pager"].rate_limit}
+    assert (await api.post("/api/v1/users", {"id": "bob", "contacts": [{"channel": "pager", "address": "b1"}]}))[0] == 201
+    step = {"delay_minutes": 60, "targets": [{"type": "user", "id": "bob"}]}
+    assert (await api.post("/api/v1/policies", {"id": "sre", "name": "S", "steps": [step]}))[0] == 201
+    escalations = [(await triggered_at(api, engine)) for _ in range(3)]
+    t0 = max(t for _, t in escalations)
+    await engine.run(t0)
+    assert len(engine.recorder.calls) == 1
+    await engine.dispatch(t0 + timedelta(seconds=59))
+    assert len(engine.recorder.calls) == 1
+    await engine.dispatch(t0 + timedelta(seconds=60))
+    assert len(engine.recorder.calls) == 2
+    await engine.dispatch(t0 + timedelta(seconds=120))
+    assert len(engine.recorder.calls) == 3
+    for esc, _ in escalations:
+        _, got = await api.get(f"/api/v1/escalations/{esc['id']}")
+        assert [n["status"] for n in got["notifications"]] == ["sent"]
