@@ -130,7 +130,8 @@ Description = Annotated[str, Field(max_length=2000), _TEXT_PATTERN, AfterValidat
 Address = Annotated[str, Field(min_length=1, max_length=1000), _LINE_PATTERN, AfterValidator(_line)]
 TimeZone = Annotated[str, Field(max_length=64), AfterValidator(_zone)]
 Summary = Annotated[str, Field(min_length=1, max_length=1024), _TEXT_PATTERN, AfterValidator(_text)]
-DedupKey = Annotated[str, Field(min_length=1, max_length=255), _LINE_PATTERN, AfterValidator(_line)]
+# A label: one line of 1-255 characters (a dedup key; who acknowledged or resolved: a user id or a name).
+Label = Annotated[str, Field(min_length=1, max_length=255), _LINE_PATTERN, AfterValidator(_line)]
 
 
 def _storable(value: Any, path: str = "details") -> Any:

@@ -11,10 +11,10 @@ from .fields import (
     Address,
     ChannelName,
     Clock,
-    DedupKey,
     Description,
     Details,
     Instant,
+    Label,
     Limit,
     Name,
     OverrideCursor,
@@ -170,13 +170,13 @@ class EscalationIn(Body):
     policy_id: Slug
     summary: Summary
     details: Details = Field(default_factory=dict, description="any JSON object, shown to notifiers as it is")
-    dedup_key: DedupKey | None = Field(
+    dedup_key: Label | None = Field(
         default=None, description="while an escalation with this key is not resolved, a trigger with it returns that one"
     )
 
 
 class ActorIn(Body):
-    by: UserId | None = Field(default=None, description="who acts (a user id); recorded with the escalation")
+    by: Label | None = Field(default=None, description="who acts (a user id or a name, one line); recorded as it is")
 
 
 def patch_fields(body: BaseModel) -> dict:

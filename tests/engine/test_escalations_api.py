@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, timedelta
 
 from nself_oncall import PermanentError, TemporaryError
@@ -266,3 +267,31 @@ async def test_a_rate_limited_contact_waits_and_loses_nothing(app, api, engine):
     for esc, _ in escalations:
         _, got = await api.get(f"/api/v1/escalations/{esc['id']}")
         assert [n["status"] for n in got["notifications"]] == ["sent"]
+
+
+async def test_racing_triggers_with_one_dedup_key_open_one_escalation(api):
+    await setup(api)
+    answers = await asyncio.gather(*(trigger(api, None, dedup_key="same") for _ in range(12)))
+    assert sorted(status for status, _ in answers) == [200] * 11 + [201]
+    assert len({body["id"] for _, body in answers}) == 1
+
+
+async def test_a_step_racing_an_acknowledgement_is_wholly_before_it_or_not_sent(api, engine):
+    """Acknowledgements and the escalator take the same row lock: each escalation's step 1 is all there or absent,
+    and once the acknowledgement has answered, no step of it is written any more."""
+    await setup(api, repeat=0)
+    started = [await triggered_at(api, engine) for _ in range(20)]
+    t0 = max(t for _, t in started)
+    await engine.escalate(t0)
+
+    async def acknowledge(esc):
+        await asyncio.sleep(0)
+        return await api.post(f"/api/v1/escalations/{esc['id']}/acknowledge")
+
+    await asyncio.gather(engine.escalate(t0 + minutes(5)), *(acknowledge(esc) for esc, _ in started))
+    await engine.escalate(t0 + minutes(60))
+    for esc, _ in started:
+        _, got = await api.get(f"/api/v1/escalations/{esc['id']}")
+        step1 = [n for n in got["notifications"] if n["step"] == 1]
+        assert len(step1) in (0, 3), got["notifications"]
+        assert got["status"] == "acknowledged" and got["next_step_at"] is None
