@@ -36,9 +36,12 @@ settings read from the environment:
   NSELF_ONCALL_STRICT_PLUGINS  1: refuse to start when a plugin fails to load (default: 0: skip it)
   NSELF_ONCALL_PUBLIC_URL      base of the links in messages, e.g. https://oncall.example.com
                                (default: the listen address)
-  NSELF_ONCALL_DELIVERY_ATTEMPTS  attempts per message before it fails, 1-100 (default: 5)
+  NSELF_ONCALL_DELIVERY_ATTEMPTS  attempts per message before it fails, 1-100
+                               (default: 5)
   NSELF_ONCALL_RETRY_SECONDS   wait before the first retry; each next one doubles, up to 300 s
                                (default: 5)
+  NSELF_ONCALL_FAILPOINTS      for crash tests only: "after_claim:0.1,..." kills the engine's process
+                               at that point with that probability (default: none)
 """
 
 

@@ -19,7 +19,8 @@ from peers import free_port
 CLI = Path(sys.executable).with_name("nself-oncall")
 POSTGRES = urlsplit(os.environ.get("NSELF_ONCALL_TEST_POSTGRES_URL", "")).netloc.rpartition("@")[2]
 SETTINGS = ("HOST", "PORT", "DATABASE_URL", "PLUGIN_SECRET", "NSELF_ONCALL_PLUGINS", "NSELF_ONCALL_STRICT_PLUGINS",
-            "NSELF_ONCALL_PUBLIC_URL")
+            "NSELF_ONCALL_PUBLIC_URL", "NSELF_ONCALL_DELIVERY_ATTEMPTS", "NSELF_ONCALL_RETRY_SECONDS",
+            "NSELF_ONCALL_FAILPOINTS")
 
 
 def run(args: list[str], cwd: Path, **env: str) -> subprocess.CompletedProcess:
@@ -82,7 +83,9 @@ DATABASE_FAILURES = [
 
 
 @pytest.mark.parametrize(("url", "returncode", "line"), DATABASE_FAILURES)
-@pytest.mark.parametrize("command", [["migrate"], ["serve", "--port", "0"]], ids=["migrate", "serve"])
+@pytest.mark.parametrize(
+    "command", [["migrate"], ["serve", "--port", "0"], ["worker"]], ids=["migrate", "serve", "worker"]
+)
 def test_a_database_that_cannot_be_opened_is_one_line(tmp_path, command, url, returncode, line):
     done = run(command, tmp_path, DATABASE_URL=url(), PLUGIN_SECRET="a-long-enough-secret")
     assert_one_line(done, returncode, f"nself-oncall: {line}")
@@ -116,8 +119,14 @@ def test_a_port_in_use_is_one_line_before_the_database_is_touched(tmp_path):
         (["migrate"], {"PORT": "70000"}, "PORT: out of range: 70000"),
         (["serve", "--port", "70000"], {}, "--port: out of range: 70000"),
         (["serve"], {"NSELF_ONCALL_STRICT_PLUGINS": "maybe"}, "NSELF_ONCALL_STRICT_PLUGINS: expected 1 or 0, not 'maybe'"),
+        (["worker"], {"NSELF_ONCALL_DELIVERY_ATTEMPTS": "0"},
+         "NSELF_ONCALL_DELIVERY_ATTEMPTS: expected a whole number from 1 to 100, not '0'"),
+        (["serve"], {"NSELF_ONCALL_RETRY_SECONDS": "soon"},
+         "NSELF_ONCALL_RETRY_SECONDS: expected a number from 0.1 to 3600, not 'soon'"),
+        (["worker"], {"NSELF_ONCALL_FAILPOINTS": "nowhere:1"},
+         "NSELF_ONCALL_FAILPOINTS: unknown fail point 'nowhere' (known: after_claim, after_send, before_result)"),
     ],
-    ids=["PORT", "PORT-range", "--port", "strict"],
+    ids=["PORT", "PORT-range", "--port", "strict", "attempts", "retry", "failpoints"],
 )
 def test_a_malformed_setting_is_one_line(tmp_path, args, env, line):
     assert_one_line(run(args, tmp_path, **env), 2, f"nself-oncall: {line}")
@@ -126,7 +135,7 @@ def test_a_malformed_setting_is_one_line(tmp_path, args, env, line):
 def test_version_and_help(tmp_path):
     done = run(["--version"], tmp_path)
     assert done.returncode == 0 and done.stdout == f"nself-oncall {version('nself-oncall')}\n"
-    for args in (["--help"], ["serve", "--help"]):
+    for args in (["--help"], ["serve", "--help"], ["worker", "--help"]):
         done = run(args, tmp_path)
         assert done.returncode == 0
         for setting in SETTINGS:
