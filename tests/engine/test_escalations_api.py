@@ -36,7 +36,7 @@ async def trigger(api, engine, **fields):
 
 async def triggered_at(api, engine):
     """Trigger now; the test clock starts at the escalation's own created_at."""
-    status, esc = await trigger(api, engine)
+    status, esc = await trigger(api, engine, details={"service": "api", "codes": [500, 503]})
     assert status == 201, esc
     return esc, datetime.fromisoformat(esc["created_at"])
 
@@ -52,6 +52,8 @@ async def test_trigger_answers_at_once_and_the_engine_walks_the_steps(api, engin
     assert engine.recorder.addresses() == ["a1", "a2"]
     message, contact = engine.recorder.calls[0]
     assert message.escalation_id == esc["id"] and message.summary == "API error rate 12%"
+    assert message.as_json()["details"] == {"service": "api", "codes": [500, 503]}
+    assert message.link == f"https://oncall.example.com/api/v1/escalations/{esc['id']}"
     assert contact.user_id == "alice" and message.target.type == "schedule"
 
     await engine.run(t0 + minutes(5) - timedelta(microseconds=1))
