@@ -19,7 +19,7 @@ from .api.openapi import Provider
 from .config import ConfigError, Settings, tortoise_config
 from .engine import Engine, EngineOptions
 from .plugins import Registry, build_registry
-from .store import input_error_status
+from .store import database_unavailable, input_error_status
 from .store.cache import ScheduleCache
 
 MAX_BODY = 1024 * 1024
@@ -86,7 +86,7 @@ def create_app(settings: Settings, registry: Registry | None = None, engine: Eng
     # quart-schema sends every dict response through a new pydantic TypeAdapter
     # (about 0.1 ms each); ours are plain JSON already, so keep Quart's own.
     app.make_response = types.MethodType(Quart.make_response, app)
-    register_error_handlers(app, input_error_status)
+    register_error_handlers(app, input_error_status, database_unavailable)
     app.before_request(_authenticate)
     app.register_blueprint(health.bp)
     for module in (schedules, overrides, policies, users, escalations, notifiers):

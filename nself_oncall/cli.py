@@ -38,8 +38,8 @@ settings read from the environment:
                                (default: the listen address)
   NSELF_ONCALL_DELIVERY_ATTEMPTS  attempts per message before it fails, 1-100
                                (default: 5)
-  NSELF_ONCALL_RETRY_SECONDS   wait before the first retry; each next one doubles, up to 300 s
-                               (default: 5)
+  NSELF_ONCALL_RETRY_SECONDS   wait before the first retry, 0.1-300; each next one doubles,
+                               up to 300 s (default: 5)
   NSELF_ONCALL_FAILPOINTS      for crash tests only: "after_claim:0.1,..." kills the engine's process
                                at that point with that probability (default: none)
 """
@@ -74,7 +74,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"nself-oncall {version('nself-oncall')}")
     commands = parser.add_subparsers(dest="command", required=True)
-    serve = commands.add_parser("serve", help="apply pending migrations, then serve the HTTP API", **help_format)
+    serve = commands.add_parser(
+        "serve", help="apply pending migrations, then serve the HTTP API and run the escalation engine", **help_format
+    )
     serve.add_argument("--host", help="listen address (default: HOST or 127.0.0.1)")
     serve.add_argument("--port", help="listen port (default: PORT or 3840)")
     serve.add_argument(

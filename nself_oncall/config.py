@@ -70,7 +70,7 @@ class Settings:
             strict_plugins=_flag(env, "NSELF_ONCALL_STRICT_PLUGINS"),
             public_url=_public_url(env.get("NSELF_ONCALL_PUBLIC_URL") or ""),
             delivery_attempts=int(_number(env, "NSELF_ONCALL_DELIVERY_ATTEMPTS", 5, 1, 100, whole=True)),
-            retry_seconds=_number(env, "NSELF_ONCALL_RETRY_SECONDS", 5.0, 0.1, 3600),
+            retry_seconds=_number(env, "NSELF_ONCALL_RETRY_SECONDS", 5.0, 0.1, 300),
             failpoints=_failpoints(env.get("NSELF_ONCALL_FAILPOINTS", "")),
         )
 

@@ -122,7 +122,7 @@ def test_a_port_in_use_is_one_line_before_the_database_is_touched(tmp_path):
         (["worker"], {"NSELF_ONCALL_DELIVERY_ATTEMPTS": "0"},
          "NSELF_ONCALL_DELIVERY_ATTEMPTS: expected a whole number from 1 to 100, not '0'"),
         (["serve"], {"NSELF_ONCALL_RETRY_SECONDS": "soon"},
-         "NSELF_ONCALL_RETRY_SECONDS: expected a number from 0.1 to 3600, not 'soon'"),
+         "NSELF_ONCALL_RETRY_SECONDS: expected a number from 0.1 to 300, not 'soon'"),
         (["worker"], {"NSELF_ONCALL_FAILPOINTS": "nowhere:1"},
          "NSELF_ONCALL_FAILPOINTS: unknown fail point 'nowhere' (known: after_claim, after_send, before_result)"),
     ],

@@ -23,6 +23,7 @@ _CODES = {
     413: "payload_too_large",
     415: "unsupported_media_type",
     422: "validation_error",
+    503: "unavailable",
 }
 
 
@@ -40,8 +41,11 @@ def error_response(status: int, message: str, details: list[Any] | None = None, 
     return jsonify(body), status
 
 
-def register_error_handlers(app: Quart, input_error_status: Callable[[Exception], int | None]) -> None:
-    """JSON answers for every error; `input_error_status` maps the store's errors that bad input causes."""
+def register_error_handlers(
+    app: Quart, input_error_status: Callable[[Exception], int | None], unavailable: Callable[[Exception], bool]
+) -> None:
+    """JSON answers for every error; `input_error_status` maps the store's errors that bad input causes,
+    `unavailable` tells the database being down (503 with Retry-After, so that alert senders try again)."""
 
     @app.errorhandler(ApiError)
     async def _api_error(exc: ApiError):
@@ -85,6 +89,11 @@ def register_error_handlers(app: Quart, input_error_status: Callable[[Exception]
 
     @app.errorhandler(Exception)
     async def _unexpected(exc: Exception):
+        if unavailable(exc):
+            log.warning("database unavailable: %s: %s", type(exc).__name__, exc)
+            response, status = error_response(503, "the database cannot be reached just now; try again")
+            response.headers["Retry-After"] = "1"
+            return response, status
         status = input_error_status(exc)
         if status is not None:
             log.warning("input reached the database unvalidated: %s", type(exc).__name__)

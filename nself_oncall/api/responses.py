@@ -285,11 +285,12 @@ QUERY = (400,)  # a query string: a bad parameter
 
 
 def answers(model: type[BaseModel], status: int = 200, *, errors: tuple[int, ...] = ()) -> Callable[[F], F]:
-    """Document an /api/v1 route's success answer, and its error statuses (401 included) with ErrorOut."""
+    """Document an /api/v1 route's success answer, and its error statuses with ErrorOut: 401 for every
+    route, and 503 (with Retry-After) while the database cannot be reached."""
 
     def decorate(func: F) -> F:
         func = document_response(model, status)(func)
-        for error in sorted({401, *errors}):
+        for error in sorted({401, 503, *errors}):
             func = document_response(ErrorOut, error)(func)
         return func
 

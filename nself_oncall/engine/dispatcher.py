@@ -40,7 +40,7 @@ class Dispatcher:
         self.retry = retry or Retry()
         self.concurrency = concurrency
         self.rand = rand
-        timeouts = [state.timeout for state in registry.channels.values()]
+        timeouts = [state.timeout for state in registry.channels.values() if state.ok]
         self.lease = timedelta(seconds=max(timeouts, default=0) + LEASE_MARGIN)
         self.limits = {name: state.rate_limit for name, state in registry.channels.items() if state.rate_limit}
 
@@ -71,6 +71,7 @@ class Dispatcher:
         if outcome.status != "failed" or not outcome.temporary:
             return done
         if claimed.attempts >= self.retry.attempts:
+            log.error("message %s via channel %r: gave up after %d attempts", claimed.id, claimed.channel, claimed.attempts)
             return Result(
                 claimed.id, claimed.lease, "failed", error=f"{outcome.error} (gave up after {claimed.attempts} attempts)"
             )

@@ -46,6 +46,10 @@ class Escalator:
                 "escalation %s: step %d of loop %d reached (due %s): %d notification(s)",
                 due.id, step.step, step.loop, step.at.isoformat(), len(rows),
             )
+            for row in rows:
+                if row.status == "undeliverable":
+                    log.warning("escalation %s: step %d: %s %r undeliverable: %s",
+                                due.id, step.step, row.target.type, row.target.id, row.error)
         return Advance(planned, due.steps_done + len(reached), next_due)
 
     async def _step_rows(self, step: escalation.Due) -> list[Planned]:

@@ -24,9 +24,9 @@ from ..config import Settings, dialect_of
 from ..plugins import Registry
 from ..store import outbox
 from ..store.cache import ScheduleCache
-from ..store.escalations import ESCALATIONS, NOTIFICATIONS
 from ..store.listen import Listener, sqlite_file
 from ..store.outbox import Result
+from ..store.wake import ESCALATIONS, NOTIFICATIONS
 from .dispatcher import Dispatcher
 from .escalator import Escalator
 from .faults import FailPoints

@@ -19,12 +19,10 @@ from .. import escalation
 from ..errors import Conflict, NotFound
 from ..models import Escalation, Notification
 from ..records import EscalationRecord, NotificationRecord, Page, TargetRecord
-from . import policies
+from . import outbox, policies
 from .ids import new_id
+from .wake import ESCALATIONS, wake_engines
 
-#: The PostgreSQL channel a commit that adds engine work notifies; the payload says which work.
-WAKE_CHANNEL = "nself_oncall_engine"
-ESCALATIONS, NOTIFICATIONS = "escalations", "notifications"
 OPEN = ("triggered", "acknowledged")
 
 
@@ -74,12 +72,6 @@ async def _insert(
     return _record(row, ())
 
 
-async def wake_engines(connection: Any, work: str) -> None:
-    """On PostgreSQL, tell every engine (at commit) that there is `work`; SQLite has one engine, woken in-process."""
-    if connection.capabilities.dialect == "postgres":
-        await connection.execute_query(f"NOTIFY {WAKE_CHANNEL}, '{work}'")
-
-
 async def _open_with_key(dedup_key: str) -> EscalationRecord | None:
     row = await Escalation.get_or_none(open_key=dedup_key).only("id")
     if row is None:
@@ -117,23 +109,25 @@ async def get(escalation_id: str) -> EscalationRecord:
 
 
 async def acknowledge(escalation_id: str, by: str | None, now: datetime) -> EscalationRecord:
-    """Stop further steps; acknowledging again keeps the first acknowledgement. 409 once resolved."""
-    async with in_transaction():
+    """Stop further steps and retries; acknowledging again keeps the first acknowledgement. 409 once resolved."""
+    async with in_transaction() as connection:
         row = await _locked_open(escalation_id, "acknowledge")
         if row.status == "triggered":
             row.status, row.acknowledged_at, row.acknowledged_by = "acknowledged", now, by
             row.due_at, row.updated_at = None, now
             await row.save()
+            await outbox.stop_retries(connection, escalation_id=escalation_id)
     return await get(escalation_id)
 
 
 async def resolve(escalation_id: str, by: str | None, now: datetime) -> EscalationRecord:
-    """End the escalation: no further steps, and its dedup_key is free for a new one. 409 once resolved."""
-    async with in_transaction():
+    """End the escalation: no further steps or retries, and its dedup_key is free for a new one. 409 once resolved."""
+    async with in_transaction() as connection:
         row = await _locked_open(escalation_id, "resolve")
         row.status, row.resolved_at, row.resolved_by = "resolved", now, by
         row.due_at, row.open_key, row.updated_at = None, None, now
         await row.save()
+        await outbox.stop_retries(connection, escalation_id=escalation_id)
     return await get(escalation_id)
 
 

@@ -8,7 +8,7 @@ from typing import Any
 import asyncpg
 from tortoise.backends.base.config_generator import expand_db_url
 
-from .escalations import WAKE_CHANNEL
+from .wake import WAKE_CHANNEL
 
 
 async def connect(database_url: str, timeout: float = 60) -> asyncpg.Connection:

@@ -24,8 +24,8 @@ from .. import escalation
 from ..escalation import Rule, allowed_at
 from ..escalation.throttle import longest
 from ..models import Escalation, Notification
-from .escalations import NOTIFICATIONS, wake_engines
 from .ids import new_id
+from .wake import NOTIFICATIONS, wake_engines
 
 
 @dataclass(frozen=True)
@@ -298,27 +298,41 @@ async def finish(results: Sequence[Result]) -> set[str]:
     if connection.capabilities.dialect == "postgres":
         fields = ("id", "lease", "status", "retry_at", "sent_at", "provider_id", "error")
         columns = [[getattr(r, name) for r in results] for name in fields]
-        rows = await connection.execute_query_dict(_FINISH_PG, columns)
-        return {row["id"] for row in rows}
-    written = set()
-    async with in_transaction() as transaction:
-        for r in results:
-            values = [r.status, r.retry_at, r.sent_at, r.provider_id, r.error, r.id, r.lease]
-            count, _ = await transaction.execute_query(_FINISH_SQLITE, values)
-            if count:
-                written.add(r.id)
+        written = {row["id"] for row in await connection.execute_query_dict(_FINISH_PG, columns)}
+    else:
+        written = set()
+        async with in_transaction() as transaction:
+            for r in results:
+                values = [r.status, r.retry_at, r.sent_at, r.provider_id, r.error, r.id, r.lease]
+                count, _ = await transaction.execute_query(_FINISH_SQLITE, values)
+                if count:
+                    written.add(r.id)
+    retrying = [r.id for r in results if r.status == "pending" and r.id in written]
+    if retrying:
+        await stop_retries(connection, retrying)
     return written
 
 
-async def release(held: Sequence[Claimed], now: datetime) -> None:
-    """Give claimed notifications back, ready at once (an engine that stops before calling their notifier)."""
-    for c in held:
-        await _execute(
-            connections.get("default"),
-            "UPDATE notifications SET lease = NULL, lease_owner = NULL, attempts = attempts - 1, available_at = $1 "
-            "WHERE id = $2 AND lease = $3",
-            [now, c.id, c.lease],
-        )
+_STOP_RETRIES = """
+UPDATE notifications SET status = 'failed', available_at = NULL,
+       error = COALESCE(error, 'failed') || ' (not retried: the escalation is '
+               || (SELECT status FROM escalations WHERE escalations.id = notifications.escalation_id) || ')'
+WHERE status = 'pending' AND attempts > 0 AND lease IS NULL
+  AND escalation_id IN (SELECT id FROM escalations WHERE status <> 'triggered')
+"""
+
+
+async def stop_retries(connection: Any, ids: Sequence[str] | None = None, escalation_id: str | None = None) -> None:
+    """Once an escalation is acknowledged or resolved, its failed messages are not tried again: fail the
+    ones waiting for a retry (among `ids`, or of `escalation_id`). A message never attempted is still sent
+    once: its step was reached before the acknowledgement."""
+    if escalation_id is not None:
+        await _execute(connection, _STOP_RETRIES + " AND escalation_id = $1", [escalation_id])
+    elif connection.capabilities.dialect == "postgres":
+        await connection.execute_query(_STOP_RETRIES + " AND id = ANY($1::text[])", [list(ids or [])])
+    else:
+        marks = ", ".join("?" * len(ids or []))
+        await connection.execute_query(_STOP_RETRIES + f" AND id IN ({marks})", list(ids or []))
 
 
 async def _execute(connection: Any, sql: str, values: list[Any]) -> None:

@@ -17,6 +17,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections import Counter
@@ -174,19 +175,20 @@ def _pg_bindir() -> Path | None:
 
 
 class PostgresCluster:
-    """A PostgreSQL cluster of our own in `folder`, on a free port, with trust auth for `postgres`.
+    """A PostgreSQL cluster of our own in a new temporary folder, on a free port, with trust auth for `postgres`.
 
-    As root, the server runs as the `postgres` system user (initdb refuses root)."""
+    As root, the server runs as the `postgres` system user (initdb refuses root), so the folder is made
+    outside pytest's own, which only root may enter. `remove()` deletes it."""
 
-    def __init__(self, folder: Path):
+    def __init__(self) -> None:
         self.bindir = _pg_bindir()
         if self.bindir is None or not (self.bindir / "initdb").exists():
             raise RuntimeError("PostgreSQL's initdb and pg_ctl are not installed (Debian: apt-get install postgresql)")
+        folder = Path(tempfile.mkdtemp(prefix="nself-oncall-pg-"))
         self.folder = folder
         self.data = folder / "data"
         self.port = free_port()
         self.url = f"postgres://postgres@127.0.0.1:{self.port}/postgres"
-        folder.mkdir(parents=True, exist_ok=True)
         if os.geteuid() == 0:
             shutil.chown(folder, "postgres", "postgres")
         self._run("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync")

@@ -6,6 +6,8 @@ import asyncio
 from datetime import datetime, timedelta
 
 from nself_oncall import PermanentError, TemporaryError
+from nself_oncall.engine.retry import Retry
+from nself_oncall.store import outbox
 
 
 def minutes(n: float) -> timedelta:
@@ -297,3 +299,28 @@ async def test_a_step_racing_an_acknowledgement_is_wholly_before_it_or_not_sent(
         step1 = [n for n in got["notifications"] if n["step"] == 1]
         assert len(step1) in (0, 3), got["notifications"]
         assert got["status"] == "acknowledged" and got["next_step_at"] is None
+
+
+async def test_an_acknowledgement_stops_retries_but_not_first_attempts(api, engine, recorder):
+    await setup(api, repeat=0)
+    engine.dispatcher.retry = Retry(attempts=3, base=600, cap=600)
+    recorder.fail["a1"] = TemporaryError("busy")
+    esc, t0 = await triggered_at(api, engine)
+    await engine.run(t0)  # a1 fails once and waits ten minutes for a retry; a2 is sent
+    await engine.escalate(t0 + minutes(5))  # step 1 is reached: its messages are written, not yet sent
+    claimed = await engine.dispatcher.claim(t0 + minutes(5), 10)  # b1 and the team channel: under way during the ack
+    assert len(claimed) == 2
+    status, acked = await api.post(f"/api/v1/escalations/{esc['id']}/acknowledge")
+    assert status == 200
+    recorder.fail["b1"] = TemporaryError("busy too")
+    await outbox.finish([await engine.dispatcher.send(c, lambda: t0 + minutes(5)) for c in claimed])
+    await engine.dispatch(t0 + minutes(60))
+    _, got = await api.get(f"/api/v1/escalations/{esc['id']}")
+    by_address = {(n["user"], n["channel"], n["step"]): n for n in got["notifications"]}
+    a1 = got["notifications"][0]
+    assert (a1["status"], a1["attempts"]) == ("failed", 1)
+    assert a1["error"] == "busy (not retried: the escalation is acknowledged)"
+    b1 = by_address[("bob", "pager", 1)]
+    assert b1["status"] == "failed" and b1["error"].endswith("(not retried: the escalation is acknowledged)")
+    assert by_address[(None, "team", 1)]["status"] == "sent"  # reached before the acknowledgement: sent once
+    assert engine.recorder.addresses().count("a1") == 1 and engine.recorder.addresses().count("b1") == 1
