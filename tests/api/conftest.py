@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from apiclient import AUTH, Api, settings_for
 
+from apiclient import AUTH, Api, settings_for
 from nself_oncall.app import create_app
 
 

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 import pytest
-from apiclient import Api, settings_for
 
+from apiclient import Api, settings_for
 from nself_oncall import Contact, Message, Notifier, Sent
 from nself_oncall.app import create_app
 from nself_oncall.config import Channel

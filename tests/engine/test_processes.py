@@ -11,8 +11,8 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from apiclient import Api, settings_for
 
+from apiclient import Api, settings_for
 from nself_oncall.app import create_app
 from nself_oncall.config import Channel
 
