@@ -1,0 +1,184 @@
+"""Scenarios for the crash, database-restart and failing-notifier tests, and for bench/: a user and a policy
+whose messages all go to one webhook receiver, escalations triggered through the API, workers kept running by a
+supervisor that restarts any that die, and the notification rows read straight from the database.
+
+The receiver (processes.Receiver) counts what arrived; the rows say what the engine believes. A test compares
+the two: every row's id must have arrived (nothing lost), and a key that arrived twice must be explained.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import re
+import signal
+import socket
+import time
+from collections import Counter
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+import asyncpg
+
+from apiclient import Api, settings_for
+from nself_oncall.app import create_app
+from nself_oncall.config import Channel
+from processes import Workers
+
+USER = "u"
+
+
+def policy(delays_minutes: list[float], repeat: int = 0, targets: list[dict] | None = None) -> dict:
+    """A policy `p` with one step per delay, each to `targets` (default: the hook channel and the user)."""
+    targets = targets or [{"type": "channel", "id": "hook"}, {"type": "user", "id": USER}]
+    steps = [{"delay_minutes": d, "targets": targets} for d in delays_minutes]
+    return {"id": "p", "name": "P", "repeat": repeat, "steps": steps}
+
+
+@contextlib.asynccontextmanager
+async def api_for(database_url: str, hook_url: str) -> AsyncIterator[Api]:
+    """The API of this database in this process (no engine runs here: the workers do the work)."""
+    hook = Channel("hook", "webhook", {"url": hook_url, "allow": ["127.0.0.1"]})
+    app = create_app(replace(settings_for(database_url), channels={"hook": hook}))
+    async with app.test_app() as test_app:
+        yield Api(test_app.test_client())
+
+
+async def create_policy(api: Api, hook_url: str, body: dict) -> None:
+    """The user (one contact, on the hook channel) and the policy."""
+    user = {"id": USER, "contacts": [{"channel": "hook", "address": hook_url}]}
+    assert (await api.post("/api/v1/users", user))[0] == 201
+    status, answer = await api.post("/api/v1/policies", body)
+    assert status == 201, answer
+
+
+async def trigger(api: Api, count: int, summary: str = "chaos") -> list[str]:
+    ids = []
+    for i in range(count):
+        status, body = await api.post("/api/v1/escalations", {"policy_id": "p", "summary": f"{summary} {i}"})
+        assert status == 201, body
+        ids.append(body["id"])
+    return ids
+
+
+@dataclass(frozen=True)
+class Row:
+    id: str
+    escalation_id: str
+    loop: int
+    step: int
+    status: str
+    attempts: int
+    due_at: datetime
+    sent_at: datetime | None
+    lease_owner: str | None
+    error: str | None
+
+
+async def rows(database_url: str, where: str = "TRUE", *args) -> list[Row]:
+    """Notification rows, read with a connection of our own (not through the service)."""
+    fields = "id, escalation_id, loop, step, status, attempts, due_at, sent_at, lease_owner, error"
+    connection = await asyncpg.connect(database_url, timeout=10)
+    try:
+        found = await connection.fetch(f"SELECT {fields} FROM notifications WHERE {where}", *args)
+    finally:
+        await connection.close()
+    return [Row(**dict(r)) for r in found]
+
+
+async def open_steps(database_url: str) -> int:
+    """How many escalations still have a step to reach."""
+    connection = await asyncpg.connect(database_url, timeout=10)
+    try:
+        return await connection.fetchval("SELECT count(*) FROM escalations WHERE due_at IS NOT NULL")
+    finally:
+        await connection.close()
+
+
+def duplicates(counts: Counter[str]) -> int:
+    """Deliveries beyond the first, over all keys."""
+    return sum(n - 1 for n in counts.values())
+
+
+@dataclass(frozen=True)
+class Death:
+    pid: int
+    returncode: int
+    at: float  # time.time() when the supervisor saw it
+    in_flight: frozenset[str]  # notification ids still leased by this process when it died
+
+
+class Supervisor:
+    """Restarts any worker that dies. The first `kill_budget` replacements keep the fail points; after that they
+    start without them, so that a run ends (a fail point that fires on most batches would otherwise kill
+    every worker before it writes a result). A death records the rows the process still held (its lease_owner)."""
+
+    def __init__(self, workers: Workers, database_url: str, kill_budget: int):
+        self.workers = workers
+        self.database_url = database_url
+        self.kill_budget = kill_budget
+        self.deaths: list[Death] = []
+        self._seen: set[int] = set()
+
+    @property
+    def kills(self) -> int:
+        return sum(1 for d in self.deaths if d.returncode == -signal.SIGKILL)
+
+    @property
+    def in_flight(self) -> set[str]:
+        return set().union(*(d.in_flight for d in self.deaths))
+
+    async def check(self) -> None:
+        for process in list(self.workers.processes):
+            if process.pid in self._seen or process.poll() is None:
+                continue
+            self._seen.add(process.pid)
+            owner = f"{socket.gethostname()}:{process.pid}"
+            held = await rows(self.database_url, "lease_owner = $1", owner)
+            self.deaths.append(Death(process.pid, process.returncode, time.time(), frozenset(r.id for r in held)))
+            calm = len(self.deaths) >= self.kill_budget
+            self.workers.start(env={"NSELF_ONCALL_FAILPOINTS": ""} if calm else None)
+
+    async def run_until(self, missing: Callable[[], Awaitable[str | None]], timeout: float) -> None:
+        """Supervise until `missing()` answers None (what is still missing otherwise); AssertionError after
+        `timeout` seconds, with the last answer."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            await self.check()
+            left = await missing()
+            if left is None:
+                return
+            await asyncio.sleep(0.05)
+        raise AssertionError(f"after {timeout:g} s: {left}; deaths {self.deaths}\n{self.workers.logs()[-3000:]}")
+
+
+async def undelivered(database_url: str, counts: Callable[[], Counter[str]]) -> str | None:
+    """None once every escalation has reached its last step, every row is `sent`, and every row's id has arrived;
+    else what is missing."""
+    steps = await open_steps(database_url)
+    found = await rows(database_url)
+    received = counts()
+    statuses = Counter(r.status for r in found)
+    absent = [r for r in found if r.id not in received]
+    if not steps and statuses.keys() <= {"sent"} and not absent:
+        return None
+    held = Counter(r.lease_owner for r in found if r.lease_owner)
+    return f"{steps} escalation(s) with steps to come, rows {dict(statuses)}, {len(absent)} never arrived, held {held}"
+
+
+def timed_out(workers: Workers) -> set[str]:
+    """Notification ids whose notifier call timed out in some worker (the receiver may have had it all the same:
+    a call that times out is tried again, and a second arrival is the at-least-once the design accepts)."""
+    found = re.findall(r"message (\w+) via channel '[^']*': failed \(temporary: timed out", workers.logs())
+    return set(found)
+
+
+def explain(keys: set[str], workers: Workers, arrivals: list[tuple[str, float, str]], most: int = 5) -> str:
+    """For a failure message: when each of (some of) `keys` arrived, and what the worker logs say of it."""
+    lines = []
+    logs = {path.name: path.read_text().splitlines() for path in sorted(workers.folder.glob("worker-*.log"))}
+    for key in sorted(keys)[:most]:
+        lines.append(f"{key}: arrived at {[round(at % 1000, 3) for k, at, _ in arrivals if k == key]}")
+        lines += [f"  {name}: {line}" for name, text in logs.items() for line in text if key in line]
+    return "\n".join(lines)
