@@ -24,6 +24,7 @@ import asyncpg
 from apiclient import Api, settings_for
 from nself_oncall.app import create_app
 from nself_oncall.config import Channel
+from nself_oncall.engine import EngineOptions
 from processes import Workers
 
 USER = "u"
@@ -37,10 +38,13 @@ def policy(delays_minutes: list[float], repeat: int = 0, targets: list[dict] | N
 
 
 @contextlib.asynccontextmanager
-async def api_for(database_url: str, hook_url: str) -> AsyncIterator[Api]:
-    """The API of this database in this process (no engine runs here: the workers do the work)."""
-    hook = Channel("hook", "webhook", {"url": hook_url, "allow": ["127.0.0.1"]})
-    app = create_app(replace(settings_for(database_url), channels={"hook": hook}))
+async def api_for(
+    database_url: str, hook_url: str, engine: EngineOptions | None = None, timeout: float = 10.0
+) -> AsyncIterator[Api]:
+    """The API of this database in this process; an engine runs here too only with `engine` options (most tests
+    leave the work to worker processes)."""
+    hook = Channel("hook", "webhook", {"url": hook_url, "allow": ["127.0.0.1"], "timeout": timeout})
+    app = create_app(replace(settings_for(database_url), channels={"hook": hook}), engine=engine)
     async with app.test_app() as test_app:
         yield Api(test_app.test_client())
 
@@ -94,6 +98,14 @@ async def open_steps(database_url: str) -> int:
         return await connection.fetchval("SELECT count(*) FROM escalations WHERE due_at IS NOT NULL")
     finally:
         await connection.close()
+
+
+async def running(workers: Workers, count: int, timeout: float = 30.0) -> None:
+    """Wait until `count` engines have logged that they run (a worker migrates and connects first)."""
+    deadline = time.monotonic() + timeout
+    while workers.logs().count("engine running as") < count:
+        assert time.monotonic() < deadline, f"fewer than {count} engines running after {timeout:g} s"
+        await asyncio.sleep(0.1)
 
 
 def duplicates(counts: Counter[str]) -> int:
@@ -182,3 +194,12 @@ def explain(keys: set[str], workers: Workers, arrivals: list[tuple[str, float, s
         lines.append(f"{key}: arrived at {[round(at % 1000, 3) for k, at, _ in arrivals if k == key]}")
         lines += [f"  {name}: {line}" for name, text in logs.items() for line in text if key in line]
     return "\n".join(lines)
+
+
+def loop_errors(workers: Workers) -> list[tuple[float, str]]:
+    """(when, line) of every error an engine loop logged ("engine escalator: ...; trying again"), in all logs."""
+    found = []
+    for line in workers.logs().splitlines():
+        if re.search(r"WARNING nself_oncall\.engine\.runner: engine (escalator|dispatcher|result writer):", line):
+            found.append((datetime.strptime(line[:23], "%Y-%m-%d %H:%M:%S,%f").timestamp(), line))
+    return found
