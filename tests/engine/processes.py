@@ -91,8 +91,8 @@ class Receiver:
                 await writer.drain()
                 if headers.get("connection", "").lower() == "close":
                     return
-        except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, ConnectionError):
-            return
+        except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, ConnectionError, asyncio.CancelledError):
+            return  # a cancelled handler that returns spares asyncio's "Exception in callback" at close
         finally:
             writer.close()
 

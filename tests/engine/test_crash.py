@@ -2,13 +2,13 @@
 and every notification still arrives at the receiver and ends `sent`; a duplicate only ever comes from a row
 that a killed process held.
 
-One run per fail point:
+Two runs:
 - after_claim, with probability 1: every worker that has the fail point dies right after its first claim
   commits, before it calls any notifier. What it held comes back when the lease runs out and is delivered
   exactly once: no duplicates at all.
-- after_send: a notifier call returned and its result was not written. That row, and any other the process
-  held, is delivered again after its lease: duplicates, but only of rows held at a kill.
-- before_result: a batch of results was about to be written. As after_send, for the whole batch.
+- after_send and before_result together: a notifier call returned and its result was not written, or a batch
+  of results was about to be written. Those rows, and any other the process held, are delivered again after
+  their lease: duplicates, but only of rows held at a kill.
 
 A call that times out is tried again even though the receiver may have had it (at least once, by design); on
 this shared 2-core machine a starved worker sometimes times out its own calls, so such duplicates are told
@@ -40,23 +40,25 @@ from processes import Workers, plugins_toml
 
 pytestmark = pytest.mark.postgres
 
-#: Per fail point, the probability that a hit kills. after_claim and before_result are hit once per batch,
-#: after_send once per notifier call.
-CHANCE = {"after_claim": 1.0, "after_send": 0.02, "before_result": 0.05}
+#: NSELF_ONCALL_FAILPOINTS of each run: the probability that a hit kills. after_claim and before_result are hit
+#: once per batch, after_send once per notifier call.
+RUNS = {"after_claim": "after_claim:1", "after_call": "after_send:0.02,before_result:0.05"}
 KILLS = 5
 WORKERS = 3
 #: Two steps 0.6 s apart, each to the hook channel and to the user's contact on it.
 PER_ESCALATION = 4
 #: An engine's concurrency (EngineOptions): the most rows one process can hold.
 CONCURRENCY = 200
-TIMEOUT = 2.0  # the channel's timeout; the lease is 5 s longer
+#: The channel's timeout; the lease is 5 s longer. A worker sends the up to 200 rows it claims at once, and on a
+#: busy 2-core machine the last of them can wait more than 2 s for its own event loop.
+TIMEOUT = 3.0
 
 
-@pytest.mark.parametrize("point", list(CHANCE))
-async def test_kill_at_a_fail_point_loses_nothing(tmp_path, pg_database, receiver, point):
+@pytest.mark.parametrize("run", list(RUNS))
+async def test_kill_at_a_fail_point_loses_nothing(tmp_path, pg_database, receiver, run):
     hook = receiver()
-    failpoint = {"NSELF_ONCALL_FAILPOINTS": f"{point}:{CHANCE[point]}"}
-    env = {**failpoint, "NSELF_ONCALL_RETRY_SECONDS": "0.2"}  # a call that timed out is tried again soon
+    # A call that timed out is tried again soon.
+    env = {"NSELF_ONCALL_FAILPOINTS": RUNS[run], "NSELF_ONCALL_RETRY_SECONDS": "0.5"}
     workers = Workers(tmp_path, pg_database, plugins_toml(tmp_path, hook.url, timeout=TIMEOUT), env)
     supervisor = Supervisor(workers, pg_database, kill_budget=KILLS)
     started = time.monotonic()
@@ -65,6 +67,7 @@ async def test_kill_at_a_fail_point_loses_nothing(tmp_path, pg_database, receive
             await create_policy(api, hook.url, policy([0.01, 0.01]))
             workers.start(WORKERS)
             escalations = await _load_until_killed(api, supervisor)
+        loaded = time.monotonic()
         await supervisor.run_until(lambda: undelivered(pg_database, hook.counts), 60)
     finally:
         workers.stop()
@@ -72,9 +75,10 @@ async def test_kill_at_a_fail_point_loses_nothing(tmp_path, pg_database, receive
     doubled = {key for key, n in counts.items() if n > 1}
     after_timeout = doubled & timed_out(workers)
     print(
-        f"\n{point}: {escalations} escalations, {len(found)} notifications, {supervisor.kills} kills, "
+        f"\n{run}: {escalations} escalations, {len(found)} notifications, {supervisor.kills} kills, "
         f"{len(supervisor.in_flight)} rows held at the kills, {duplicates(counts)} duplicates "
-        f"({len(after_timeout)} keys after a timeout), {time.monotonic() - started:.1f} s"
+        f"({len(after_timeout)} keys after a timeout), {loaded - started:.1f} s of load, "
+        f"{time.monotonic() - loaded:.1f} s to deliver the rest"
     )
 
     assert len(found) == escalations * PER_ESCALATION
@@ -87,7 +91,7 @@ async def test_kill_at_a_fail_point_loses_nothing(tmp_path, pg_database, receive
     assert not unexplained, "duplicates of rows no killed process held:\n" + explain(unexplained, workers, hook.arrivals)
     from_kills = {key: counts[key] - 1 for key in doubled - after_timeout}
     assert sum(from_kills.values()) <= len(supervisor.in_flight) <= supervisor.kills * CONCURRENCY
-    if point == "after_claim":
+    if run == "after_claim":
         assert not from_kills, "rows claimed by a process that died before calling, delivered twice:\n" + explain(
             set(from_kills), workers, hook.arrivals
         ) + f"\ndeaths: {[(d.pid, round(d.at % 1000, 3), len(d.in_flight)) for d in supervisor.deaths]}"
