@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import re
+import secrets
 import signal
 import socket
 import time
@@ -18,6 +19,7 @@ from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
+from urllib.parse import urlsplit
 
 import asyncpg
 
@@ -25,7 +27,8 @@ from apiclient import Api, settings_for
 from nself_oncall.app import create_app
 from nself_oncall.config import Channel
 from nself_oncall.engine import EngineOptions
-from processes import Workers
+from nself_oncall.migrate import apply_migrations
+from processes import PostgresCluster, Workers
 
 USER = "u"
 
@@ -167,16 +170,22 @@ class Supervisor:
 
 async def undelivered(database_url: str, counts: Callable[[], Counter[str]]) -> str | None:
     """None once every escalation has reached its last step, every row is `sent`, and every row's id has arrived;
-    else what is missing."""
-    steps = await open_steps(database_url)
-    found = await rows(database_url)
-    received = counts()
-    statuses = Counter(r.status for r in found)
-    absent = [r for r in found if r.id not in received]
-    if not steps and statuses.keys() <= {"sent"} and not absent:
-        return None
-    held = Counter(r.lease_owner for r in found if r.lease_owner)
-    return f"{steps} escalation(s) with steps to come, rows {dict(statuses)}, {len(absent)} never arrived, held {held}"
+    else what is missing. Counts first, so that polling a large run stays cheap."""
+    connection = await asyncpg.connect(database_url, timeout=10)
+    try:
+        steps = await connection.fetchval("SELECT count(*) FROM escalations WHERE due_at IS NOT NULL")
+        statuses = dict(await connection.fetch("SELECT status, count(*) FROM notifications GROUP BY status"))
+        received = counts()
+        absent = 0
+        if not steps and statuses.keys() <= {"sent"} and len(received) >= sum(statuses.values()):
+            ids = await connection.fetch("SELECT id FROM notifications")
+            absent = sum(1 for row in ids if row["id"] not in received)
+            if not absent:
+                return None
+        held = await connection.fetchval("SELECT count(*) FROM notifications WHERE lease_owner IS NOT NULL")
+    finally:
+        await connection.close()
+    return f"{steps} escalation(s) with steps to come, rows {statuses}, {absent} sent but never arrived, {held} held"
 
 
 def timed_out(workers: Workers) -> set[str]:
@@ -184,6 +193,32 @@ def timed_out(workers: Workers) -> set[str]:
     a call that times out is tried again, and a second arrival is the at-least-once the design accepts)."""
     found = re.findall(r"message (\w+) via channel '[^']*': failed \(temporary: timed out", workers.logs())
     return set(found)
+
+
+@contextlib.asynccontextmanager
+async def throwaway_database(server_url: str | None = None) -> AsyncIterator[tuple[str, PostgresCluster | None]]:
+    """A new, migrated database: on `server_url` (created, then dropped) or, without one, in a PostgreSQL cluster
+    of its own (processes.PostgresCluster, removed after). Yields its URL and the cluster, if any."""
+    cluster = None
+    if server_url is None:
+        cluster = PostgresCluster()
+        cluster.start()
+        url = cluster.url
+    else:
+        url = urlsplit(server_url)._replace(path=f"/nself_bench_{secrets.token_hex(6)}").geturl()
+        admin = await asyncpg.connect(server_url, timeout=10)
+        await admin.execute(f'CREATE DATABASE "{urlsplit(url).path[1:]}"')
+        await admin.close()
+    try:
+        await apply_migrations(url)
+        yield url, cluster
+    finally:
+        if cluster is not None:
+            cluster.remove()
+        else:
+            admin = await asyncpg.connect(server_url, timeout=10)
+            await admin.execute(f'DROP DATABASE IF EXISTS "{urlsplit(url).path[1:]}" WITH (FORCE)')
+            await admin.close()
 
 
 def explain(keys: set[str], workers: Workers, arrivals: list[tuple[str, float, str]], most: int = 5) -> str:
