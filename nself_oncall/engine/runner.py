@@ -16,9 +16,10 @@ import logging
 import os
 import socket
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any, TypeVar
 
 from ..config import Settings, dialect_of
 from ..plugins import Registry
@@ -33,6 +34,8 @@ from .faults import FailPoints
 from .retry import Retry
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 #: The longest an idle loop sleeps before it looks again.
 IDLE = 1.0
@@ -131,12 +134,12 @@ class Engine:
         while not self._stopping.is_set():
             event.clear()
             try:
-                handled = await self.escalator.run_once(self.clock())
+                handled = await _own_task(self.escalator.run_once(self.clock()))
                 if handled:
                     self._events[NOTIFICATIONS].set()
                 if handled == self.escalator.batch:
                     continue
-                wait = await self._until(await outbox.next_step_at(), handled)
+                wait = await self._until(await _own_task(outbox.next_step_at()), handled)
             except Exception as exc:
                 wait = self._database_error("escalator", exc)
             await self._sleep(event, wait)
@@ -149,13 +152,13 @@ class Engine:
             self._slot_free.clear()
             free = dispatcher.concurrency - len(self._in_flight)
             try:
-                claimed = await dispatcher.claim(self.clock(), free) if free > 0 else []
+                claimed = await _own_task(dispatcher.claim(self.clock(), free)) if free > 0 else []
                 if claimed:
                     self.faults.hit("after_claim")
                 for c in claimed:
                     self._in_flight.add(asyncio.create_task(self._send(c)))
                 full = len(self._in_flight) >= dispatcher.concurrency
-                wait = IDLE if full else await self._until(await outbox.next_delivery_at(), len(claimed))
+                wait = IDLE if full else await self._until(await _own_task(outbox.next_delivery_at()), len(claimed))
             except Exception as exc:
                 full, wait = False, self._database_error("dispatcher", exc)
             await self._sleep(event, wait, self._slot_free if full else None)
@@ -188,7 +191,7 @@ class Engine:
             batch, self._results = self._results, []
             self.faults.hit("before_result")
             try:
-                written = await outbox.finish(batch)
+                written = await _own_task(outbox.finish(batch))
                 if len(written) < len(batch):
                     log.warning("engine: %d result(s) not written: another engine holds their lease now",
                                 len(batch) - len(written))
@@ -289,6 +292,15 @@ class Engine:
             finally:
                 if listener is not None:
                     listener.close()
+
+
+async def _own_task(work: Coroutine[Any, Any, T]) -> T:
+    """Run one pass's database work in a task of its own, so that what it leaves in its task's context ends
+    with it. Tortoise (1.1.9) makes a transaction the task's current connection before BEGIN and leaves it so
+    when BEGIN fails (the database went away between the pool and BEGIN): run in a loop's own task, every
+    later pass would use that dead transaction and fail ("connection has been released back to the pool")
+    for as long as the process lives."""
+    return await asyncio.create_task(work)
 
 
 def engine_options(settings: Settings) -> EngineOptions:

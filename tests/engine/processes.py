@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import shutil
@@ -23,7 +24,6 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 CLI = Path(sys.executable).with_name("nself-oncall")
@@ -42,53 +42,59 @@ class Delivery:
     body: dict
 
 
-class _Server(ThreadingHTTPServer):
-    # A burst of pages from several engines opens hundreds of connections at once: the default
-    # backlog of 5 drops SYNs, and the retransmission a second later makes deliveries time out.
-    request_queue_size = 1024
-    daemon_threads = True
-
-
 class Receiver:
     """Counts webhook deliveries. `behave(key, attempt)` answers "ok", "slow" (200 after `hang_seconds`),
     "error" (503), "reject" (400) or "hang" (503 after `hang_seconds`); `attempt` counts this key's
-    arrivals from 1. A delivery counts when a 200 is decided, as it arrives."""
+    arrivals from 1. A delivery counts when a 200 is decided, as it arrives.
+
+    An asyncio server on a thread of its own: one thread per connection (http.server) starved under a few
+    hundred connections from several engines while the test's own loop held the GIL, so answers came after the
+    notifier's timeout and the retries showed up as duplicates that no engine had made."""
 
     def __init__(self, behave: Callable[[str, int], str] | None = None, hang_seconds: float = 30.0):
         self.behave = behave or (lambda key, attempt: "ok")
         self.hang_seconds = hang_seconds
         self.deliveries: list[Delivery] = []
-        self.lock = threading.Lock()
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def do_POST(self) -> None:  # noqa: N802
-                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                key = self.headers.get("Idempotency-Key", "")
-                with receiver.lock:
-                    receiver.attempts[key] += 1
-                    answer = receiver.behave(key, receiver.attempts[key])
-                    if answer in ("ok", "slow"):
-                        receiver.deliveries.append(Delivery(key, time.time(), json.loads(body)))
-                    receiver.arrivals.append((key, time.time(), answer))
-                if answer in ("hang", "slow"):
-                    time.sleep(receiver.hang_seconds)
-                status = {"ok": 200, "slow": 200, "error": 503, "reject": 400, "hang": 503}[answer]
-                self.send_response(status)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, *args) -> None:
-                pass
-
         self.arrivals: list[tuple[str, float, str]] = []
         self.attempts: Counter[str] = Counter()
-        self.server = _Server(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/hook"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.lock = threading.Lock()
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
         self.thread.start()
+        listening = asyncio.start_server(self._connection, "127.0.0.1", 0, backlog=1024)
+        self.server = asyncio.run_coroutine_threadsafe(listening, self.loop).result(10)
+        self.url = f"http://127.0.0.1:{self.server.sockets[0].getsockname()[1]}/hook"
+
+    def _arrived(self, key: str, body: bytes) -> str:
+        with self.lock:
+            self.attempts[key] += 1
+            answer = self.behave(key, self.attempts[key])
+            now = time.time()
+            if answer in ("ok", "slow"):
+                self.deliveries.append(Delivery(key, now, json.loads(body)))
+            self.arrivals.append((key, now, answer))
+        return answer
+
+    async def _connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        """HTTP/1.1 with keep-alive, as much of it as the webhook notifier speaks."""
+        try:
+            while True:
+                head = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1").split("\r\n")
+                headers = {k.strip().lower(): v.strip() for k, _, v in (line.partition(":") for line in head[1:] if line)}
+                body = await reader.readexactly(int(headers.get("content-length") or 0))
+                answer = self._arrived(headers.get("idempotency-key", ""), body)
+                if answer in ("hang", "slow"):
+                    await asyncio.sleep(self.hang_seconds)
+                status = {"ok": "200 OK", "slow": "200 OK", "error": "503 Service Unavailable",
+                          "reject": "400 Bad Request", "hang": "503 Service Unavailable"}[answer]
+                writer.write(f"HTTP/1.1 {status}\r\nContent-Length: 0\r\n\r\n".encode())
+                await writer.drain()
+                if headers.get("connection", "").lower() == "close":
+                    return
+        except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, ConnectionError, asyncio.CancelledError):
+            return  # a cancelled handler that returns spares asyncio's "Exception in callback" at close
+        finally:
+            writer.close()
 
     def counts(self) -> Counter[str]:
         """Accepted deliveries per Idempotency-Key."""
@@ -105,8 +111,17 @@ class Receiver:
         return False
 
     def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        asyncio.run_coroutine_threadsafe(self._shutdown(), self.loop).result(10)
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(10)
+        self.loop.close()
+
+    async def _shutdown(self) -> None:
+        self.server.close()
+        others = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+        for task in others:
+            task.cancel()
+        await asyncio.gather(*others, return_exceptions=True)
 
 
 def plugins_toml(folder: Path, receiver_url: str, timeout: float = 10.0) -> Path:
