@@ -125,12 +125,13 @@ class Engine:
         while not self._stopping.is_set():
             event.clear()
             try:
-                handled = await self.escalator.run_once(self.clock())
+                now = self.clock()
+                handled = await self.escalator.run_once(now)
                 if handled:
                     self._events[NOTIFICATIONS].set()
                 if handled == self.escalator.batch:
                     continue
-                wait = await self._until(await outbox.next_step_at())
+                wait = await self._until(await outbox.next_step_at(now))
             except Exception as exc:
                 wait = self._database_error("escalator", exc)
             await self._sleep(event, wait)
@@ -143,13 +144,14 @@ class Engine:
             self._slot_free.clear()
             free = dispatcher.concurrency - len(self._in_flight)
             try:
-                claimed = await dispatcher.claim(self.clock(), free) if free > 0 else []
+                now = self.clock()
+                claimed = await dispatcher.claim(now, free) if free > 0 else []
                 if claimed:
                     self.faults.hit("after_claim")
                 for c in claimed:
                     self._in_flight.add(asyncio.create_task(self._send(c)))
                 full = len(self._in_flight) >= dispatcher.concurrency
-                wait = IDLE if full else await self._until(await outbox.next_delivery_at())
+                wait = IDLE if full else await self._until(await outbox.next_delivery_at(now))
             except Exception as exc:
                 full, wait = False, self._database_error("dispatcher", exc)
             await self._sleep(event, wait, self._slot_free if full else None)

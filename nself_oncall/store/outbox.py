@@ -148,18 +148,27 @@ def _notification_row(escalation_id: str, p: Planned, now: datetime) -> Notifica
     )
 
 
-async def next_step_at() -> datetime | None:
-    """When the next escalation step is due (None: none is)."""
-    return await _min("SELECT MIN(due_at) AS at FROM escalations")
+# The two queries below look only after the instant of the pass that just ran: what was due by then
+# and that the pass did not take is locked by another engine, which is working on it. Looking again
+# at once would spin on it until that engine commits, taking the CPU that engine needs; if it rolls
+# back instead, the row is found again at the next look (at most IDLE later) or wake-up.
 
 
-async def next_delivery_at() -> datetime | None:
-    """When the next notification can be claimed: due, retried, or its lease running out."""
-    return await _min("SELECT MIN(available_at) AS at FROM notifications")
+async def next_step_at(after: datetime) -> datetime | None:
+    """When the next escalation step due after `after` is due (None: none is)."""
+    return await _min("SELECT MIN(due_at) AS at FROM escalations WHERE due_at > $1", after)
 
 
-async def _min(sql: str) -> datetime | None:
-    rows = await connections.get("default").execute_query_dict(sql)
+async def next_delivery_at(after: datetime) -> datetime | None:
+    """When the next notification can be claimed after `after`: due, retried, or its lease running out."""
+    return await _min("SELECT MIN(available_at) AS at FROM notifications WHERE available_at > $1", after)
+
+
+async def _min(sql: str, after: datetime) -> datetime | None:
+    connection = connections.get("default")
+    if connection.capabilities.dialect != "postgres":
+        sql = _sqlite(sql)
+    rows = await connection.execute_query_dict(sql, [after])
     value = rows[0]["at"] if rows else None
     return datetime.fromisoformat(value) if isinstance(value, str) else value
 
