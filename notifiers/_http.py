@@ -165,6 +165,11 @@ def _allowed(host: str, address: IPAddress, allow: Iterable[str]) -> bool:
 
 async def resolve(host: str, port: int) -> list[IPAddress]:
     """Every address `host` resolves to, IPv4 and IPv6 (numeric forms like 2130706433 included)."""
+    if "%" not in host:
+        try:
+            return [ipaddress.ip_address(host)]  # an address already: no trip through the resolver's thread
+        except ValueError:
+            pass
     loop = asyncio.get_running_loop()
     try:
         infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
