@@ -74,6 +74,9 @@ class Engine:
         self._events = {ESCALATIONS: asyncio.Event(), NOTIFICATIONS: asyncio.Event()}
         self._stopping = asyncio.Event()
         self._slot_free = asyncio.Event()
+        # A dispatcher with all its slots taken claims again once a quarter of them are free, not as each one
+        # frees: a claim is a transaction, and one per notification cost more than the notifications.
+        self._refill = max(1, options.concurrency // 4)
         self._in_flight: set[asyncio.Task[None]] = set()
         self._results: list[Result] = []
         self._results_ready = asyncio.Event()
@@ -145,12 +148,12 @@ class Engine:
             free = dispatcher.concurrency - len(self._in_flight)
             try:
                 now = self.clock()
-                claimed = await dispatcher.claim(now, free) if free > 0 else []
+                claimed = await dispatcher.claim(now, free) if free >= self._refill else []
                 if claimed:
                     self.faults.hit("after_claim")
                 for c in claimed:
                     self._in_flight.add(asyncio.create_task(self._send(c)))
-                full = len(self._in_flight) >= dispatcher.concurrency
+                full = dispatcher.concurrency - len(self._in_flight) < self._refill
                 wait = IDLE if full else await self._until(await outbox.next_delivery_at(now))
             except Exception as exc:
                 full, wait = False, self._database_error("dispatcher", exc)
@@ -164,7 +167,8 @@ class Engine:
             self._results_ready.set()
         finally:
             self._in_flight.discard(asyncio.current_task())
-            self._slot_free.set()
+            if self.dispatcher.concurrency - len(self._in_flight) >= self._refill:
+                self._slot_free.set()
 
     async def _write_results(self) -> None:
         while True:
