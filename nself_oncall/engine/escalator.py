@@ -24,9 +24,10 @@ log = logging.getLogger(__name__)
 
 
 class Escalator:
-    def __init__(self, cache: ScheduleCache, batch: int = 50):
+    def __init__(self, cache: ScheduleCache, batch: int = 50, sender: str | None = None):
         self.cache = cache
         self.batch = batch
+        self.sender = sender  # names the engine in the notifications that wake the others (see wake_engines)
 
     async def run_once(self, now: datetime) -> int:
         """Notify every step due at `now` of up to `batch` escalations; returns how many were handled."""
@@ -35,7 +36,7 @@ class Escalator:
         async def plan(due: DueEscalation) -> Advance:
             return await self._plan(due, now, found)
 
-        return await outbox.advance_due(now, self.batch, plan)
+        return await outbox.advance_due(now, self.batch, plan, self.sender)
 
     async def _plan(self, due: DueEscalation, now: datetime, found: dict[str, UserRecord | None]) -> Advance:
         reached, next_due = escalation.due(due.policy, due.triggered_at, due.steps_done, now)

@@ -14,6 +14,7 @@ import contextlib
 import fcntl
 import logging
 import os
+import secrets
 import socket
 import time
 from collections.abc import Callable
@@ -69,7 +70,8 @@ class Engine:
         self.owner = options.owner or f"{socket.gethostname()}:{os.getpid()}"
         self.clock = clock
         self.faults = options.failpoints
-        self.escalator = Escalator(ScheduleCache(), options.escalation_batch)
+        self._sender = secrets.token_hex(8)  # names this engine in its wake-up notifications
+        self.escalator = Escalator(ScheduleCache(), options.escalation_batch, self._sender)
         self.dispatcher = Dispatcher(registry, base_url, self.owner, options.retry, options.concurrency)
         self._events = {ESCALATIONS: asyncio.Event(), NOTIFICATIONS: asyncio.Event()}
         self._stopping = asyncio.Event()
@@ -129,12 +131,11 @@ class Engine:
             event.clear()
             try:
                 now = self.clock()
-                handled = await self.escalator.run_once(now)
-                if handled:
+                due, next_at = await outbox.step_times(now)
+                if due and await self.escalator.run_once(now):
                     self._events[NOTIFICATIONS].set()
-                if handled == self.escalator.batch:
-                    continue
-                wait = await self._until(await outbox.next_step_at(now))
+                    continue  # look again: for more, and at the next due times of those just notified
+                wait = await self._until(next_at)
             except Exception as exc:
                 wait = self._database_error("escalator", exc)
             await self._sleep(event, wait)
@@ -147,14 +148,17 @@ class Engine:
             self._slot_free.clear()
             free = dispatcher.concurrency - len(self._in_flight)
             try:
-                now = self.clock()
-                claimed = await dispatcher.claim(now, free) if free >= self._refill else []
-                if claimed:
-                    self.faults.hit("after_claim")
-                for c in claimed:
-                    self._in_flight.add(asyncio.create_task(self._send(c)))
-                full = dispatcher.concurrency - len(self._in_flight) < self._refill
-                wait = IDLE if full else await self._until(await outbox.next_delivery_at(now))
+                full, wait = True, IDLE
+                if free >= self._refill:
+                    now = self.clock()
+                    ready, next_at = await outbox.delivery_times(now)
+                    claimed = await dispatcher.claim(now, free) if ready else []
+                    if claimed:
+                        self.faults.hit("after_claim")
+                    for c in claimed:
+                        self._in_flight.add(asyncio.create_task(self._send(c)))
+                    full = dispatcher.concurrency - len(self._in_flight) < self._refill
+                    wait = IDLE if full else await self._until(next_at)
             except Exception as exc:
                 full, wait = False, self._database_error("dispatcher", exc)
             await self._sleep(event, wait, self._slot_free if full else None)
@@ -261,8 +265,9 @@ class Engine:
 
     async def _listen(self) -> None:
         def notified(connection: Any, pid: int, channel: str, payload: str) -> None:
-            event = self._events.get(payload)
-            if event is not None:
+            work, _, sender = payload.partition(" ")
+            event = self._events.get(work)
+            if event is not None and sender != self._sender:  # this engine woke itself when it added the work
                 event.set()
 
         while True:

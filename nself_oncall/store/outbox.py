@@ -128,9 +128,10 @@ _INSERT = {
 }
 
 
-async def advance_due(now: datetime, limit: int, plan: Plan) -> int:
+async def advance_due(now: datetime, limit: int, plan: Plan, sender: str | None = None) -> int:
     """Lock up to `limit` escalations due at `now`, write what `plan` decides for each, and move their
-    due times on, in one transaction. Returns how many escalations were handled.
+    due times on, in one transaction. Returns how many escalations were handled. The notification that
+    wakes the engines names `sender`, the engine calling (see wake_engines).
 
     Plain SQL rather than the ORM: building a model object per notification cost more than the
     database did (the rows of one transaction are inserted by one statement on PostgreSQL)."""
@@ -155,7 +156,7 @@ async def advance_due(now: datetime, limit: int, plan: Plan) -> int:
             if new:
                 await connection.execute_many(_INSERT[dialect], [list(values) for values in new])
         if new:
-            await wake_engines(connection, NOTIFICATIONS)
+            await wake_engines(connection, NOTIFICATIONS, sender)
     return len(rows)
 
 
@@ -173,29 +174,34 @@ def _json(value: Any) -> Any:
     return json.loads(value) if isinstance(value, str | bytes) else value
 
 
-# The two queries below look only after the instant of the pass that just ran: what was due by then
-# and that the pass did not take is locked by another engine, which is working on it. Looking again
-# at once would spin on it until that engine commits, taking the CPU that engine needs; if it rolls
-# back instead, the row is found again at the next look (at most IDLE later) or wake-up.
+# Each loop of the engine asks one of the two questions below before it opens a transaction: most
+# wake-ups (every engine is woken by every notification) find nothing to do, and one query answers
+# that for a quarter of the round trips of an empty transaction. When the next time is asked for,
+# only times after the loop's instant count: what was due by then and that the loop did not take is
+# locked by another engine, which is working on it; looking again at once would spin on it until
+# that engine commits, taking the CPU that engine needs. If it rolls back instead, the row is found
+# again at the next look (at most IDLE later) or wake-up.
 
 
-async def next_step_at(after: datetime) -> datetime | None:
-    """When the next escalation step due after `after` is due (None: none is)."""
-    return await _min("SELECT MIN(due_at) AS at FROM escalations WHERE due_at > $1", after)
+async def step_times(now: datetime) -> tuple[bool, datetime | None]:
+    """Whether an escalation step is due at `now`, and when the next one due after `now` is due (None: none is)."""
+    return await _times("escalations", "due_at", now)
 
 
-async def next_delivery_at(after: datetime) -> datetime | None:
-    """When the next notification can be claimed after `after`: due, retried, or its lease running out."""
-    return await _min("SELECT MIN(available_at) AS at FROM notifications WHERE available_at > $1", after)
+async def delivery_times(now: datetime) -> tuple[bool, datetime | None]:
+    """Whether a notification can be claimed at `now`, and when the next one can be after `now` (None: none
+    can): due, retried, or its lease running out."""
+    return await _times("notifications", "available_at", now)
 
 
-async def _min(sql: str, after: datetime) -> datetime | None:
+async def _times(table: str, column: str, now: datetime) -> tuple[bool, datetime | None]:
+    sql = f"""SELECT EXISTS (SELECT 1 FROM {table} WHERE {column} <= $1) AS ready,
+                     (SELECT MIN({column}) FROM {table} WHERE {column} > $1) AS next"""
     connection = connections.get("default")
     if connection.capabilities.dialect != "postgres":
         sql = _sqlite(sql)
-    rows = await connection.execute_query_dict(sql, [after])
-    value = rows[0]["at"] if rows else None
-    return datetime.fromisoformat(value) if isinstance(value, str) else value
+    row = (await connection.execute_query_dict(sql, [now]))[0]
+    return bool(row["ready"]), None if row["next"] is None else _instant(row["next"])
 
 
 _SELECT_READY = {
