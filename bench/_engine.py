@@ -48,6 +48,14 @@ async def fresh_database(name: str) -> str:
     return url
 
 
+def machine_cpu() -> tuple[float, float]:
+    """(busy, total) CPU seconds of the whole machine so far, all cores (Linux /proc/stat)."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    ticks = os.sysconf("SC_CLK_TCK")
+    idle = fields[3] + fields[4]  # idle, iowait
+    return (sum(fields) - idle) / ticks, sum(fields) / ticks
+
+
 def percentile(values: list[float], q: float) -> float:
     """The nearest-rank percentile `q` (0-100) of `values`."""
     ordered = sorted(values)

@@ -32,7 +32,7 @@ import asyncpg
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _engine import AUTH, Engines, fresh_database, noop_plugin  # noqa: E402
+from _engine import AUTH, Engines, fresh_database, machine_cpu, noop_plugin  # noqa: E402
 
 NOTIFY = "NOTIFY nself_oncall_engine, '{}'"
 RESET = """UPDATE notifications SET status = 'pending', attempts = 0, available_at = NULL, lease = NULL,
@@ -74,8 +74,9 @@ async def wait_sent(connection: asyncpg.Connection, total: int, timeout: float =
 
 
 async def engine_run(folder: Path, database: str, plugins: Path, env: dict[str, str], workers: int, total: int,
-                     escalate: bool, profile: bool = False) -> tuple[float, float]:
-    """Notifications/s of `workers` worker processes and their CPU seconds per 1,000 notifications."""
+                     escalate: bool, profile: bool = False) -> tuple[float, float, float]:
+    """Notifications/s of `workers` worker processes, their CPU ms per 1,000 notifications, and the cores of the
+    whole machine busy meanwhile (workers, PostgreSQL and anything else)."""
     connection = await asyncpg.connect(database)
     try:
         await connection.execute("UPDATE escalations SET due_at = NULL, steps_done = 0")
@@ -92,14 +93,14 @@ async def engine_run(folder: Path, database: str, plugins: Path, env: dict[str, 
             engines.wait_running()
             time.sleep(0.5)
             engines.profiling(True)
-            cpu = engines.cpu_seconds()
+            cpu, machine = engines.cpu_seconds(), machine_cpu()[0]
             started = time.monotonic()
             if escalate:
                 await connection.execute(f"UPDATE escalations SET due_at = now(); {NOTIFY.format('escalations')}")
             else:
                 await connection.execute(f"UPDATE notifications SET available_at = now(); {NOTIFY.format('notifications')}")
             done = await wait_sent(connection, total)
-            cpu = engines.cpu_seconds() - cpu
+            cpu, machine = engines.cpu_seconds() - cpu, machine_cpu()[0] - machine
             engines.profiling(False)
         finally:
             engines.stop()
@@ -108,7 +109,7 @@ async def engine_run(folder: Path, database: str, plugins: Path, env: dict[str, 
             print(f"  {len(warnings)} warning(s) in the workers' logs, the first: {warnings[0]}")
     finally:
         await connection.close()
-    return total / (done - started), cpu * 1e6 / total
+    return total / (done - started), cpu * 1e6 / total, machine / (done - started)
 
 
 async def raw_claim_finish(database: str, connections: int, batch: int = 200) -> float:
@@ -189,20 +190,19 @@ async def run(args: argparse.Namespace, folder: Path) -> None:
     await seed(folder, database, plugins, env, args.escalations, args.fanout)
     print(f"{args.escalations} escalations x {args.fanout} notifications = {total} notifications per run, "
           f"`noop` notifier, one PostgreSQL")
-    results = []
     for workers in args.workers:
-        pipeline, pipeline_cpu = await engine_run(folder, database, plugins, env, workers, total, escalate=True, profile=args.profile)
+        pipeline, pipeline_cpu, pipeline_busy = await engine_run(folder, database, plugins, env, workers, total, escalate=True, profile=args.profile)
         raw = await raw_claim_finish(database, workers)
         inserts = await raw_insert(database)
-        deliver, deliver_cpu = await engine_run(folder, database, plugins, env, workers, total, escalate=False, profile=args.profile)
-        results.append((workers, raw, inserts, pipeline, pipeline_cpu, deliver, deliver_cpu))
+        deliver, deliver_cpu, deliver_busy = await engine_run(folder, database, plugins, env, workers, total, escalate=False, profile=args.profile)
         print(f"\n{workers} worker(s):")
         print(f"  baseline: claim + result SQL alone, {workers} connection(s)  {raw:8.0f} rows/s")
         print(f"  baseline: INSERT of the rows alone, 1 connection        {inserts:8.0f} rows/s")
         print(f"  escalate + deliver  {pipeline:8.0f} notifications/s  ({pipeline / raw:.2f}x claim+result SQL, "
-              f"{pipeline / inserts:.2f}x INSERT)  workers' CPU {pipeline_cpu:.0f} ms per 1,000")
+              f"{pipeline / inserts:.2f}x INSERT)  workers' CPU {pipeline_cpu:.0f} ms per 1,000, "
+              f"machine {pipeline_busy:.2f} cores busy")
         print(f"  deliver only        {deliver:8.0f} notifications/s  ({deliver / raw:.2f}x claim+result SQL)  "
-              f"workers' CPU {deliver_cpu:.0f} ms per 1,000")
+              f"workers' CPU {deliver_cpu:.0f} ms per 1,000, machine {deliver_busy:.2f} cores busy")
     print("\ngoal (issue 8): >= 5,000 notifications/s on one PostgreSQL with a no-op notifier")
 
 
