@@ -94,11 +94,27 @@ def dialect_of(database_url: str) -> str:
     raise ConfigError(f"DATABASE_URL: unsupported scheme {scheme!r} (use sqlite:// or postgres://)")
 
 
+async def _keep_session(connection: Any) -> None:
+    """A pooled connection's reset: nothing to undo (see tortoise_config)."""
+
+
 def tortoise_config(database_url: str) -> dict[str, Any]:
     """The Tortoise ORM configuration for one database; aerich's models ride along."""
+    from tortoise.backends.base.config_generator import expand_db_url
+
     dialect_of(database_url)
+    connection: Any = database_url
+    expanded = expand_db_url(database_url)
+    if expanded["engine"] == "tortoise.backends.asyncpg":
+        # asyncpg's pool sends "SELECT pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *; RESET ALL" each time a
+        # connection goes back to it, and the caller waits for it: a round trip after every query and transaction,
+        # the engine's included. Nothing here leaves session state on a pooled connection (no SET, LISTEN is on a
+        # connection of its own, advisory locks are per transaction), and asyncpg still rolls back a transaction
+        # left open; so skip the query.
+        expanded["credentials"]["reset"] = _keep_session
+        connection = expanded
     return {
-        "connections": {"default": database_url},
+        "connections": {"default": connection},
         "apps": {
             "models": {
                 "models": ["nself_oncall.models", "aerich.models"],

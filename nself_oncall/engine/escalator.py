@@ -24,25 +24,27 @@ log = logging.getLogger(__name__)
 
 
 class Escalator:
-    def __init__(self, cache: ScheduleCache, batch: int = 50):
+    def __init__(self, cache: ScheduleCache, batch: int = 50, sender: str | None = None):
         self.cache = cache
         self.batch = batch
+        self.sender = sender  # names the engine in the notifications that wake the others (see wake_engines)
 
     async def run_once(self, now: datetime) -> int:
         """Notify every step due at `now` of up to `batch` escalations; returns how many were handled."""
+        found: dict[str, UserRecord | None] = {}  # the users read in this pass (one transaction), by id
 
         async def plan(due: DueEscalation) -> Advance:
-            return await self._plan(due, now)
+            return await self._plan(due, now, found)
 
-        return await outbox.advance_due(now, self.batch, plan)
+        return await outbox.advance_due(now, self.batch, plan, self.sender)
 
-    async def _plan(self, due: DueEscalation, now: datetime) -> Advance:
+    async def _plan(self, due: DueEscalation, now: datetime, found: dict[str, UserRecord | None]) -> Advance:
         reached, next_due = escalation.due(due.policy, due.triggered_at, due.steps_done, now)
         planned = []
         for step in reached:
-            rows = await self._step_rows(step)
+            rows = await self._step_rows(step, found)
             planned += rows
-            log.info(
+            log.debug(
                 "escalation %s: step %d of loop %d reached (due %s): %d notification(s)",
                 due.id, step.step, step.loop, step.at.isoformat(), len(rows),
             )
@@ -52,7 +54,9 @@ class Escalator:
                                 due.id, step.step, row.target.type, row.target.id, row.error)
         return Advance(planned, due.steps_done + len(reached), next_due)
 
-    async def _step_rows(self, step: escalation.Due) -> list[Planned]:
+    async def _step_rows(self, step: escalation.Due, found: dict[str, UserRecord | None]) -> list[Planned]:
+        """The rows of one step; `found` holds the users read earlier in this pass, and takes the ones read now
+        (many escalations of one pass often page the same people)."""
         whom: list[str | None] = []  # per target: the user it names, or None for a channel
         reasons: dict[int, str] = {}
         for i, target in enumerate(step.targets):
@@ -60,7 +64,10 @@ class Escalator:
             whom.append(user)
             if reason:
                 reasons[i] = reason
-        found = await users.get_many({u for u in whom if u is not None})
+        missing = {u for u in whom if u is not None and u not in found}
+        if missing:
+            read = await users.get_many(missing)
+            found.update({u: read.get(u) for u in missing})
         rows = []
         for i, target in enumerate(step.targets):
             base = Planned(step.loop, step.step, i, 0, target, step.at)

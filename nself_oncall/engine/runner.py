@@ -14,6 +14,7 @@ import contextlib
 import fcntl
 import logging
 import os
+import secrets
 import socket
 import time
 from collections.abc import Callable, Coroutine
@@ -41,8 +42,6 @@ T = TypeVar("T")
 IDLE = 1.0
 #: After a database error a loop waits this long before it tries again.
 BACKOFF = 0.5
-#: A loop that found nothing to take although something is overdue (another engine holds it) waits this long.
-BUSY_ELSEWHERE = 0.05
 
 
 def utcnow() -> datetime:
@@ -71,11 +70,15 @@ class Engine:
         self.owner = options.owner or f"{socket.gethostname()}:{os.getpid()}"
         self.clock = clock
         self.faults = options.failpoints
-        self.escalator = Escalator(ScheduleCache(), options.escalation_batch)
+        self._sender = secrets.token_hex(8)  # names this engine in its wake-up notifications
+        self.escalator = Escalator(ScheduleCache(), options.escalation_batch, self._sender)
         self.dispatcher = Dispatcher(registry, base_url, self.owner, options.retry, options.concurrency)
         self._events = {ESCALATIONS: asyncio.Event(), NOTIFICATIONS: asyncio.Event()}
         self._stopping = asyncio.Event()
         self._slot_free = asyncio.Event()
+        # A dispatcher with all its slots taken claims again once a quarter of them are free, not as each one
+        # frees: a claim is a transaction, and one per notification cost more than the notifications.
+        self._refill = max(1, options.concurrency // 4)
         self._in_flight: set[asyncio.Task[None]] = set()
         self._results: list[Result] = []
         self._results_ready = asyncio.Event()
@@ -134,12 +137,12 @@ class Engine:
         while not self._stopping.is_set():
             event.clear()
             try:
-                handled = await _own_task(self.escalator.run_once(self.clock()))
-                if handled:
+                now = self.clock()
+                due, next_at = await _own_task(outbox.step_times(now))
+                if due and await _own_task(self.escalator.run_once(now)):
                     self._events[NOTIFICATIONS].set()
-                if handled == self.escalator.batch:
-                    continue
-                wait = await self._until(await _own_task(outbox.next_step_at()), handled)
+                    continue  # look again: for more, and at the next due times of those just notified
+                wait = await self._until(next_at)
             except Exception as exc:
                 wait = self._database_error("escalator", exc)
             await self._sleep(event, wait)
@@ -152,13 +155,17 @@ class Engine:
             self._slot_free.clear()
             free = dispatcher.concurrency - len(self._in_flight)
             try:
-                claimed = await _own_task(dispatcher.claim(self.clock(), free)) if free > 0 else []
-                if claimed:
-                    self.faults.hit("after_claim")
-                for c in claimed:
-                    self._in_flight.add(asyncio.create_task(self._send(c)))
-                full = len(self._in_flight) >= dispatcher.concurrency
-                wait = IDLE if full else await self._until(await _own_task(outbox.next_delivery_at()), len(claimed))
+                full, wait = True, IDLE
+                if free >= self._refill:
+                    now = self.clock()
+                    ready, next_at = await _own_task(outbox.delivery_times(now))
+                    claimed = await _own_task(dispatcher.claim(now, free)) if ready else []
+                    if claimed:
+                        self.faults.hit("after_claim")
+                    for c in claimed:
+                        self._in_flight.add(asyncio.create_task(self._send(c)))
+                    full = dispatcher.concurrency - len(self._in_flight) < self._refill
+                    wait = IDLE if full else await self._until(next_at)
             except Exception as exc:
                 full, wait = False, self._database_error("dispatcher", exc)
             await self._sleep(event, wait, self._slot_free if full else None)
@@ -171,7 +178,8 @@ class Engine:
             self._results_ready.set()
         finally:
             self._in_flight.discard(asyncio.current_task())
-            self._slot_free.set()
+            if self.dispatcher.concurrency - len(self._in_flight) >= self._refill:
+                self._slot_free.set()
 
     async def _write_results(self) -> None:
         """Write results as they come, in batches; when told to finish, write what is left and return.
@@ -209,13 +217,12 @@ class Engine:
             log.info("engine stopping: waiting for %d notifier call(s)", len(self._in_flight))
             await asyncio.gather(*self._in_flight, return_exceptions=True)
 
-    async def _until(self, next_at: datetime | None, taken: int) -> float:
-        """Seconds to sleep until `next_at` (at most IDLE); not less than BUSY_ELSEWHERE when this pass took
-        nothing although work is overdue: another engine holds it, and spinning would not help."""
+    async def _until(self, next_at: datetime | None) -> float:
+        """Seconds to sleep until `next_at`, the next due time after this pass's instant (at most IDLE).
+        Work overdue at that instant but held by another engine is not waited on: that engine does it."""
         if next_at is None:
             return IDLE
-        wait = min(IDLE, max(0.0, (next_at - self.clock()).total_seconds()))
-        return max(wait, BUSY_ELSEWHERE) if taken == 0 else wait
+        return min(IDLE, max(0.0, (next_at - self.clock()).total_seconds()))
 
     async def _sleep(self, event: asyncio.Event, seconds: float, other: asyncio.Event | None = None) -> None:
         waits = [asyncio.ensure_future(e.wait()) for e in (event, self._stopping, other) if e is not None]
@@ -270,9 +277,10 @@ class Engine:
                 await task
 
     async def _listen(self) -> None:
-        def on_work(kind: str) -> None:
-            event = self._events.get(kind)
-            if event is not None:
+        def on_work(payload: str) -> None:
+            work, _, sender = payload.partition(" ")
+            event = self._events.get(work)
+            if event is not None and sender != self._sender:  # this engine woke itself when it added the work
                 event.set()
 
         while True:

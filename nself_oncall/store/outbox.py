@@ -10,6 +10,7 @@ another engine claim the row again.
 
 from __future__ import annotations
 
+import json
 import secrets
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -23,7 +24,6 @@ from tortoise.transactions import in_transaction
 from .. import escalation
 from ..escalation import Rule, allowed_at
 from ..escalation.throttle import longest
-from ..models import Escalation, Notification
 from .ids import new_id
 from .wake import NOTIFICATIONS, wake_engines
 
@@ -101,67 +101,107 @@ class Result:
 Plan = Callable[[DueEscalation], Awaitable[Advance]]
 
 
-async def advance_due(now: datetime, limit: int, plan: Plan) -> int:
+_SELECT_DUE = {
+    "postgres": """SELECT id, policy, created_at, steps_done FROM escalations WHERE due_at <= $1
+                   ORDER BY due_at LIMIT $2 FOR UPDATE SKIP LOCKED""",
+    "sqlite": "SELECT id, policy, created_at, steps_done FROM escalations WHERE due_at <= ? ORDER BY due_at LIMIT ?",
+}
+_ADVANCE = {
+    "postgres": """UPDATE escalations AS e SET steps_done = v.steps_done, due_at = v.due_at
+                   FROM unnest($1::text[], $2::int[], $3::timestamptz[]) AS v(id, steps_done, due_at)
+                   WHERE e.id = v.id""",
+    "sqlite": "UPDATE escalations SET steps_done = ?, due_at = ? WHERE id = ?",
+}
+#: The columns of a new notification row, and their PostgreSQL types (for unnest).
+_NEW_COLUMNS = {
+    "id": "text", "escalation_id": "text", "loop": "int", "step": "int", "target_position": "int",
+    "contact_position": "int", "target_type": "text", "target_id": "text", "user": "text", "user_name": "text",
+    "channel": "text", "address": "text", "contact_key": "text", "status": "text", "attempts": "int",
+    "due_at": "timestamptz", "available_at": "timestamptz", "error": "text", "created_at": "timestamptz",
+}
+_NAMES = ", ".join(f'"{name}"' for name in _NEW_COLUMNS)
+_INSERT = {
+    "postgres": f"INSERT INTO notifications ({_NAMES}) SELECT * FROM unnest("
+    + ", ".join(f"${i}::{kind}[]" for i, kind in enumerate(_NEW_COLUMNS.values(), 1))
+    + ")",
+    "sqlite": f"INSERT INTO notifications ({_NAMES}) VALUES ({', '.join('?' * len(_NEW_COLUMNS))})",
+}
+
+
+async def advance_due(now: datetime, limit: int, plan: Plan, sender: str | None = None) -> int:
     """Lock up to `limit` escalations due at `now`, write what `plan` decides for each, and move their
-    due times on, in one transaction. Returns how many escalations were handled."""
+    due times on, in one transaction. Returns how many escalations were handled. The notification that
+    wakes the engines names `sender`, the engine calling (see wake_engines).
+
+    Plain SQL rather than the ORM: building a model object per notification cost more than the
+    database did (the rows of one transaction are inserted by one statement on PostgreSQL)."""
     async with in_transaction() as connection:
-        rows = (
-            await Escalation.filter(due_at__lte=now)
-            .order_by("due_at")
-            .limit(limit)
-            .select_for_update(skip_locked=True)
-            .only("id", "policy", "created_at", "steps_done")
-        )
-        new = []
+        dialect = connection.capabilities.dialect
+        rows = await connection.execute_query_dict(_SELECT_DUE[dialect], [now, limit])
+        new: list[tuple[Any, ...]] = []
+        advanced: list[tuple[str, int, datetime | None]] = []
         for row in rows:
-            due = DueEscalation(row.id, escalation.policy_from_json(row.policy), row.created_at, row.steps_done)
-            advance = await plan(due)
-            new += [_notification_row(row.id, p, now) for p in advance.planned]
-            await Escalation.filter(id=row.id).update(steps_done=advance.steps_done, due_at=advance.next_due)
+            policy = escalation.policy_from_json(_json(row["policy"]))
+            advance = await plan(DueEscalation(row["id"], policy, _instant(row["created_at"]), row["steps_done"]))
+            new += [_notification_row(row["id"], p, now) for p in advance.planned]
+            advanced.append((row["id"], advance.steps_done, advance.next_due))
+        if dialect == "postgres":
+            if advanced:
+                await connection.execute_query(_ADVANCE[dialect], [list(column) for column in zip(*advanced, strict=True)])
+            if new:
+                await connection.execute_query(_INSERT[dialect], [list(column) for column in zip(*new, strict=True)])
+        else:
+            if advanced:
+                await connection.execute_many(_ADVANCE[dialect], [[steps, due, ident] for ident, steps, due in advanced])
+            if new:
+                await connection.execute_many(_INSERT[dialect], [list(values) for values in new])
         if new:
-            await Notification.bulk_create(new, batch_size=1000)
-            await wake_engines(connection, NOTIFICATIONS)
+            await wake_engines(connection, NOTIFICATIONS, sender)
     return len(rows)
 
 
-def _notification_row(escalation_id: str, p: Planned, now: datetime) -> Notification:
-    return Notification(
-        id=new_id(),
-        escalation_id=escalation_id,
-        loop=p.loop,
-        step=p.step,
-        target_position=p.target_position,
-        contact_position=p.contact_position,
-        target_type=p.target.type,
-        target_id=p.target.id,
-        user=p.user,
-        user_name=p.user_name,
-        channel=p.channel,
-        address=p.address,
-        contact_key=p.contact_key,
-        status=p.status,
-        attempts=0,
-        due_at=p.due_at,
-        available_at=p.due_at if p.status == "pending" else None,
-        error=p.error,
-        created_at=now,
+def _notification_row(escalation_id: str, p: Planned, now: datetime) -> tuple[Any, ...]:
+    """The values of a new notification row, in the order of _NEW_COLUMNS."""
+    return (
+        new_id(), escalation_id, p.loop, p.step, p.target_position, p.contact_position, p.target.type, p.target.id,
+        p.user, p.user_name, p.channel, p.address, p.contact_key, p.status, 0, p.due_at,
+        p.due_at if p.status == "pending" else None, p.error, now,
     )
 
 
-async def next_step_at() -> datetime | None:
-    """When the next escalation step is due (None: none is)."""
-    return await _min("SELECT MIN(due_at) AS at FROM escalations")
+def _json(value: Any) -> Any:
+    """A JSON column as the driver returns it: text (asyncpg, SQLite), or decoded already."""
+    return json.loads(value) if isinstance(value, str | bytes) else value
 
 
-async def next_delivery_at() -> datetime | None:
-    """When the next notification can be claimed: due, retried, or its lease running out."""
-    return await _min("SELECT MIN(available_at) AS at FROM notifications")
+# Each loop of the engine asks one of the two questions below before it opens a transaction: most
+# wake-ups (every engine is woken by every notification) find nothing to do, and one query answers
+# that for a quarter of the round trips of an empty transaction. When the next time is asked for,
+# only times after the loop's instant count: what was due by then and that the loop did not take is
+# locked by another engine, which is working on it; looking again at once would spin on it until
+# that engine commits, taking the CPU that engine needs. If it rolls back instead, the row is found
+# again at the next look (at most IDLE later) or wake-up.
 
 
-async def _min(sql: str) -> datetime | None:
-    rows = await connections.get("default").execute_query_dict(sql)
-    value = rows[0]["at"] if rows else None
-    return datetime.fromisoformat(value) if isinstance(value, str) else value
+async def step_times(now: datetime) -> tuple[bool, datetime | None]:
+    """Whether an escalation step is due at `now`, and when the next one due after `now` is due (None: none is)."""
+    return await _times("escalations", "due_at", now)
+
+
+async def delivery_times(now: datetime) -> tuple[bool, datetime | None]:
+    """Whether a notification can be claimed at `now`, and when the next one can be after `now` (None: none
+    can): due, retried, or its lease running out."""
+    return await _times("notifications", "available_at", now)
+
+
+async def _times(table: str, column: str, now: datetime) -> tuple[bool, datetime | None]:
+    sql = f"""SELECT EXISTS (SELECT 1 FROM {table} WHERE {column} <= $1) AS ready,
+                     (SELECT MIN({column}) FROM {table} WHERE {column} > $1) AS next"""
+    connection = connections.get("default")
+    if connection.capabilities.dialect != "postgres":
+        sql = _sqlite(sql)
+    row = (await connection.execute_query_dict(sql, [now]))[0]
+    return bool(row["ready"]), None if row["next"] is None else _instant(row["next"])
 
 
 _SELECT_READY = {
@@ -170,9 +210,11 @@ _SELECT_READY = {
     "sqlite": "SELECT id, channel, contact_key, attempts FROM notifications WHERE available_at <= ? "
     "ORDER BY available_at LIMIT ?",
 }
+# The escalation's texts come back with the lease, by primary key: no second query per claim.
 _CLAIMED_COLUMNS = (
     'id, escalation_id, loop, step, target_type, target_id, "user", user_name, channel, address, attempts, '
-    "due_at, created_at"
+    "due_at, created_at, (SELECT summary FROM escalations AS e WHERE e.id = notifications.escalation_id) AS summary, "
+    "(SELECT details FROM escalations AS e WHERE e.id = notifications.escalation_id) AS details"
 )
 
 
@@ -197,8 +239,7 @@ async def claim(
         if not take:
             return []
         rows = await _lease(connection, take, lease, owner, now, lease_until)
-        texts = await _escalation_texts(connection, {row["escalation_id"] for row in rows})
-    return [_claimed(row, lease, texts[row["escalation_id"]]) for row in rows]
+    return [_claimed(row, lease) for row in rows]
 
 
 async def _lease(
@@ -249,12 +290,7 @@ async def _throttled(
     return waiting
 
 
-async def _escalation_texts(connection: Any, ids: set[str]) -> dict[str, tuple[str, dict[str, Any]]]:
-    rows = await Escalation.filter(id__in=list(ids)).using_db(connection).values_list("id", "summary", "details")
-    return {ident: (summary, details) for ident, summary, details in rows}
-
-
-def _claimed(row: dict[str, Any], lease: str, text: tuple[str, dict[str, Any]]) -> Claimed:
+def _claimed(row: dict[str, Any], lease: str) -> Claimed:
     return Claimed(
         id=row["id"],
         lease=lease,
@@ -269,8 +305,8 @@ def _claimed(row: dict[str, Any], lease: str, text: tuple[str, dict[str, Any]]) 
         attempts=row["attempts"],
         due_at=_instant(row["due_at"]),
         created_at=_instant(row["created_at"]),
-        summary=text[0],
-        details=text[1],
+        summary=row["summary"],
+        details=_json(row["details"]),
     )
 
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+from datetime import datetime
 from typing import Any
 
+from tortoise import connections
 from tortoise.transactions import in_transaction
 
 from ..errors import Invalid, NotFound
@@ -16,11 +18,42 @@ _STEPS = "steps__targets"
 _KINDS = ("schedule", "user", "channel")
 
 
+_GET = """SELECT p.id, p.name, p.description, p."repeat", p.created_at, p.updated_at,
+                 s.id AS step, s.delay_minutes, t.type, t.target_id
+          FROM policies AS p
+          LEFT JOIN policy_steps AS s ON s.policy_id = p.id
+          LEFT JOIN policy_targets AS t ON t.step_id = s.id
+          WHERE p.id = {mark} ORDER BY s.position, t.position"""
+
+
 async def get(policy_id: str) -> PolicyRecord:
-    row = await Policy.get_or_none(id=policy_id).prefetch_related(_STEPS)
-    if row is None:
+    """One query (every trigger reads its policy: ORM objects with prefetch cost more than the query)."""
+    connection = connections.get("default")
+    mark = "$1" if connection.capabilities.dialect == "postgres" else "?"
+    rows = await connection.execute_query_dict(_GET.format(mark=mark), [policy_id])
+    if not rows:
         raise NotFound("policy", policy_id)
-    return _record(row)
+    steps: dict[int, tuple[float, list[TargetRecord]]] = {}  # in order of position
+    for row in rows:
+        if row["step"] is not None:
+            _, targets = steps.setdefault(row["step"], (row["delay_minutes"], []))
+            if row["type"] is not None:
+                targets.append(TargetRecord(row["type"], row["target_id"]))
+    first = rows[0]
+    return PolicyRecord(
+        id=first["id"],
+        name=first["name"],
+        description=first["description"],
+        repeat=first["repeat"],
+        steps=tuple(StepRecord(delay, tuple(targets)) for delay, targets in steps.values()),
+        created_at=_instant(first["created_at"]),
+        updated_at=_instant(first["updated_at"]),
+    )
+
+
+def _instant(value: Any) -> datetime:
+    """A timestamp as the driver returns it: aware already (asyncpg), or SQLite's text."""
+    return datetime.fromisoformat(value) if isinstance(value, str) else value
 
 
 async def list_page(limit: int, after: str | None) -> Page[PolicyRecord]:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
+from tortoise import connections
 from tortoise.transactions import in_transaction
 
 from ..errors import NotFound
@@ -79,8 +83,31 @@ def _record(row: User) -> UserRecord:
 
 
 async def get_many(user_ids: set[str]) -> dict[str, UserRecord]:
-    """The users among `user_ids` that exist, by id, with their contacts (one query for each table)."""
+    """The users among `user_ids` that exist, by id, with their contacts, in one query (the engine asks this
+    for every step it reaches, up to 2,000 users at once: ORM objects for each user and contact cost more
+    than the query)."""
     if not user_ids:
         return {}
-    rows = await User.filter(id__in=list(user_ids)).prefetch_related("contacts")
-    return {row.id: _record(row) for row in rows}
+    connection = connections.get("default")
+    ids = sorted(user_ids)
+    if connection.capabilities.dialect == "postgres":
+        which, values = "u.id = ANY($1::text[])", [ids]
+    else:
+        which, values = f"u.id IN ({', '.join('?' * len(ids))})", ids
+    sql = f"""SELECT u.id, u.name, u.created_at, u.updated_at, c.channel, c.address
+              FROM users AS u LEFT JOIN contact_methods AS c ON c.user_id = u.id
+              WHERE {which} ORDER BY u.id, c.position"""
+    found: dict[str, tuple[dict[str, Any], list[ContactRecord]]] = {}
+    for row in await connection.execute_query_dict(sql, values):
+        _, contacts = found.setdefault(row["id"], (row, []))
+        if row["channel"] is not None:
+            contacts.append(ContactRecord(row["channel"], row["address"]))
+    return {
+        ident: UserRecord(ident, row["name"], tuple(contacts), _instant(row["created_at"]), _instant(row["updated_at"]))
+        for ident, (row, contacts) in found.items()
+    }
+
+
+def _instant(value: Any) -> datetime:
+    """A timestamp as the driver returns it: aware already (asyncpg), or SQLite's text."""
+    return datetime.fromisoformat(value) if isinstance(value, str) else value

@@ -9,7 +9,10 @@ WAKE_CHANNEL = "nself_oncall_engine"
 ESCALATIONS, NOTIFICATIONS = "escalations", "notifications"
 
 
-async def wake_engines(connection: Any, work: str) -> None:
-    """On PostgreSQL, tell every engine (at commit) that there is `work`; SQLite has one engine, woken in-process."""
+async def wake_engines(connection: Any, work: str, sender: str | None = None) -> None:
+    """On PostgreSQL, tell every engine (at commit) that there is `work`; SQLite has one engine, woken in-process.
+    The payload is `work`, then after a space the `sender` token of the engine that added the work, if one did:
+    that engine woke itself in-process, and a second pass for its own notification would find nothing."""
     if connection.capabilities.dialect == "postgres":
-        await connection.execute_query(f"NOTIFY {WAKE_CHANNEL}, '{work}'")
+        payload = work if sender is None else f"{work} {sender}"
+        await connection.execute_query("SELECT pg_notify($1, $2)", [WAKE_CHANNEL, payload])

@@ -162,15 +162,17 @@ async def test_engine_loops_work_again_after_begin_fails(pg_database, receiver, 
     failed with "connection has been released back to the pool". The worker stayed up and paged nobody."""
     hook = receiver()
     async with api_for(pg_database, hook.url, engine=EngineOptions()) as api:
-        await create_policy(api, hook.url, policy([1], targets=[{"type": "channel", "id": "hook"}]))
+        # Step 1 comes due 1.8 s after the trigger, while BEGIN fails: the escalator's pass meets it.
+        await create_policy(api, hook.url, policy([0.03, 1], targets=[{"type": "channel", "id": "hook"}]))
         await trigger(api, 1)
         assert await _arrived(hook, 1, within=5)
         failed = _break_begin(monkeypatch)
-        await asyncio.sleep(IDLE + 2 * BACKOFF)  # each loop's pass meets a BEGIN that fails
+        await asyncio.sleep(1.8 + IDLE + 2 * BACKOFF)
         monkeypatch.undo()
         assert failed, "no loop tried a transaction while BEGIN failed"
+        assert await _arrived(hook, 2, within=5), "the step that came due while BEGIN failed was not notified"
         await _trigger_until_accepted(api)
-        assert await _arrived(hook, 2, within=5), "the engine did not notify an escalation triggered after BEGIN failed"
+        assert await _arrived(hook, 3, within=5), "the engine did not notify an escalation triggered after BEGIN failed"
 
 
 def _break_begin(monkeypatch) -> list[str]:

@@ -1,0 +1,24 @@
+"""Run `nself-oncall ARGS...` under cProfile, counting CPU time (not wall time, which on a busy machine
+mostly measures waiting for a core): `python bench/_profiled.py OUT.prof serve ...`.
+
+The profiler runs between SIGUSR1 and SIGUSR2 (so that start-up is left out); the stats are written
+when the command returns (SIGTERM stops serve and worker gracefully).
+"""
+
+import cProfile
+import signal
+import sys
+import time
+
+from nself_oncall.cli import main
+
+out = sys.argv.pop(1)
+profile = cProfile.Profile(time.process_time)
+signal.signal(signal.SIGUSR1, lambda *_: profile.enable())
+signal.signal(signal.SIGUSR2, lambda *_: profile.disable())
+try:
+    status = main(sys.argv[1:])
+finally:
+    profile.disable()
+    profile.dump_stats(out)
+sys.exit(status)
