@@ -15,6 +15,9 @@ scheduled instant rather than at a trigger. Measured at the receiver, on the mac
 The first `--warmup` seconds of triggers are left out. Baselines, in the same run, on the same machine,
 while the load runs: the round trip of a plain POST to the same receiver (httpx, the webhook notifier's
 client) and a PostgreSQL NOTIFY round trip; every figure is also printed as a multiple of their p50.
+Also printed, to name the bottleneck: the engine processes' CPU per escalation, PostgreSQL transactions
+per escalation, and how many of the machine's cores were busy. `--profile` runs the engines under cProfile
+(CPU time, bench/_profiled.py) while the load runs and keeps the `.prof` files.
 """
 
 from __future__ import annotations
