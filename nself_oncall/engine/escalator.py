@@ -44,7 +44,7 @@ class Escalator:
         for step in reached:
             rows = await self._step_rows(step, found)
             planned += rows
-            log.debug(
+            log.info(
                 "escalation %s: step %d of loop %d reached (due %s): %d notification(s)",
                 due.id, step.step, step.loop, step.at.isoformat(), len(rows),
             )
