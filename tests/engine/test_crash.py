@@ -90,7 +90,10 @@ async def test_kill_at_a_fail_point_loses_nothing(tmp_path, pg_database, receive
     unexplained = doubled - supervisor.in_flight - after_timeout
     assert not unexplained, "duplicates of rows no killed process held:\n" + explain(unexplained, workers, hook.arrivals)
     from_kills = {key: counts[key] - 1 for key in doubled - after_timeout}
-    assert sum(from_kills.values()) <= len(supervisor.in_flight) <= supervisor.kills * CONCURRENCY
+    # A row held when a process died can be held again by the one that claimed it next and die with it too:
+    # each kill adds at most one copy of each row it held.
+    assert max(from_kills.values(), default=0) <= supervisor.kills
+    assert sum(from_kills.values()) <= supervisor.kills * CONCURRENCY
     if run == "after_claim":
         assert not from_kills, "rows claimed by a process that died before calling, delivered twice:\n" + explain(
             set(from_kills), workers, hook.arrivals
