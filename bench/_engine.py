@@ -259,3 +259,18 @@ async def post_round_trips(url: str, until: float, every: float = 0.05) -> list[
             trips.append((time.perf_counter() - started) * 1000)
             await asyncio.sleep(every)
     return trips
+
+
+def run_in_folder(run, args, prefix: str) -> None:
+    """`asyncio.run(run(args, folder))` in a new temporary folder for the processes' logs, kept with
+    `args.keep` (or `args.profile`, whose .prof files are there too) and removed otherwise."""
+    import shutil
+    import tempfile
+
+    keep = args.keep or args.profile
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    asyncio.run(run(args, folder))
+    if keep:
+        print(f"logs: {folder}")
+    else:
+        shutil.rmtree(folder, ignore_errors=True)

@@ -19,10 +19,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -30,7 +28,7 @@ import asyncpg
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _engine import AUTH, Engines, Receiver, fresh_database, webhook_channel  # noqa: E402
+from _engine import AUTH, Engines, Receiver, fresh_database, run_in_folder, webhook_channel  # noqa: E402
 
 MAX_TARGETS = 2000  # a step's targets at most
 
@@ -136,13 +134,7 @@ def main() -> None:
     args = parser.parse_args()
     if not 1 <= args.recipients <= MAX_TARGETS:
         parser.error(f"--recipients: 1 to {MAX_TARGETS} (the targets of one step)")
-    args.keep = args.keep or args.profile
-    folder = Path(tempfile.mkdtemp(prefix="bench-fanout-"))
-    asyncio.run(run(args, folder))
-    if args.keep:
-        print(f"logs: {folder}")
-    else:
-        shutil.rmtree(folder, ignore_errors=True)
+    run_in_folder(run, args, "bench-fanout-")
 
 
 if __name__ == "__main__":

@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-import tempfile
 import time
 from collections import Counter
 from pathlib import Path
@@ -42,6 +41,7 @@ from _engine import (  # noqa: E402
     machine_cpu,
     notify_round_trips,
     post_round_trips,
+    run_in_folder,
     summary,
     webhook_channel,
 )
@@ -203,14 +203,7 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true", help="run the engines under cProfile (implies --keep)")
     parser.add_argument("--keep", action="store_true", help="keep the folder with the processes' logs")
     args = parser.parse_args()
-    args.keep = args.keep or args.profile
-    folder = Path(tempfile.mkdtemp(prefix="bench-latency-"))
-    asyncio.run(run(args, folder))
-    print(f"logs: {folder}" if args.keep else "")
-    if not args.keep:
-        import shutil
-
-        shutil.rmtree(folder, ignore_errors=True)
+    run_in_folder(run, args, "bench-latency-")
 
 
 if __name__ == "__main__":

@@ -22,9 +22,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import secrets
-import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -32,7 +30,7 @@ import asyncpg
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _engine import AUTH, Engines, fresh_database, machine_cpu, noop_plugin  # noqa: E402
+from _engine import AUTH, Engines, fresh_database, machine_cpu, noop_plugin, run_in_folder  # noqa: E402
 
 NOTIFY = "NOTIFY nself_oncall_engine, '{}'"
 RESET = """UPDATE notifications SET status = 'pending', attempts = 0, available_at = NULL, lease = NULL,
@@ -214,13 +212,7 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true", help="run the workers under cProfile (implies --keep)")
     parser.add_argument("--keep", action="store_true", help="keep the folder with the processes' logs")
     args = parser.parse_args()
-    args.keep = args.keep or args.profile
-    folder = Path(tempfile.mkdtemp(prefix="bench-throughput-"))
-    asyncio.run(run(args, folder))
-    if args.keep:
-        print(f"logs: {folder}")
-    else:
-        shutil.rmtree(folder, ignore_errors=True)
+    run_in_folder(run, args, "bench-throughput-")
 
 
 if __name__ == "__main__":
