@@ -50,6 +50,17 @@ class OverrideRecord:
 
 
 @dataclass(frozen=True)
+class SubscriptionRecord:
+    """A calendar subscription: which feed its secret link serves (never the token, nor its hash)."""
+
+    id: str
+    schedule_id: str | None
+    user_id: str | None
+    name: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
 class ContactRecord:
     channel: str
     address: str

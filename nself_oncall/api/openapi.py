@@ -1,4 +1,4 @@
-"""The OpenAPI document: path ids with their pattern, required bodies, and 204 answers without one."""
+"""The OpenAPI document: path ids with their pattern, required bodies, 204 answers without one, and calendar feeds."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from quart_schema.validation import DataSource
 from werkzeug.routing import BaseConverter
 
 from .fields import Converter
-from .responses import NoContent
+from .responses import CalendarFeed, NoContent
 from .schemas import ActorIn, ChannelTestIn
 
 # Routes that read their body with bodies.optional_body: an empty one means all defaults.
@@ -33,4 +33,6 @@ class Provider(OpenAPIProvider):
     def build_response_object(self, model: type, headers_model: type | None) -> tuple[dict[str, Any], dict[str, Any]]:
         if model is NoContent:
             return {"description": "No content"}, {}
+        if model is CalendarFeed:
+            return {"description": model.__doc__, "content": {"text/calendar": {"schema": {"type": "string"}}}}, {}
         return super().build_response_object(model, headers_model)

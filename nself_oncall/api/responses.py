@@ -131,6 +131,26 @@ class OverrideOut(Out):
     created_at: datetime
 
 
+class SubscriptionItem(Out):
+    """A calendar subscription; its link is not shown again."""
+
+    id: str
+    schedule_id: str | None
+    user_id: str | None
+    name: str
+    created_at: datetime
+
+
+class SubscriptionOut(SubscriptionItem):
+    """The new subscription with its secret link, shown in this answer only."""
+
+    url: str = Field(description="the feed: {public URL}/ical/{token}.ics; anyone with it can read the feed")
+
+
+class CalendarFeed(BaseModel):
+    """An iCalendar document (RFC 5545): one VEVENT per shift, times in UTC."""
+
+
 class ContactOut(Out):
     channel: str
     address: str

@@ -125,6 +125,20 @@ class ChannelTestIn(Body):
         return self
 
 
+class SubscriptionIn(Body):
+    schedule_id: Slug | None = Field(default=None, description="the schedule of the feed (unknown: 404)")
+    user_id: UserId | None = Field(
+        default=None, description="only this person's shifts: on `schedule_id`, or on every schedule without it"
+    )
+    name: Name
+
+    @model_validator(mode="after")
+    def _something_to_show(self):
+        if self.schedule_id is None and self.user_id is None:
+            raise ValueError("give a schedule_id, a user_id, or both")
+        return self
+
+
 _TARGET_IDS = {"schedule": check_slug, "user": check_user_id, "channel": check_channel}
 
 
@@ -216,6 +230,17 @@ class RangeQuery(Query):
     until: Instant | None = Field(
         default=None, description=f"range end (default since + 14 days, at most 400 days); {_INSTANT}"
     )
+
+
+class FeedQuery(Query):
+    since: Instant | None = Field(default=None, description=f"range start (default now - 14 days); {_INSTANT}")
+    until: Instant | None = Field(
+        default=None, description=f"range end (default since + 194 days: now + 180 days; at most 400 days); {_INSTANT}"
+    )
+
+
+class ServerIdPageQuery(PageQuery):
+    cursor: ServerIdCursor | None = Field(default=None, description="next_cursor of the previous page")
 
 
 class OverridesQuery(PageQuery):

@@ -15,6 +15,7 @@ from ..records import (
     Page,
     PolicyRecord,
     ScheduleRecord,
+    SubscriptionRecord,
     UserRecord,
 )
 from .fields import encode_cursor
@@ -76,6 +77,17 @@ def override_json(record: OverrideRecord) -> dict[str, Any]:
         "user": record.user,
         "start": iso(record.start),
         "end": iso(record.end),
+        "created_at": iso(record.created_at),
+    }
+
+
+def subscription_json(record: SubscriptionRecord) -> dict[str, Any]:
+    """A calendar subscription as listed: never its link, its token or the token's hash."""
+    return {
+        "id": record.id,
+        "schedule_id": record.schedule_id,
+        "user_id": record.user_id,
+        "name": record.name,
         "created_at": iso(record.created_at),
     }
 

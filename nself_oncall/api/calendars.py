@@ -1,0 +1,87 @@
+"""Calendar feeds: a schedule's shifts as iCalendar, and secret links to feeds for calendar apps.
+
+Calendar apps cannot send a bearer token, so `/ical/{token}.ics` lies outside /api/v1 (the app asks no
+token there): the token in the link is the secret. Links are made, listed and revoked under /api/v1.
+"""
+
+from __future__ import annotations
+
+from quart import Blueprint, Response, current_app
+from quart_schema import security_scheme, tag, validate_querystring, validate_request
+
+from ..service import calendars as service
+from ..service.instants import now
+from .ical import CONTENT_TYPE, feed_ical
+from .responses import BODY, QUERY, CalendarFeed, NoContent, Page, SubscriptionItem, SubscriptionOut, answers
+from .schemas import FeedQuery, ServerIdPageQuery, SubscriptionIn
+from .views import by_id, page_json, subscription_json
+
+bp = Blueprint("calendars", __name__)
+#: Served without the bearer token.
+links = Blueprint("calendar_links", __name__)
+
+
+def _cache():
+    return current_app.extensions["schedule_cache"]
+
+
+def _calendar(feed: service.Feed) -> Response:
+    return Response(feed_ical(feed, now()), content_type=CONTENT_TYPE)
+
+
+@bp.get("/schedules/<slug:schedule_id>/shifts.ics")
+@tag(["calendars"])
+@validate_querystring(FeedQuery)
+@answers(CalendarFeed, errors=(*QUERY, 404, 422))
+async def schedule_calendar(schedule_id: str, query_args: FeedQuery):
+    """The final schedule over `?since=&until=` (default: 14 days ago to 180 days on; at most 400 days) as an
+    iCalendar feed: one event per item of /shifts, with a UID that stays the same for the same shift."""
+    return _calendar(await service.schedule_feed(_cache(), schedule_id, query_args.since, query_args.until))
+
+
+@bp.post("/calendar-subscriptions")
+@tag(["calendars"])
+@validate_request(SubscriptionIn)
+@answers(SubscriptionOut, 201, errors=(*BODY, 404))
+async def create_subscription(data: SubscriptionIn):
+    """A secret link to a feed: a schedule's, a schedule's filtered to one user, or (`user_id` alone) one user's
+    shifts on every schedule. The link is in this answer only; anyone who has it can read the feed."""
+    record, token = await service.create_subscription(data.schedule_id, data.user_id, data.name)
+    url = f"{current_app.config['SETTINGS'].base_url}/ical/{token}.ics"
+    return {**subscription_json(record), "url": url}, 201
+
+
+@bp.get("/calendar-subscriptions")
+@tag(["calendars"])
+@validate_querystring(ServerIdPageQuery)
+@answers(Page[SubscriptionItem], errors=QUERY)
+async def list_subscriptions(query_args: ServerIdPageQuery):
+    """Calendar subscriptions, oldest first, without their links."""
+    return page_json(await service.list_subscriptions(query_args.limit, query_args.cursor), subscription_json, by_id)
+
+
+@bp.get("/calendar-subscriptions/<server_id:subscription_id>")
+@tag(["calendars"])
+@answers(SubscriptionItem, errors=(404,))
+async def get_subscription(subscription_id: str):
+    """One calendar subscription, without its link."""
+    return subscription_json(await service.get_subscription(subscription_id))
+
+
+@bp.delete("/calendar-subscriptions/<server_id:subscription_id>")
+@tag(["calendars"])
+@answers(NoContent, 204, errors=(404,))
+async def revoke_subscription(subscription_id: str):
+    """Revoke a subscription: its link answers 404 from now on."""
+    await service.revoke(subscription_id)
+    return "", 204
+
+
+@links.get("/ical/<token>.ics")
+@tag(["calendars"])
+@security_scheme([])
+@answers(CalendarFeed, errors=(404,))
+async def subscribed_calendar(token: str):
+    """The feed behind a secret link (no bearer token: the link is the secret), over 14 days ago to 180 days on.
+    An unknown or revoked link is 404."""
+    return _calendar(await service.subscription_feed(_cache(), token))
