@@ -18,6 +18,7 @@ from ..records import (
     SubscriptionRecord,
     UserRecord,
 )
+from ..service.people import UserShift
 from .fields import encode_cursor
 
 T = TypeVar("T")
@@ -46,6 +47,12 @@ def interval_json(interval: Interval) -> dict[str, Any]:
         key = "layer" if interval.source.type == "layer" else "id"
         source = {"type": interval.source.type, key: interval.source.ref}
     return {"user": interval.user, "start": iso(interval.start), "end": iso(interval.end), "source": source}
+
+
+def user_shift_json(shift: UserShift) -> dict[str, Any]:
+    interval = interval_json(shift.interval)
+    del interval["user"]
+    return {"schedule_id": shift.schedule_id, "schedule_name": shift.schedule_name, **interval}
 
 
 def schedule_json(record: ScheduleRecord) -> dict[str, Any]:
