@@ -35,8 +35,10 @@ def _calendar(feed: service.Feed) -> Response:
 @answers(CalendarFeed, errors=(*QUERY, 404, 422))
 async def schedule_calendar(schedule_id: str, query_args: FeedQuery):
     """The final schedule over `?since=&until=` (default: 14 days ago to 180 days on; at most 400 days) as an
-    iCalendar feed: one event per item of /shifts, with a UID that stays the same for the same shift."""
-    return _calendar(await service.schedule_feed(_cache(), schedule_id, query_args.since, query_args.until))
+    iCalendar feed: one event per item of /shifts, with a UID that stays the same for the same shift; `?user=`
+    keeps only that user's shifts."""
+    q = query_args
+    return _calendar(await service.schedule_feed(_cache(), schedule_id, q.since, q.until, q.user))
 
 
 @bp.post("/calendar-subscriptions")

@@ -264,6 +264,7 @@ class FeedQuery(Query):
     until: Instant | None = Field(
         default=None, description=f"range end (default since + 194 days: now + 180 days; at most 400 days); {_INSTANT}"
     )
+    user: UserId | None = Field(default=None, description="only this user's shifts")
 
 
 class ServerIdPageQuery(PageQuery):

@@ -18,6 +18,7 @@ from ..errors import Invalid, NotFound
 from ..records import Page, SubscriptionRecord
 from ..store import calendars as store
 from ..store.cache import Loaded, ScheduleCache, interval_at
+from . import people
 from .instants import now
 from .schedules import final_schedule, query_range
 
@@ -65,6 +66,19 @@ async def schedule_feed(
     return Feed(name, [await _shift(loaded, interval, since) for interval in intervals])
 
 
+async def user_feed(cache: ScheduleCache, user_id: str) -> Feed:
+    """One person's shifts on every schedule over the default range, by start then schedule id."""
+    since = feed_start()
+    found = await people.user_shifts(cache, user_id, since, since + FEED_BEFORE + FEED_AFTER)
+    return Feed(f"On call: {user_id}", [await _user_shift(cache, shift, since) for shift in found])
+
+
+async def _user_shift(cache: ScheduleCache, shift: people.UserShift, since: datetime) -> Shift:
+    if shift.interval.start > since:
+        return Shift(shift.schedule_id, shift.schedule_name, shift.interval, shift.interval.start)
+    return await _shift(await cache.get(shift.schedule_id), shift.interval, since)
+
+
 def feed_start() -> datetime:
     """The default start, in whole seconds: what iCalendar can write (it drops fractions)."""
     return now().replace(microsecond=0) - FEED_BEFORE
@@ -108,8 +122,9 @@ async def subscription_feed(cache: ScheduleCache, token: str) -> Feed:
     """The feed a link serves, over the default range; an unknown or revoked token is a 404."""
     subscription = await _subscription(token)
     if subscription.schedule_id is None:
-        raise NotImplementedError  # the feed of one user on every schedule: see user_feed
-    feed = await schedule_feed(cache, subscription.schedule_id, None, None, subscription.user_id)
+        feed = await user_feed(cache, subscription.user_id)
+    else:
+        feed = await schedule_feed(cache, subscription.schedule_id, None, None, subscription.user_id)
     return Feed(subscription.name, feed.shifts)
 
 

@@ -57,6 +57,12 @@ def vobject_events(body: bytes) -> list[dict]:
     ]
 
 
+def fetched_apart(events: list[dict]) -> list[tuple]:
+    """What two fetches of a default range, made a moment apart, share: the first event's start (clipped to
+    the range's start, a second of its own each fetch) and the DTSTAMPs can differ."""
+    return [(e["uid"], e["start"] if i else None, e["end"], e["summary"]) for i, e in enumerate(events)]
+
+
 def instant(text: str) -> datetime:
     return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC)
 

@@ -47,6 +47,16 @@ async def test_one_event_per_shift_with_the_times_of_shifts(api):
     assert b"TZID" not in body
 
 
+async def test_one_users_feed_is_shifts_of_that_user(api):
+    await _create(api, PRIMARY)
+    found = events(await feed(api, "/api/v1/schedules/primary/shifts.ics", user="nora", **MARCH))
+    items = await _shifts(api, "primary", user="nora", **MARCH)
+    assert [(e["start"], e["end"]) for e in found] == [(instant(i["start"]), instant(i["end"])) for i in items]
+    assert len(found) > 10 and {e["summary"] for e in found} == {"On call: nora (Primary SRE)"}
+    everyone = events(await feed(api, "/api/v1/schedules/primary/shifts.ics", **MARCH))
+    assert found == [e | {"stamp": found[0]["stamp"]} for e in everyone if "nora" in e["summary"]]
+
+
 async def test_another_parser_reads_the_same_events(api):
     await _create(api, PRIMARY)
     body = await feed(api, "/api/v1/schedules/primary/shifts.ics", **MARCH)

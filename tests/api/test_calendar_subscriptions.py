@@ -7,7 +7,7 @@ import logging
 
 import pytest
 
-from ical_helpers import PRIMARY, events, feed, vobject_events
+from ical_helpers import PRIMARY, events, feed, fetched_apart, vobject_events
 from nself_oncall.store.ids import new_id
 
 LINK = "http://127.0.0.1:3840/ical/"  # the test settings' base URL: the listen address
@@ -40,7 +40,7 @@ async def test_a_link_serves_the_schedule_feed_without_the_bearer_token(api):
     assert response.headers["Content-Type"] == "text/calendar; charset=utf-8"
     served = events(body)
     bearer = events(await feed(api, "/api/v1/schedules/primary/shifts.ics"))
-    assert [(e["uid"], e["start"], e["end"]) for e in served] == [(e["uid"], e["start"], e["end"]) for e in bearer]
+    assert fetched_apart(served) == fetched_apart(bearer)
     assert len(served) > 100 and vobject_events(body) == served
     assert b"X-WR-CALNAME:Primary on my phone" in body
 
@@ -50,7 +50,35 @@ async def test_a_link_for_one_user_on_one_schedule(api):
     _, path = await _subscribe(api, schedule_id="primary", user_id="bob")
     served = events((await _link(api, path))[1])
     everyone = events(await feed(api, "/api/v1/schedules/primary/shifts.ics"))
-    assert served == [e for e in everyone if e["summary"] == "On call: bob (Primary SRE)"] != []
+    assert fetched_apart(served) == fetched_apart([e for e in everyone if e["summary"] == "On call: bob (Primary SRE)"])
+    assert served != []
+
+
+async def test_a_link_for_one_user_on_every_schedule(api):
+    """With user_id alone: that person's shifts on each schedule that names them, by start; a person on
+    no schedule gets an empty calendar, not a 404 (schedules name people who may have no user record)."""
+    assert (await api.post("/api/v1/schedules", PRIMARY))[0] == 201
+    secondary = {"id": "secondary", "name": "Secondary", "timezone": "Europe/Paris", "layers": [
+        {"users": ["alice"], "rotation": {"unit": "day"}, "start": "2024-01-01T12:00:00"}]}  # on call for ever
+    assert (await api.post("/api/v1/schedules", secondary))[0] == 201
+    _, path = await _subscribe(api, user_id="alice", name="alice everywhere")
+    body = (await _link(api, path))[1]
+    served = events(body)
+    assert b"X-WR-CALNAME:alice everywhere" in body and vobject_events(body) == served
+    assert [e["start"] for e in served] == sorted(e["start"] for e in served)
+    summaries = {e["summary"] for e in served}
+    assert summaries == {"On call: alice (Primary SRE)", "On call: alice (Secondary)"}
+
+    each = []
+    for schedule_id in ("primary", "secondary"):
+        each += events((await _link(api, (await _subscribe(api, schedule_id=schedule_id, user_id="alice"))[1]))[1])
+    # The same shift has the same UID in every feed, the one running at the range's start (clipped) too.
+    assert {e["uid"] for e in served} == {e["uid"] for e in each}
+    assert served[0]["summary"] == "On call: alice (Secondary)" and served[0]["end"] == max(e["end"] for e in served)
+
+    _, nobody = await _subscribe(api, user_id="someone-without-shifts")
+    response, body = await _link(api, nobody)
+    assert response.status_code == 200 and events(body) == [] and body.startswith(b"BEGIN:VCALENDAR")
 
 
 async def test_lists_and_reads_never_show_the_link(api):
