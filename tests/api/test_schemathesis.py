@@ -5,7 +5,7 @@ bounds and just past them; for an operation with path ids, once more on seeded i
 EXAMPLES generated requests of three kinds in equal shares: valid ones, invalid ones
 (schemathesis leaves the token out of some, so 401 is checked too), and valid ones naming rows
 seeded before each operation runs (`known_ids`: a schedule and a user that the seeded policy
-keeps, one of each free to delete, the policy, an override, an open escalation). No answer may be a 5xx, each status
+keeps, one of each free to delete, the policy, an override, an open escalation, a calendar link). No answer may be a 5xx, each status
 and body must be documented, and the app must log no defect (input that reached the database
 unvalidated, or an unhandled error).
 
@@ -61,6 +61,8 @@ def known_ids(client) -> dict[str, list[str]]:
         overrides = [_call(client, "POST", "/api/v1/overrides", {"schedule_id": "st-kept", "user": "st-free", **span})]
     escalation = client.post("/api/v1/escalations", json={"policy_id": "st-policy", "summary": "s", "dedup_key": "st"})
     assert escalation.status_code in (200, 201), escalation.text  # 200: the open one with that key
+    # A new calendar link for each operation: one may have been revoked, and a token is shown only once.
+    link = _call(client, "POST", "/api/v1/calendar-subscriptions", {"schedule_id": "st-kept", "name": "st"})
     return {
         "escalation_id": [escalation.json()["id"]],
         "schedule_id": ["st-kept", "st-free"],
@@ -71,6 +73,8 @@ def known_ids(client) -> dict[str, list[str]]:
         "schedule": ["st-kept"],
         "user": ["st-kept"],
         "channel": LOCAL_CHANNELS,
+        "subscription_id": [link["id"]],
+        "token": [link["url"].rsplit("/", 1)[1].removesuffix(".ics")],
     }
 
 
