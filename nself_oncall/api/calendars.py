@@ -7,12 +7,12 @@ token there): the token in the link is the secret. Links are made, listed and re
 from __future__ import annotations
 
 from quart import Blueprint, Response, current_app
-from quart_schema import security_scheme, tag, validate_querystring, validate_request
+from quart_schema import document_response, security_scheme, tag, validate_querystring, validate_request
 
 from ..service import calendars as service
 from ..service.instants import now
 from .ical import CONTENT_TYPE, feed_ical
-from .responses import BODY, QUERY, CalendarFeed, NoContent, Page, SubscriptionItem, SubscriptionOut, answers
+from .responses import BODY, QUERY, CalendarFeed, ErrorOut, NoContent, Page, SubscriptionItem, SubscriptionOut, answers
 from .schemas import FeedQuery, ServerIdPageQuery, SubscriptionIn
 from .views import by_id, page_json, subscription_json
 
@@ -34,9 +34,10 @@ def _calendar(feed: service.Feed) -> Response:
 @validate_querystring(FeedQuery)
 @answers(CalendarFeed, errors=(*QUERY, 404, 422))
 async def schedule_calendar(schedule_id: str, query_args: FeedQuery):
-    """The final schedule over `?since=&until=` (default: 14 days ago to 180 days on; at most 400 days) as an
-    iCalendar feed: one event per item of /shifts, with a UID that stays the same for the same shift; `?user=`
-    keeps only that user's shifts."""
+    """The final schedule as an iCalendar feed.
+
+    One event per item of /shifts over `?since=&until=` (default: 14 days ago to 180 days on; at most 400 days),
+    times in UTC, with a UID that stays the same for the same shift; `?user=` keeps only that user's shifts."""
     q = query_args
     return _calendar(await service.schedule_feed(_cache(), schedule_id, q.since, q.until, q.user))
 
@@ -46,8 +47,10 @@ async def schedule_calendar(schedule_id: str, query_args: FeedQuery):
 @validate_request(SubscriptionIn)
 @answers(SubscriptionOut, 201, errors=(*BODY, 404))
 async def create_subscription(data: SubscriptionIn):
-    """A secret link to a feed: a schedule's, a schedule's filtered to one user, or (`user_id` alone) one user's
-    shifts on every schedule. The link is in this answer only; anyone who has it can read the feed."""
+    """Make a secret link to a calendar feed.
+
+    The feed of a schedule, of a schedule filtered to one user, or (`user_id` alone) of one user's shifts on
+    every schedule. The link is in this answer only; anyone who has it can read the feed."""
     record, token = await service.create_subscription(data.schedule_id, data.user_id, data.name)
     url = f"{current_app.config['SETTINGS'].base_url}/ical/{token}.ics"
     return {**subscription_json(record), "url": url}, 201
@@ -82,8 +85,13 @@ async def revoke_subscription(subscription_id: str):
 @links.get("/ical/<token>.ics")
 @tag(["calendars"])
 @security_scheme([])
-@answers(CalendarFeed, errors=(404,))
+@document_response(CalendarFeed)
+@document_response(ErrorOut, 404)
+@document_response(ErrorOut, 422)
+@document_response(ErrorOut, 503)
 async def subscribed_calendar(token: str):
-    """The feed behind a secret link (no bearer token: the link is the secret), over 14 days ago to 180 days on.
-    An unknown or revoked link is 404."""
+    """The calendar feed behind a secret link, without the bearer token.
+
+    The link is the secret. The feed covers 14 days ago to 180 days on. An unknown or revoked link is 404; a
+    schedule too heavy to compute over that range at once is 422."""
     return _calendar(await service.subscription_feed(_cache(), token))

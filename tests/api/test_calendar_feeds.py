@@ -150,3 +150,14 @@ async def test_a_feed_too_costly_to_compute_is_422(api):
     await _create(api, _heavy_schedule())
     status, body = await api.get("/api/v1/schedules/heavy/shifts.ics")  # the default range: 194 days
     assert status == 422 and body["error"]["details"][0]["field"] == "until"
+
+
+async def test_the_openapi_document_describes_the_feeds(api):
+    status, doc = await api.get("/openapi.json")
+    assert status == 200
+    for path in ("/api/v1/schedules/{schedule_id}/shifts.ics", "/ical/{token}.ics"):
+        answer = doc["paths"][path]["get"]["responses"]["200"]
+        assert answer["content"] == {"text/calendar": {"schema": {"type": "string"}}}
+    link = doc["paths"]["/ical/{token}.ics"]["get"]
+    assert link["security"] == [] and "401" not in link["responses"]
+    assert "401" in doc["paths"]["/api/v1/calendar-subscriptions"]["post"]["responses"]
