@@ -76,7 +76,7 @@ class Settings:
 
     @property
     def base_url(self) -> str:
-        """Where links in messages point: NSELF_ONCALL_PUBLIC_URL, else the listen address."""
+        """Where links in messages and calendar links point: NSELF_ONCALL_PUBLIC_URL, else the listen address."""
         if self.public_url:
             return self.public_url
         host = f"[{self.host}]" if ":" in self.host else self.host
