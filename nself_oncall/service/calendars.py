@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from .. import oncall
-from ..errors import Invalid, NotFound
+from ..errors import NotFound
 from ..records import Page, SubscriptionRecord
 from ..store import calendars as store
 from ..store.cache import Loaded, ScheduleCache, interval_at
@@ -90,19 +90,14 @@ async def _shift(loaded: Loaded, interval: oncall.Interval, since: datetime) -> 
     return Shift(loaded.record.id, loaded.record.name, interval, start)
 
 
-def new_token() -> str:
-    return secrets.token_urlsafe(32)
-
-
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 async def create_subscription(schedule_id: str | None, user_id: str | None, name: str) -> tuple[SubscriptionRecord, str]:
-    """A new link to a feed, with its token: the only time the token is known."""
-    if schedule_id is None and user_id is None:
-        raise Invalid("schedule_id", "give a schedule_id, a user_id, or both")
-    token = new_token()
+    """A new link to a feed (of a schedule, a user, or both: the API asks for one at least), with its token:
+    the only time the token is known."""
+    token = secrets.token_urlsafe(32)
     return await store.create(schedule_id, user_id, name, token_hash(token)), token
 
 
