@@ -1,11 +1,12 @@
 """Schemathesis against the app, in-process through its ASGI loader, on SQLite and on PostgreSQL.
 
 Each operation of /openapi.json gets schemathesis's coverage cases (every constraint at its
-bounds and just past them; for an operation with path ids, once more on seeded ids), then
-EXAMPLES generated requests of three kinds in equal shares: valid ones, invalid ones
-(schemathesis leaves the token out of some, so 401 is checked too), and valid ones naming rows
-seeded before each operation runs (`known_ids`: a schedule and a user that the seeded policy
-keeps, one of each free to delete, the policy, an override, an open escalation, a calendar link). No answer may be a 5xx, each status
+bounds and just past them; for an operation with path ids, or ids of rows in its query or body,
+once more on seeded ids: so each reaches a row whatever fuzzing draws), then EXAMPLES generated
+requests of three kinds in equal shares: valid ones, invalid ones (schemathesis leaves the token
+out of some, so 401 is checked too), and valid ones naming rows seeded before each operation runs
+(`known_ids`: a schedule and a user that the seeded policy keeps, one of each free to delete, the
+policy, an override, an open escalation, a calendar link). No answer may be a 5xx, each status
 and body must be documented, and the app must log no defect (input that reached the database
 unvalidated, or an unhandled error).
 
@@ -96,29 +97,38 @@ def with_seeded_path(case, pick):
     return case
 
 
+def with_seeded_ids(case, operation, pick):
+    """`case` naming seeded rows, `pick(name)` of `known_ids`: every path id, a schedule_id, user_id or
+    policy_id in the query or body, and the targets of a policy's steps."""
+    case = with_seeded_path(case, pick)
+    body = case.body if isinstance(case.body, dict) else {}
+    for name in ("schedule_id", "user_id", "policy_id"):
+        if name in {parameter.name for parameter in operation.query}:
+            case.query = {**(case.query or {}), name: pick(name)}
+        if name in body:
+            body[name] = pick(name)
+    for step in body.get("steps") or []:
+        for target in step["targets"]:
+            target["id"] = pick(target["type"])
+    if {"start", "end"} <= body.keys():  # an override: a random end comes before its start half the time
+        body["end"] = "8999-12-01T00:00:00Z"
+    return case
+
+
+def names_seeded_rows(operation) -> bool:
+    """Whether `with_seeded_ids` changes the operation's requests."""
+    body = operation.body[0].definition.get("schema", {}) if operation.body else {}
+    named = set(body.get("properties", {})) | {parameter.name for parameter in operation.query}
+    return bool(operation.path_parameters) or bool(named & {"schedule_id", "user_id", "policy_id", "steps"})
+
+
 def cases(operation, known: dict[str, list[str]]):
     """Valid requests, invalid ones, and valid ones naming seeded rows, in equal shares."""
 
     @st.composite
     def naming_seeded(draw):
-        """Every path id, a schedule_id or user_id in the query or body, and the targets of a policy's steps."""
-
-        def pick(key: str) -> str:
-            return draw(st.sampled_from(known[key]))
-
-        case = with_seeded_path(draw(operation.as_strategy(GenerationMode.POSITIVE)), pick)
-        body = case.body if isinstance(case.body, dict) else {}
-        for name in ("schedule_id", "user_id", "policy_id"):
-            if name in {parameter.name for parameter in operation.query}:
-                case.query = {**(case.query or {}), name: pick(name)}
-            if name in body:
-                body[name] = pick(name)
-        for step in body.get("steps") or []:
-            for target in step["targets"]:
-                target["id"] = pick(target["type"])
-        if {"start", "end"} <= body.keys():  # an override: a random end comes before its start half the time
-            body["end"] = "8999-12-01T00:00:00Z"
-        return case
+        return with_seeded_ids(draw(operation.as_strategy(GenerationMode.POSITIVE)), operation,
+                               lambda key: draw(st.sampled_from(known[key])))
 
     return st.one_of(
         operation.as_strategy(GenerationMode.POSITIVE),
@@ -153,9 +163,12 @@ def run_operation(client, schema, operation, statuses: Counter, failures: list[s
 
     for case in coverage_cases(schema, operation):
         check(case)
-    if operation.path_parameters:
+    if names_seeded_rows(operation):  # once more on seeded rows: valid cases reach them whatever fuzzing draws
         for case in coverage_cases(schema, operation):
-            check(with_seeded_path(case, lambda name: known[name][0]))
+            if case.meta.generation.mode == GenerationMode.POSITIVE:
+                check(with_seeded_ids(case, operation, lambda name: known[name][0]))
+            elif operation.path_parameters:
+                check(with_seeded_path(case, lambda name: known[name][0]))
 
     fuzz = settings(
         max_examples=EXAMPLES,
