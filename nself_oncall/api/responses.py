@@ -193,6 +193,28 @@ class NotificationOut(Out):
     error: str | None = Field(description="why it failed or is undeliverable; the last error while it is retried")
 
 
+class PreviewItemOut(Out):
+    """One message of the dry run."""
+
+    loop: int = Field(description="0 for the first pass through the steps, 1 for the first repeat, ...")
+    step: int = Field(description="the step's position in the policy, from 0")
+    due_at: datetime = Field(description="when the step would be due")
+    target: TargetOut
+    user: str | None = Field(description="the user it would reach (a schedule's on-call user at due_at)")
+    channel: str | None
+    address: str | None = Field(description="the address of the user's contact it goes to; null for a channel target, or a target that reaches nobody")
+    status: Literal["would_send", "undeliverable"]
+    reason: str | None = Field(description="why it would be undeliverable; null when it would be sent")
+
+
+class PreviewOut(Out):
+    """Every message an escalation triggered at `at` would send if nobody acknowledged it, in due order."""
+
+    policy_id: str
+    at: datetime
+    items: list[PreviewItemOut]
+
+
 class EscalationItem(Out):
     id: str
     status: Literal["triggered", "acknowledged", "resolved"]
