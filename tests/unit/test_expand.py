@@ -130,23 +130,25 @@ def _brute_force(policy, rota, users):
         for number, step in enumerate(policy.steps):
             due = AT + timedelta(microseconds=elapsed_us)
             for position, target in enumerate(step.targets):
-                def add(contact, user, channel, address, reason, due=due, position=position, target=target):
-                    out.append((loop, number, due, target, position, contact, user, channel, address, reason))
-                if target.type == "channel":
-                    add(0, None, target.id, None, None if target.id in CHANNELS and not CHANNELS[target.id]
-                        else CHANNELS.get(target.id, f"no channel named {target.id!r} in plugins.toml"))
-                    continue
-                who = target.id if target.type == "user" else _oncall(rota, target.id, due)
-                if who is None:
-                    add(0, None, None, None, "nobody on call")
-                elif users[who] is None:
-                    add(0, who, None, None, f"user {who!r} does not exist")
-                elif not users[who].contacts:
-                    add(0, who, None, None, f"user {who!r} has no contact methods")
-                for j, c in enumerate(users[who].contacts if who and users[who] else ()):
-                    add(j, who, c.channel, c.address, CHANNELS[c.channel])
+                out += [(loop, number, due, target, position, *row) for row in _target_rows(target, due, rota, users)]
             elapsed_us += round(step.delay_minutes * 60_000_000)
     return out
+
+
+def _target_rows(target, due, rota, users):
+    """(contact position, user, channel, address, reason) of each message of one target."""
+    if target.type == "channel":
+        if target.id not in CHANNELS:
+            return [(0, None, target.id, None, f"no channel named {target.id!r} in plugins.toml")]
+        return [(0, None, target.id, None, CHANNELS[target.id])]
+    who = target.id if target.type == "user" else _oncall(rota, target.id, due)
+    if who is None:
+        return [(0, None, None, None, "nobody on call")]
+    if users[who] is None:
+        return [(0, who, None, None, f"user {who!r} does not exist")]
+    if not users[who].contacts:
+        return [(0, who, None, None, f"user {who!r} has no contact methods")]
+    return [(j, who, c.channel, c.address, CHANNELS[c.channel]) for j, c in enumerate(users[who].contacts)]
 
 
 @settings(max_examples=300, deadline=None)  # pure and quick: a fixed, small cost in every profile
