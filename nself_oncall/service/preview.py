@@ -69,7 +69,7 @@ def _check_size(policy: escalation.Policy, at: datetime) -> None:
     except OverflowError:
         last = None
     if last is None or last >= oncall.LATEST:
-        raise Invalid("at", f"an escalation triggered then would still run in the year {oncall.LATEST.year}")
+        raise Invalid("at", f"an escalation triggered then would run past the year {oncall.LATEST.year - 1}")
 
 
 def _too_many(count: str) -> str:

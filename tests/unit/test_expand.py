@@ -118,8 +118,8 @@ def _dry_run(policy, rota, users):
     for step in schedule_of_steps(policy, AT):
         oncall = {s: OnCall(_oncall(rota, s, step.at)) for s in SCHEDULES}
         assert users_named(step, oncall) <= set(PEOPLE)
-        out += [(m.loop, m.step, m.due_at, m.target, *row) for m, row in zip(
-            expand(step, oncall, users), rows(expand(step, oncall, users)), strict=True)]
+        messages = expand(step, oncall, users)
+        out += [(m.loop, m.step, m.due_at, m.target, *row) for m, row in zip(messages, rows(messages), strict=True)]
     return out
 
 
