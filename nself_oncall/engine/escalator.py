@@ -10,7 +10,6 @@ looked up is the store's (store/targets.py); what it means is decided by the pur
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from datetime import datetime
 
@@ -18,7 +17,7 @@ from .. import escalation
 from ..records import UserRecord
 from ..store import outbox, targets
 from ..store.cache import ScheduleCache
-from ..store.outbox import Advance, DueEscalation, Planned
+from ..store.outbox import Advance, DueEscalation
 
 log = logging.getLogger(__name__)
 
@@ -42,16 +41,16 @@ class Escalator:
         reached, next_due = escalation.due(due.policy, due.triggered_at, due.steps_done, now)
         planned = []
         for step in reached:
-            rows = [_planned(m) for m in await self._messages(step, found)]
-            planned += rows
+            messages = await self._messages(step, found)
+            planned += messages
             log.info(
                 "escalation %s: step %d of loop %d reached (due %s): %d notification(s)",
-                due.id, step.step, step.loop, step.at.isoformat(), len(rows),
+                due.id, step.step, step.loop, step.at.isoformat(), len(messages),
             )
-            for row in rows:
-                if row.status == "undeliverable":
+            for m in messages:
+                if m.reason is not None:
                     log.warning("escalation %s: step %d: %s %r undeliverable: %s",
-                                due.id, step.step, row.target.type, row.target.id, row.error)
+                                due.id, step.step, m.target.type, m.target.id, m.reason)
         return Advance(planned, due.steps_done + len(reached), next_due)
 
     async def _messages(self, step: escalation.Due, found: dict[str, UserRecord | None]) -> list[escalation.Message]:
@@ -62,18 +61,3 @@ class Escalator:
         known = await targets.read_users(escalation.users_named(step, oncall), found)
         return escalation.expand(step, oncall, known)
 
-
-def _planned(m: escalation.Message) -> Planned:
-    """A message as a row to write: pending, or undeliverable with its reason."""
-    return Planned(
-        m.loop, m.step, m.target_position, m.contact_position, m.target, m.due_at,
-        status="pending" if m.reason is None else "undeliverable",
-        user=m.user, user_name=m.user_name, channel=m.channel, address=m.address,
-        contact_key=None if m.address is None else contact_key(m.channel or "", m.address),
-        error=m.reason,
-    )
-
-
-def contact_key(channel: str, address: str) -> str:
-    """A short digest naming one contact (a channel and an address) for the rate limits."""
-    return hashlib.blake2b(f"{channel}\n{address}".encode(), digest_size=16).hexdigest()

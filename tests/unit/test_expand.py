@@ -3,7 +3,6 @@ and a dry run of whole policies against a brute-force expansion written from the
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from hypothesis import given, settings
@@ -23,22 +22,17 @@ from nself_oncall.escalation import (
     sent_problem,
     users_named,
 )
+from nself_oncall.records import ContactRecord, UserRecord
 
 AT = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 CHANNELS = {"pager": None, "team": None, "pigeon": "notifier 'carrier-pigeon' is not installed"}
 
 
-@dataclass(frozen=True)
-class C:
-    channel: str
-    address: str
+C = ContactRecord
 
 
-@dataclass(frozen=True)
-class U:
-    id: str
-    name: str
-    contacts: tuple[C, ...]
+def U(ident: str, name: str, contacts: tuple[ContactRecord, ...]) -> UserRecord:  # noqa: N802 (reads as the record)
+    return UserRecord(ident, name, contacts, AT, AT)
 
 
 USERS = {
