@@ -77,16 +77,14 @@ def fewest_messages(policy: Policy) -> int:
 
 def users_named(step: Due, oncall: Mapping[str, OnCall]) -> set[str]:
     """The users whose records the step needs: its user targets and the schedules' on-call users."""
-    named = {_named(target, oncall)[0] for target in step.targets}
-    named.discard(None)
-    return named  # type: ignore[return-value]
+    return {user for user, _ in (_named(target, oncall) for target in step.targets) if user is not None}
 
 
-def expand(step: Due, oncall: Mapping[str, OnCall], users: Mapping[str, Person]) -> list[Message]:
+def expand(step: Due, oncall: Mapping[str, OnCall], users: Mapping[str, Person | None]) -> list[Message]:
     """The messages of a reached step, in the order of its targets and then of each user's contacts.
 
     `oncall` holds, for every schedule the step names, who is on call at `step.at`; `users` the records
-    of the users among `users_named(step, oncall)` that exist."""
+    of the users among `users_named(step, oncall)` (a user missing, or None, has no record)."""
     messages: list[Message] = []
     for position, target in enumerate(step.targets):
         base = Message(step.loop, step.step, position, 0, target, step.at)
