@@ -17,6 +17,7 @@ from ..records import (
     ScheduleRecord,
     UserRecord,
 )
+from ..service.people import UserShift
 from ..service.preview import Item as PreviewItem
 from ..service.preview import Preview
 from .fields import encode_cursor
@@ -47,6 +48,12 @@ def interval_json(interval: Interval) -> dict[str, Any]:
         key = "layer" if interval.source.type == "layer" else "id"
         source = {"type": interval.source.type, key: interval.source.ref}
     return {"user": interval.user, "start": iso(interval.start), "end": iso(interval.end), "source": source}
+
+
+def user_shift_json(shift: UserShift) -> dict[str, Any]:
+    interval = interval_json(shift.interval)
+    del interval["user"]
+    return {"schedule_id": shift.schedule_id, "schedule_name": shift.schedule_name, **interval}
 
 
 def schedule_json(record: ScheduleRecord) -> dict[str, Any]:

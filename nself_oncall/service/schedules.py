@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from .. import oncall
 from ..errors import BadQuery, Invalid
@@ -65,30 +66,69 @@ async def oncall_at(cache: ScheduleCache, schedule_id: str, at: datetime | None)
 
 
 async def shifts(
-    cache: ScheduleCache, schedule_id: str, since: datetime | None, until: datetime | None
+    cache: ScheduleCache, schedule_id: str, since: datetime | None, until: datetime | None, user: str | None = None
 ) -> list[oncall.Interval]:
-    """The final schedule over [since, until): default now and 14 days on, at most 400 days."""
+    """The final schedule over [since, until): default now and 14 days on, at most 400 days; only `user`'s
+    intervals when given."""
     loaded = await cache.get(schedule_id)
-    zone = loaded.pure.zone
-    since = query_instant("since", since, zone, default=now())
-    until = query_instant("until", until, zone, default=since + DEFAULT_RANGE)
+    since, until = query_range(since, until, loaded.pure.zone)
+    intervals = await final_schedule(loaded, since, until)
+    return intervals if user is None else [i for i in intervals if i.user == user]
+
+
+def query_range(
+    since: datetime | None, until: datetime | None, zone: ZoneInfo | None, before: timedelta = timedelta(0),
+    after: timedelta = DEFAULT_RANGE,
+) -> tuple[datetime, datetime]:
+    """A range from query parameters: `since` defaults to now - `before`, `until` to since + `after`; at most
+    400 days. `zone` reads naive values (None: they are UTC)."""
+    zone = zone or ZoneInfo("UTC")
+    since = query_instant("since", since, zone, default=now() - before)
+    until = query_instant("until", until, zone, default=since + after)
     if until < since or until - since > MAX_RANGE:
         raise BadQuery("until", "must not be before since, and at most 400 days after it")
-    schedule = await _schedule_over(loaded, since, until)
-    cost = oncall.render_cost(schedule, since, until)
+    return since, until
+
+
+async def final_schedule(loaded: Loaded, since: datetime, until: datetime) -> list[oncall.Interval]:
+    """The covered intervals of [since, until), refused (422) when rendering them would hold the loop too long."""
+    schedule = await schedule_over(loaded, since, until)
+    check_cost(oncall.render_cost(schedule, since, until))
+    return oncall.render(schedule, since, until)
+
+
+def check_cost(cost: int) -> None:
     if cost > oncall.MAX_RENDER_COST:
         raise Invalid(
             "until",
             f"this range needs about {cost:,} steps to compute, over the limit of {oncall.MAX_RENDER_COST:,}"
             " per request: ask for a shorter range",
         )
-    return oncall.render(schedule, since, until)
 
 
-async def _schedule_over(loaded: Loaded, since: datetime, until: datetime) -> oncall.Schedule:
+async def schedule_over(loaded: Loaded, since: datetime, until: datetime) -> oncall.Schedule:
     """The pure schedule with the overrides that overlap [since, until)."""
     if loaded.history_end is not None and since < loaded.history_end:
         chosen = await overrides.ending_after(loaded.record.id, since, before=until)
     else:
         chosen = tuple(o for o in loaded.pure.overrides if o.end > since and o.start < until)
     return replace(loaded.pure, overrides=chosen)
+
+
+@dataclass(frozen=True)
+class ScheduleOncall:
+    """Who is on call on one schedule at an instant."""
+
+    schedule_id: str
+    schedule_name: str
+    interval: oncall.Interval
+
+
+async def oncall_everywhere(
+    cache: ScheduleCache, at: datetime | None, limit: int, after: str | None
+) -> tuple[datetime, Page[ScheduleOncall]]:
+    """Who is on call at `at` (default now; naive is UTC) on one page of schedules, by id."""
+    instant = query_instant("at", at, ZoneInfo("UTC"), default=now())
+    loaded, more = await cache.page(limit, after)
+    items = [ScheduleOncall(s.record.id, s.record.name, await interval_at(s, instant)) for s in loaded]
+    return instant, Page(tuple(items), more)
