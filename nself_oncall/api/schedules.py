@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import json
+from collections import OrderedDict
 from dataclasses import asdict
 from typing import Any
 
-from quart import Blueprint, current_app
+from quart import Blueprint, Response, current_app
 from quart_schema import tag, validate_querystring, validate_request
 
 from ..oncall.report import NIGHT
-from ..service import coverage
+from ..service import coverage, everywhere
 from ..service import schedules as service
 from ..service.schedules import Oncall, ScheduleView
 from .fields import encode_cursor
@@ -154,11 +156,26 @@ async def get_report(schedule_id: str, query_args: ReportQuery):
 async def get_oncall_everywhere(query_args: EverywhereQuery):
     """Who is on call at `?at=` (default now) on every schedule, one page of schedules at a time, by id."""
     q = query_args
-    at, page = await service.oncall_everywhere(_cache(), q.at, q.limit, q.cursor)
+    at, page = await everywhere.oncall_everywhere(_cache(), q.at, q.limit, q.cursor)
     cursor = encode_cursor(page.items[-1].schedule_id) if page.more else None
-    items = [{"schedule_id": i.schedule_id, "schedule_name": i.schedule_name, **interval_json(i.interval)}
-             for i in page.items]
-    return {"at": iso(at), "items": items, "next_cursor": cursor}
+    body = f'{{"at": "{iso(at)}", "items": {_items_json(page)}, "next_cursor": {json.dumps(cursor)}}}'
+    return Response(body, content_type="application/json")
+
+
+#: The JSON of the last pages answered, by the identity of the page (kept alive here): an unchanged page
+#: comes back from the service as the same object, and encoding it is most of the cost of a request.
+_ENCODED: OrderedDict[int, tuple[Page, str]] = OrderedDict()
+
+
+def _items_json(page: Page) -> str:
+    known = _ENCODED.get(id(page))
+    if known is None or known[0] is not page:
+        items = [{"schedule_id": i.schedule_id, "schedule_name": i.schedule_name, **interval_json(i.interval)}
+                 for i in page.items]
+        known = _ENCODED[id(page)] = (page, json.dumps(items))
+        while len(_ENCODED) > everywhere.KEPT:
+            _ENCODED.popitem(last=False)
+    return known[1]
 
 
 def oncall_json(answer: Oncall) -> dict[str, Any]:

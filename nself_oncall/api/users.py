@@ -65,7 +65,7 @@ async def delete_user(user_id: str):
 @bp.get("/users/<user_id:user_id>/oncall")
 @tag(["users"])
 @validate_querystring(UserOncallQuery)
-@answers(UserOncallOut, errors=(*QUERY, 422))
+@answers(UserOncallOut, errors=(*QUERY, 404, 422))
 async def get_user_oncall(user_id: str, query_args: UserOncallQuery):
     """Where this user is on call at `?at=` (default now), and their next interval on any schedule within
     400 days. Any user id works, with or without a user record: schedules name people who may have none."""
@@ -81,7 +81,7 @@ async def get_user_oncall(user_id: str, query_args: UserOncallQuery):
 @bp.get("/users/<user_id:user_id>/shifts")
 @tag(["users"])
 @validate_querystring(UserRangeQuery)
-@answers(UserShiftsOut, errors=(*QUERY, 422))
+@answers(UserShiftsOut, errors=(*QUERY, 404, 422))
 async def get_user_shifts(user_id: str, query_args: UserRangeQuery):
     """This user's intervals on every schedule over `?since=&until=` (default now and 14 days on; at most 400
     days), clipped to the range, by start then schedule id."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any, TypeVar
 
 from ..escalation import Policy
@@ -43,6 +44,13 @@ def by_id(item: Any) -> tuple[str]:
 
 
 def interval_json(interval: Interval) -> dict[str, Any]:
+    """A copy: callers may change it."""
+    return dict(_interval_json(interval))
+
+
+@lru_cache(maxsize=4096)
+def _interval_json(interval: Interval) -> dict[str, Any]:
+    """Remembered: the same intervals are answered again and again (who is on call now, on every schedule)."""
     source = None
     if interval.source is not None:
         key = "layer" if interval.source.type == "layer" else "id"

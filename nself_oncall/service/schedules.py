@@ -113,22 +113,3 @@ async def schedule_over(loaded: Loaded, since: datetime, until: datetime) -> onc
     else:
         chosen = tuple(o for o in loaded.pure.overrides if o.end > since and o.start < until)
     return replace(loaded.pure, overrides=chosen)
-
-
-@dataclass(frozen=True)
-class ScheduleOncall:
-    """Who is on call on one schedule at an instant."""
-
-    schedule_id: str
-    schedule_name: str
-    interval: oncall.Interval
-
-
-async def oncall_everywhere(
-    cache: ScheduleCache, at: datetime | None, limit: int, after: str | None
-) -> tuple[datetime, Page[ScheduleOncall]]:
-    """Who is on call at `at` (default now; naive is UTC) on one page of schedules, by id."""
-    instant = query_instant("at", at, ZoneInfo("UTC"), default=now())
-    loaded, more = await cache.page(limit, after)
-    items = [ScheduleOncall(s.record.id, s.record.name, await interval_at(s, instant)) for s in loaded]
-    return instant, Page(tuple(items), more)
