@@ -6,9 +6,10 @@ from quart import Blueprint, current_app
 from quart_schema import tag, validate_querystring, validate_request
 
 from ..service import policies as service
-from .responses import BODY, QUERY, NoContent, Page, PolicyOut, answers
-from .schemas import PolicyIn, PolicyPatch, SlugPageQuery, patch_fields
-from .views import by_id, page_json, policy_json
+from ..service import preview as previews
+from .responses import BODY, QUERY, NoContent, Page, PolicyOut, PreviewOut, answers
+from .schemas import PolicyIn, PolicyPatch, PreviewQuery, SlugPageQuery, patch_fields
+from .views import by_id, page_json, policy_json, preview_json
 
 bp = Blueprint("policies", __name__)
 
@@ -59,3 +60,21 @@ async def delete_policy(policy_id: str):
     """Remove a policy."""
     await service.delete(policy_id)
     return "", 204
+
+
+@bp.get("/policies/<slug:policy_id>/preview")
+@tag(["policies"])
+@validate_querystring(PreviewQuery)
+@answers(PreviewOut, errors=(*QUERY, 404, 422))
+async def preview_policy(policy_id: str, query_args: PreviewQuery):
+    """A dry run: every message an escalation of this policy triggered at `?at=` would send if nobody
+    acknowledged it, through the last repeat, in due order.
+
+    `at` defaults to now; without an offset it is read as UTC (a policy has no time zone). A schedule target
+    resolves to who is on call at its step's due time (a gap is `undeliverable`, reason `nobody on call`), a
+    user to each of their contacts; `status` is `would_send` or `undeliverable`, with the `reason` the engine
+    would record. The same code decides the preview and the engine, from the schedules, overrides, users and
+    channels as they are now. A policy whose escalation would make over 10,000 messages is refused (422)."""
+    cache = current_app.extensions["schedule_cache"]
+    registry = current_app.extensions["notifiers"]
+    return preview_json(await previews.preview(cache, registry, policy_id, query_args.at))

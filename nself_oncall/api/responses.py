@@ -266,20 +266,41 @@ class PolicySnapshotOut(Out):
     steps: list[StepOut]
 
 
-class NotificationOut(Out):
+class StepMessageOut(Out):
+    """What a notification and a preview item share: the message of one target of a step reached."""
+
+    step: int = Field(description="the step's position in the policy, from 0")
+    loop: int = Field(description="0 for the first pass through the steps, 1 for the first repeat, ...")
+    due_at: datetime = Field(description="when its step is due")
+    target: TargetOut
+    user: str | None = Field(description="the user it reaches (a schedule's on-call user for a schedule target)")
+    channel: str | None
+
+
+class NotificationOut(StepMessageOut):
     """One message of the escalation: created when its step is reached, never ahead of time."""
 
     id: str = Field(description="also the message id notifiers get (the webhook's Idempotency-Key)")
-    step: int = Field(description="the step's position in the policy, from 0")
-    loop: int = Field(description="0 for the first pass through the steps, 1 for the first repeat, ...")
-    target: TargetOut
-    user: str | None = Field(description="the user it reached (a schedule's on-call user for a schedule target)")
-    channel: str | None
     status: Literal["pending", "sent", "failed", "undeliverable"]
     attempts: int
-    due_at: datetime = Field(description="when its step was due")
     sent_at: datetime | None
     error: str | None = Field(description="why it failed or is undeliverable; the last error while it is retried")
+
+
+class PreviewItemOut(StepMessageOut):
+    """One message of the dry run."""
+
+    address: str | None = Field(description="the address of the user's contact it goes to; null for a channel target, or a target that reaches nobody")
+    status: Literal["would_send", "undeliverable"]
+    reason: str | None = Field(description="why it would be undeliverable; null when it would be sent")
+
+
+class PreviewOut(Out):
+    """Every message an escalation triggered at `at` would send if nobody acknowledged it, in due order."""
+
+    policy_id: str
+    at: datetime
+    items: list[PreviewItemOut]
 
 
 class EscalationItem(Out):

@@ -227,6 +227,14 @@ class OncallQuery(Query):
     at: Instant | None = Field(default=None, description=f"the instant (default now); {_INSTANT}")
 
 
+class PreviewQuery(Query):
+    at: Instant | None = Field(
+        default=None,
+        description="when the escalation would be triggered (default now); RFC 3339 date-time; without an offset"
+        " it is read as UTC (a policy has no time zone)",
+    )
+
+
 class RangeQuery(Query):
     since: Instant | None = Field(default=None, description=f"range start (default now); {_INSTANT}")
     until: Instant | None = Field(

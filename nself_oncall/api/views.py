@@ -20,6 +20,8 @@ from ..records import (
     UserRecord,
 )
 from ..service.people import UserShift
+from ..service.preview import Item as PreviewItem
+from ..service.preview import Preview
 from .fields import encode_cursor
 
 T = TypeVar("T")
@@ -190,3 +192,22 @@ def notification_json(record: NotificationRecord) -> dict[str, Any]:
 def _number(value: float) -> int | float:
     """5.0 reads back as 5, as it was most likely written."""
     return int(value) if value.is_integer() else value
+
+
+def preview_json(preview: Preview) -> dict[str, Any]:
+    return {"policy_id": preview.policy_id, "at": iso(preview.at), "items": [_preview_item(i) for i in preview.items]}
+
+
+def _preview_item(item: PreviewItem) -> dict[str, Any]:
+    m = item.message
+    return {
+        "loop": m.loop,
+        "step": m.step,
+        "due_at": iso(m.due_at),
+        "target": {"type": m.target.type, "id": m.target.id},
+        "user": m.user,
+        "channel": m.channel,
+        "address": m.address,
+        "status": item.status,
+        "reason": item.reason,
+    }

@@ -13,6 +13,7 @@ import logging
 import time
 from datetime import UTC, datetime
 
+from ..escalation import channel_problem
 from .registry import ChannelState, Registry
 from .types import Contact, Message, Outcome, PermanentError, Sent, TemporaryError
 
@@ -26,8 +27,8 @@ async def deliver(registry: Registry, channel: str, message: Message, contact: C
     state = registry.channels.get(channel)
     started = time.perf_counter()
     attempted_at = datetime.now(UTC)
-    if state is None or not state.ok:
-        reason = state.error if state else f"no channel named {channel!r} in plugins.toml"
+    reason = channel_problem(channel, state is not None, state.error if state else None)
+    if reason is not None:  # decided as the policy preview decides it
         outcome = Outcome("undeliverable", attempted_at, error=reason)
     else:
         outcome = await _send(registry, state, message, contact, attempted_at, started)

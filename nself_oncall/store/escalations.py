@@ -30,16 +30,7 @@ async def trigger(
     policy_id: str, summary: str, details: dict[str, Any], dedup_key: str | None, now: datetime
 ) -> tuple[EscalationRecord, bool]:
     """A new escalation (True), or the open one with the same `dedup_key` (False)."""
-    policy = await policies.get(policy_id)
-    snapshot = escalation.Policy(
-        policy.id,
-        policy.name,
-        policy.repeat,
-        tuple(
-            escalation.Step(s.delay_minutes, tuple(escalation.Target(t.type, t.id) for t in s.targets))
-            for s in policy.steps
-        ),
-    )
+    snapshot = policies.snapshot(await policies.get(policy_id))
     for _ in range(3):  # an open escalation found by its key may be resolved before it is read again
         if dedup_key is not None and (open_one := await _open_with_key(dedup_key)) is not None:
             return open_one, False

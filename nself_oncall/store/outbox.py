@@ -10,6 +10,7 @@ another engine claim the row again.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import secrets
 from collections import defaultdict
@@ -37,29 +38,11 @@ class DueEscalation:
 
 
 @dataclass(frozen=True)
-class Planned:
-    """A notification to write: `status` "pending" (to deliver) or "undeliverable" (with `error`)."""
-
-    loop: int
-    step: int
-    target_position: int
-    contact_position: int
-    target: escalation.Target
-    due_at: datetime
-    status: str = "pending"
-    user: str | None = None
-    user_name: str | None = None
-    channel: str | None = None
-    address: str | None = None
-    contact_key: str | None = None
-    error: str | None = None
-
-
-@dataclass(frozen=True)
 class Advance:
-    """What the engine decided for one due escalation: the rows to write and how far it got."""
+    """What the engine decided for one due escalation: the messages to write (pending, or undeliverable with
+    their reason) and how far it got."""
 
-    planned: list[Planned]
+    planned: list[escalation.Message]
     steps_done: int
     next_due: datetime | None
 
@@ -160,13 +143,20 @@ async def advance_due(now: datetime, limit: int, plan: Plan, sender: str | None 
     return len(rows)
 
 
-def _notification_row(escalation_id: str, p: Planned, now: datetime) -> tuple[Any, ...]:
+def _notification_row(escalation_id: str, m: escalation.Message, now: datetime) -> tuple[Any, ...]:
     """The values of a new notification row, in the order of _NEW_COLUMNS."""
+    pending = m.reason is None
+    key = None if m.address is None else contact_key(m.channel or "", m.address)
     return (
-        new_id(), escalation_id, p.loop, p.step, p.target_position, p.contact_position, p.target.type, p.target.id,
-        p.user, p.user_name, p.channel, p.address, p.contact_key, p.status, 0, p.due_at,
-        p.due_at if p.status == "pending" else None, p.error, now,
+        new_id(), escalation_id, m.loop, m.step, m.target_position, m.contact_position, m.target.type, m.target.id,
+        m.user, m.user_name, m.channel, m.address, key, "pending" if pending else "undeliverable", 0, m.due_at,
+        m.due_at if pending else None, m.reason, now,
     )
+
+
+def contact_key(channel: str, address: str) -> str:
+    """A short digest naming one contact (a channel and an address) for the rate limits."""
+    return hashlib.blake2b(f"{channel}\n{address}".encode(), digest_size=16).hexdigest()
 
 
 def _json(value: Any) -> Any:

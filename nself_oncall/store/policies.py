@@ -9,6 +9,7 @@ from typing import Any
 from tortoise import connections
 from tortoise.transactions import in_transaction
 
+from .. import escalation
 from ..errors import Invalid, NotFound
 from ..models import Policy, PolicyStep, PolicyTarget, Schedule, User
 from ..records import Page, PolicyRecord, StepRecord, TargetRecord
@@ -48,6 +49,19 @@ async def get(policy_id: str) -> PolicyRecord:
         steps=tuple(StepRecord(delay, tuple(targets)) for delay, targets in steps.values()),
         created_at=_instant(first["created_at"]),
         updated_at=_instant(first["updated_at"]),
+    )
+
+
+def snapshot(policy: PolicyRecord) -> escalation.Policy:
+    """The pure policy an escalation follows (and the preview runs)."""
+    return escalation.Policy(
+        policy.id,
+        policy.name,
+        policy.repeat,
+        tuple(
+            escalation.Step(s.delay_minutes, tuple(escalation.Target(t.type, t.id) for t in s.targets))
+            for s in policy.steps
+        ),
     )
 
 

@@ -1,0 +1,146 @@
+"""Whom a reached step notifies: its targets, with what was looked up for them, -> one message each.
+
+The engine calls `expand` when a step is reached and writes the messages as notification rows; the
+policy preview calls it for every step of a dry run. Both also judge a message's channel with
+`channel_problem`, which delivery applies when it sends (plugins/delivery.py). Nothing here reads
+a database or the registry: the callers look things up first and pass the answers in, so the
+engine and the preview decide alike from the same facts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Protocol
+
+from .policy import Policy, Target
+from .timing import Due
+
+#: Why a schedule target reaches nobody: nobody is on call at the step's due instant.
+GAP = "nobody on call"
+
+
+@dataclass(frozen=True)
+class OnCall:
+    """Who a schedule has on call at a step's due instant: `user` None is a gap, unless `error` tells
+    why the schedule could not be read at all (deleted since the trigger, a resolver failure)."""
+
+    user: str | None
+    error: str | None = None
+
+
+class ContactLike(Protocol):
+    @property
+    def channel(self) -> str: ...
+
+    @property
+    def address(self) -> str: ...
+
+
+class Person(Protocol):
+    """A user record as the store gives it (records.UserRecord)."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def contacts(self) -> Sequence[ContactLike]: ...
+
+
+@dataclass(frozen=True)
+class Message:
+    """One message of a step: through `channel` (to `address`, for a user's contact), or `reason` why
+    nobody can be reached through this target (then it is undeliverable)."""
+
+    loop: int
+    step: int
+    target_position: int
+    contact_position: int
+    target: Target
+    due_at: datetime
+    user: str | None = None
+    user_name: str | None = None
+    channel: str | None = None
+    address: str | None = None
+    reason: str | None = None
+
+
+def fewest_messages(policy: Policy) -> int:
+    """How many messages an escalation of `policy` makes at least, through its last repeat: every target
+    of every step makes one or more (a user makes one per contact)."""
+    return (policy.repeat + 1) * sum(len(step.targets) for step in policy.steps)
+
+
+def users_named(step: Due, oncall: Mapping[str, OnCall]) -> set[str]:
+    """The users whose records the step needs: its user targets and the schedules' on-call users."""
+    return {user for user, _ in (_named(target, oncall) for target in step.targets) if user is not None}
+
+
+def expand(step: Due, oncall: Mapping[str, OnCall], users: Mapping[str, Person | None]) -> list[Message]:
+    """The messages of a reached step, in the order of its targets and then of each user's contacts.
+
+    `oncall` holds, for every schedule the step names, who is on call at `step.at`; `users` the records
+    of the users among `users_named(step, oncall)` (a user missing, or None, has no record)."""
+    messages: list[Message] = []
+    for position, target in enumerate(step.targets):
+        base = Message(step.loop, step.step, position, 0, target, step.at)
+        user_id, reason = _named(target, oncall)
+        if reason is not None:
+            messages.append(_undeliverable(base, user_id, reason))
+        elif user_id is None:  # a channel, notified directly
+            messages.append(_with(base, channel=target.id))
+        else:
+            messages += _contacts(base, user_id, users.get(user_id))
+    return messages
+
+
+def channel_problem(channel: str, configured: bool, error: str | None) -> str | None:
+    """Why a message through `channel` is undeliverable when it is sent, or None: the channel is not in
+    plugins.toml, or it is and cannot be used (`error`: its notifier is not installed, its settings are
+    invalid)."""
+    if not configured:
+        return f"no channel named {channel!r} in plugins.toml"
+    return error
+
+
+def sent_problem(message: Message, channels: Mapping[str, str | None]) -> str | None:
+    """Why `message` ends undeliverable, decided when its step is reached or when it is sent; `channels`
+    maps every configured channel to its error (None: usable)."""
+    if message.reason is not None or message.channel is None:
+        return message.reason
+    return channel_problem(message.channel, message.channel in channels, channels.get(message.channel))
+
+
+def _named(target: Target, oncall: Mapping[str, OnCall]) -> tuple[str | None, str | None]:
+    """The user a target names (None for a channel), and why nobody can be reached through it, if so."""
+    if target.type == "user":
+        return target.id, None
+    if target.type != "schedule":
+        return None, None
+    found = oncall[target.id]
+    if found.error is not None:
+        return None, found.error
+    return found.user, None if found.user is not None else GAP
+
+
+def _contacts(base: Message, user_id: str, user: Person | None) -> list[Message]:
+    if user is None:
+        return [_undeliverable(base, user_id, f"user {user_id!r} does not exist")]
+    if not user.contacts:
+        return [_undeliverable(base, user_id, f"user {user_id!r} has no contact methods")]
+    return [
+        _with(base, contact_position=j, user=user.id, user_name=user.name, channel=c.channel, address=c.address)
+        for j, c in enumerate(user.contacts)
+    ]
+
+
+def _undeliverable(base: Message, user_id: str | None, reason: str) -> Message:
+    return _with(base, user=user_id, reason=reason)
+
+
+def _with(base: Message, **changes: object) -> Message:
+    return replace(base, **changes)

@@ -1,0 +1,152 @@
+"""Whom a reached step notifies (escalation.expand) and what delivery refuses (sent_problem): examples,
+and a dry run of whole policies against a brute-force expansion written from the contract."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from nself_oncall.escalation import (
+    GAP,
+    Due,
+    OnCall,
+    Policy,
+    Step,
+    Target,
+    channel_problem,
+    expand,
+    fewest_messages,
+    schedule_of_steps,
+    sent_problem,
+    users_named,
+)
+from nself_oncall.records import ContactRecord, UserRecord
+
+AT = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
+CHANNELS = {"pager": None, "team": None, "pigeon": "notifier 'carrier-pigeon' is not installed"}
+
+
+C = ContactRecord
+
+
+def U(ident: str, name: str, contacts: tuple[ContactRecord, ...]) -> UserRecord:  # noqa: N802 (reads as the record)
+    return UserRecord(ident, name, contacts, AT, AT)
+
+
+USERS = {
+    "ann": U("ann", "Ann", (C("pager", "a1"), C("pigeon", "a2"))),
+    "cat": U("cat", "Cat", ()),
+}
+
+
+def rows(messages, channels=CHANNELS):
+    return [(m.target_position, m.contact_position, m.user, m.channel, m.address, sent_problem(m, channels))
+            for m in messages]
+
+
+def test_each_kind_of_target_becomes_its_messages_in_order():
+    step = Due(4, 1, 2, AT, (Target("schedule", "east"), Target("channel", "team"), Target("user", "cat"),
+                             Target("schedule", "west"), Target("schedule", "gone"), Target("user", "ann")))
+    oncall = {"east": OnCall("ann"), "west": OnCall(None), "gone": OnCall(None, "schedule 'gone' no longer exists")}
+    assert users_named(step, oncall) == {"ann", "cat"}
+    messages = expand(step, oncall, USERS)
+    assert rows(messages) == [
+        (0, 0, "ann", "pager", "a1", None),
+        (0, 1, "ann", "pigeon", "a2", "notifier 'carrier-pigeon' is not installed"),
+        (1, 0, None, "team", None, None),
+        (2, 0, "cat", None, None, "user 'cat' has no contact methods"),
+        (3, 0, None, None, None, GAP),
+        (4, 0, None, None, None, "schedule 'gone' no longer exists"),
+        (5, 0, "ann", "pager", "a1", None),
+        (5, 1, "ann", "pigeon", "a2", "notifier 'carrier-pigeon' is not installed"),
+    ]
+    assert {(m.loop, m.step, m.due_at) for m in messages} == {(1, 2, AT)}
+    assert messages[0].user_name == "Ann" and GAP == "nobody on call"
+
+
+def test_a_user_without_a_record_and_a_channel_no_longer_configured_are_undeliverable():
+    step = Due(0, 0, 0, AT, (Target("user", "ghost"), Target("channel", "gone")))
+    assert rows(expand(step, {}, {"ghost": None})) == [
+        (0, 0, "ghost", None, None, "user 'ghost' does not exist"),
+        (1, 0, None, "gone", None, "no channel named 'gone' in plugins.toml"),
+    ]
+    assert channel_problem("x", True, None) is None and channel_problem("x", True, "broken") == "broken"
+
+
+def test_the_fewest_messages_count_every_target_of_every_loop():
+    policy = Policy("p", "P", 2, (Step(1, (Target("user", "a"),) * 3), Step(2.5, (Target("channel", "c"),))))
+    assert fewest_messages(policy) == 3 * 4
+
+
+# A dry run of a whole policy, as the preview composes the pure functions, against the contract written out.
+
+SCHEDULES = ("east", "west")
+PEOPLE = ("ann", "bob", "cat", "ghost")
+contacts = st.lists(st.builds(C, st.sampled_from(sorted(CHANNELS)), st.sampled_from(["x1", "x2", "x3"])), max_size=3)
+targets = st.one_of(
+    st.builds(Target, st.just("schedule"), st.sampled_from(SCHEDULES)),
+    st.builds(Target, st.just("user"), st.sampled_from(PEOPLE)),
+    st.builds(Target, st.just("channel"), st.sampled_from([*sorted(CHANNELS), "gone"])),
+)
+steps = st.builds(
+    Step,
+    st.one_of(st.integers(1, 600).map(float), st.floats(0.01, 100_000, allow_nan=False, allow_infinity=False)),
+    st.lists(targets, min_size=1, max_size=4).map(tuple),
+)
+policies = st.builds(Policy, st.just("p"), st.just("P"), st.integers(0, 3), st.lists(steps, min_size=1, max_size=4).map(tuple))
+# Who is on call: a user (or a gap, None) per schedule per hour of the trigger's day and after, cycling.
+rotas = st.fixed_dictionaries({s: st.lists(st.sampled_from([*PEOPLE, None]), min_size=1, max_size=6) for s in SCHEDULES})
+people = st.fixed_dictionaries({p: st.one_of(st.none(), contacts) for p in PEOPLE})
+
+
+def _oncall(rota, schedule, at):
+    hours = int((at - AT).total_seconds() // 3600)
+    return rota[schedule][hours % len(rota[schedule])]
+
+
+def _dry_run(policy, rota, users):
+    """As the service composes it: every step's due instant, who is on call then, expand, then delivery."""
+    out = []
+    for step in schedule_of_steps(policy, AT):
+        oncall = {s: OnCall(_oncall(rota, s, step.at)) for s in SCHEDULES}
+        assert users_named(step, oncall) <= set(PEOPLE)
+        messages = expand(step, oncall, users)
+        out += [(m.loop, m.step, m.due_at, m.target, *row) for m, row in zip(messages, rows(messages), strict=True)]
+    return out
+
+
+def _brute_force(policy, rota, users):
+    """Loop by loop, step by step, each due instant the sum of every delay before it, each target by the rules."""
+    out, elapsed_us = [], 0
+    for loop in range(policy.repeat + 1):
+        for number, step in enumerate(policy.steps):
+            due = AT + timedelta(microseconds=elapsed_us)
+            for position, target in enumerate(step.targets):
+                out += [(loop, number, due, target, position, *row) for row in _target_rows(target, due, rota, users)]
+            elapsed_us += round(step.delay_minutes * 60_000_000)
+    return out
+
+
+def _target_rows(target, due, rota, users):
+    """(contact position, user, channel, address, reason) of each message of one target."""
+    if target.type == "channel":
+        if target.id not in CHANNELS:
+            return [(0, None, target.id, None, f"no channel named {target.id!r} in plugins.toml")]
+        return [(0, None, target.id, None, CHANNELS[target.id])]
+    who = target.id if target.type == "user" else _oncall(rota, target.id, due)
+    if who is None:
+        return [(0, None, None, None, "nobody on call")]
+    if users[who] is None:
+        return [(0, who, None, None, f"user {who!r} does not exist")]
+    if not users[who].contacts:
+        return [(0, who, None, None, f"user {who!r} has no contact methods")]
+    return [(j, who, c.channel, c.address, CHANNELS[c.channel]) for j, c in enumerate(users[who].contacts)]
+
+
+@settings(max_examples=300, deadline=None)  # pure and quick: a fixed, small cost in every profile
+@given(policies, rotas, people)
+def test_a_dry_run_equals_the_contract_expanded_by_brute_force(policy, rota, found):
+    users = {p: None if c is None else U(p, p.title(), tuple(c)) for p, c in found.items()}
+    assert _dry_run(policy, rota, users) == _brute_force(policy, rota, users)
