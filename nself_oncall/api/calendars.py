@@ -82,7 +82,7 @@ async def revoke_subscription(subscription_id: str):
     return "", 204
 
 
-@links.get("/ical/<token>.ics")
+@links.get("/ical/<token:token>.ics")
 @tag(["calendars"])
 @security_scheme([])
 @document_response(CalendarFeed)

@@ -32,6 +32,8 @@ SLUG = r"[a-z0-9][a-z0-9_-]{0,63}"
 USER_ID = rf"[^\s\x2f{_CONTROLS}{_SURROGATES}]{{1,255}}"
 SERVER_ID = r"[0-9a-f]{24}"
 CHANNEL = r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}"
+# A calendar link's secret: secrets.token_urlsafe(32).
+TOKEN = r"[A-Za-z0-9_-]{43}"
 _LINE = re.compile(rf"[^{_CONTROLS}{_SURROGATES}]*")
 _TEXT = re.compile(rf"[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f{_SURROGATES}]*")
 _ZONE = re.compile(r"[A-Za-z0-9_+\-]+(?:/[A-Za-z0-9_+\-]+){0,2}")
@@ -248,5 +250,7 @@ def converters() -> dict[str, type[BaseConverter]]:
             (Converter,),
             {"regex": regex, "part_isolating": True, **documented(regex)},
         )
-        for name, regex in (("slug", SLUG), ("user_id", USER_ID), ("server_id", SERVER_ID), ("channel", CHANNEL))
+        for name, regex in (
+            ("slug", SLUG), ("user_id", USER_ID), ("server_id", SERVER_ID), ("channel", CHANNEL), ("token", TOKEN)
+        )
     }

@@ -52,4 +52,4 @@ def shift_uid(shift: Shift) -> str:
     source = shift.interval.source
     start = shift.start.astimezone(UTC).isoformat()
     key = "\n".join((shift.schedule_id, shift.interval.user, source.type, source.ref, start))
-    return f"{hashlib.sha256(key.encode('utf-8', 'surrogatepass')).hexdigest()[:32]}@nself-oncall"
+    return f"{hashlib.sha256(key.encode()).hexdigest()[:32]}@nself-oncall"

@@ -91,7 +91,7 @@ async def _shift(loaded: Loaded, interval: oncall.Interval, since: datetime) -> 
 
 
 def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 async def create_subscription(schedule_id: str | None, user_id: str | None, name: str) -> tuple[SubscriptionRecord, str]:
