@@ -76,7 +76,7 @@ class Escalator:
             elif target.type == "channel":
                 rows.append(replace(base, channel=target.id))
             else:
-                rows += _user_rows(base, whom[i], found.get(whom[i]))
+                rows += user_rows(base, whom[i], found.get(whom[i]))
         return rows
 
     async def _user_of(self, target: escalation.Target, at: datetime) -> tuple[str | None, str | None]:
@@ -98,7 +98,8 @@ class Escalator:
         return interval.user, None
 
 
-def _user_rows(base: Planned, user_id: str, user: UserRecord | None) -> list[Planned]:
+def user_rows(base: Planned, user_id: str, user: UserRecord | None) -> list[Planned]:
+    """A row per contact method of `user_id` (`user` its record, if any); one undeliverable row when there is none."""
     if user is None:
         return [_undeliverable(base, user_id, f"user {user_id!r} does not exist")]
     if not user.contacts:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -37,8 +38,9 @@ async def list_schedules(limit: int, after: str | None) -> Page[ScheduleRecord]:
     return await store.list_page(limit, after)
 
 
-async def create(cache: ScheduleCache, data: dict[str, Any]) -> ScheduleView:
-    return await get(cache, await store.create(data))
+async def create(cache: ScheduleCache, data: dict[str, Any], channels: Collection[str]) -> ScheduleView:
+    """A new schedule; a notice's channel must be one of `channels` (the configured ones), else 422."""
+    return await get(cache, await store.create(data, channels))
 
 
 async def get(cache: ScheduleCache, schedule_id: str) -> ScheduleView:
@@ -48,8 +50,8 @@ async def get(cache: ScheduleCache, schedule_id: str) -> ScheduleView:
     return ScheduleView(loaded.record, Oncall(schedule_id, instant, await interval_at(loaded, instant)))
 
 
-async def update(cache: ScheduleCache, schedule_id: str, data: dict[str, Any]) -> ScheduleView:
-    await store.update(schedule_id, data)
+async def update(cache: ScheduleCache, schedule_id: str, data: dict[str, Any], channels: Collection[str]) -> ScheduleView:
+    await store.update(schedule_id, data, channels)
     return await get(cache, schedule_id)
 
 
@@ -69,12 +71,24 @@ async def shifts(
 ) -> list[oncall.Interval]:
     """The final schedule over [since, until): default now and 14 days on, at most 400 days."""
     loaded = await cache.get(schedule_id)
+    since, until = query_range(loaded, since, until)
+    schedule = await schedule_over(loaded, since, until)
+    check_cost(schedule, since, until)
+    return oncall.render(schedule, since, until)
+
+
+def query_range(loaded: Loaded, since: datetime | None, until: datetime | None) -> tuple[datetime, datetime]:
+    """A range of the query (400 when unusable): default now and 14 days on, at most 400 days."""
     zone = loaded.pure.zone
     since = query_instant("since", since, zone, default=now())
     until = query_instant("until", until, zone, default=since + DEFAULT_RANGE)
     if until < since or until - since > MAX_RANGE:
         raise BadQuery("until", "must not be before since, and at most 400 days after it")
-    schedule = await _schedule_over(loaded, since, until)
+    return since, until
+
+
+def check_cost(schedule: oncall.Schedule, since: datetime, until: datetime) -> None:
+    """A render over [since, until) that would cost more than a request may is refused (422)."""
     cost = oncall.render_cost(schedule, since, until)
     if cost > oncall.MAX_RENDER_COST:
         raise Invalid(
@@ -82,10 +96,9 @@ async def shifts(
             f"this range needs about {cost:,} steps to compute, over the limit of {oncall.MAX_RENDER_COST:,}"
             " per request: ask for a shorter range",
         )
-    return oncall.render(schedule, since, until)
 
 
-async def _schedule_over(loaded: Loaded, since: datetime, until: datetime) -> oncall.Schedule:
+async def schedule_over(loaded: Loaded, since: datetime, until: datetime) -> oncall.Schedule:
     """The pure schedule with the overrides that overlap [since, until)."""
     if loaded.history_end is not None and since < loaded.history_end:
         chosen = await overrides.ending_after(loaded.record.id, since, before=until)
