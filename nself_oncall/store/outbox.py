@@ -220,17 +220,18 @@ _SELECT_READY = {
     "ORDER BY available_at LIMIT ?",
 }
 # The escalation's texts come back with the lease, by primary key: no second query per claim.
-# A handoff notice's (see store/notices.py) come from its notice row, with the schedule the message links to.
+# A handoff notice's (see store/notices.py) come from its notice row, with the schedule the message links to. A
+# row has an escalation or a notice: the subquery of the other finds nothing. (Not CASE WHEN notice_id IS NULL:
+# SQLite 3.40 reads that condition wrong in the RETURNING clause of an UPDATE.)
 _CLAIMED_COLUMNS = (
     'id, escalation_id, notice_id, loop, step, target_type, target_id, "user", user_name, channel, address, '
     "attempts, due_at, created_at, "
     + ", ".join(
-        f"CASE WHEN notice_id IS NULL THEN (SELECT {c} FROM escalations AS e WHERE e.id = notifications.escalation_id)"
-        f" ELSE (SELECT {c} FROM notices AS o WHERE o.id = notifications.notice_id) END AS {c}"
+        f"COALESCE((SELECT {c} FROM escalations AS e WHERE e.id = notifications.escalation_id),"
+        f" (SELECT {c} FROM notices AS o WHERE o.id = notifications.notice_id)) AS {c}"
         for c in ("summary", "details")
     )
-    + ", CASE WHEN notice_id IS NOT NULL THEN (SELECT schedule_id FROM notices AS o WHERE o.id = notifications.notice_id)"
-    " END AS schedule_id"
+    + ", (SELECT schedule_id FROM notices AS o WHERE o.id = notifications.notice_id) AS schedule_id"
 )
 
 
