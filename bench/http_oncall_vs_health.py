@@ -2,7 +2,7 @@
 
     python bench/http_oncall_vs_health.py [--seconds 10] [--connections 32] [--history 10000] [--rounds 3]
 
-Starts `nself-oncall serve` on a fresh SQLite file (or on BENCH_DATABASE_URL) and creates
+Starts `nself-oncall serve --api-only` on a fresh SQLite file (or on BENCH_DATABASE_URL) and creates
 the README's example schedule twice: `my-schedule`, and `with-history`, which also gets
 `--history` overrides that all ended before the last 35 days. Then, in the same run:
 
@@ -17,42 +17,19 @@ Needs wrk (Debian: apt-get install wrk).
 from __future__ import annotations
 
 import argparse
-import os
-import re
-import shutil
-import socket
 import statistics
-import subprocess
-import sys
-import tempfile
 import time
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import httpx
+from _http import AUTH, serving, wrk
 
-TOKEN = "bench-token-not-secret"
 SEED = {
     "id": "my-schedule", "name": "Primary SRE", "timezone": "America/New_York",
     "layers": [{"name": "weekly", "users": ["alice", "bob", "carol"], "rotation": {"unit": "week", "length": 1},
                 "start": "2024-03-08T09:00:00",
                 "restrictions": [{"days": ["mon", "tue", "wed", "thu", "fri"], "start": "09:00", "end": "17:00"}]}],
 }
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wrk(url: str, seconds: int, connections: int) -> float:
-    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "-H", f"Authorization: Bearer {TOKEN}", url]
-    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
-    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    if non_2xx:
-        raise SystemExit(f"{url}: {non_2xx[1]} failed responses\n{output}")
-    return float(re.search(r"Requests/sec:\s+([\d.]+)", output)[1])
 
 
 def _seed_history(base: str, auth: dict[str, str], count: int) -> None:
@@ -82,24 +59,8 @@ def main() -> None:
     parser.add_argument("--history", type=int, default=10_000, help="past overrides of the second schedule")
     parser.add_argument("--rounds", type=int, default=3, help="turns of each wrk load; the medians are printed")
     args = parser.parse_args()
-    if not shutil.which("wrk"):
-        raise SystemExit("wrk is not installed (apt-get install wrk)")
-    cli = Path(sys.executable).with_name("nself-oncall")
-    workdir = Path(tempfile.mkdtemp())
-    port = _free_port()
-    env = {**os.environ, "PLUGIN_SECRET": TOKEN,
-           "DATABASE_URL": os.environ.get("BENCH_DATABASE_URL", f"sqlite://{workdir / 'bench.db'}")}
-    server = subprocess.Popen([str(cli), "serve", "--port", str(port)], cwd=workdir, env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            try:
-                if httpx.get(f"{base}/health").status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        auth = {"Authorization": f"Bearer {TOKEN}"}
+    with serving() as (base, database):
+        auth = AUTH
         for schedule_id in ("my-schedule", "with-history"):
             httpx.delete(f"{base}/api/v1/schedules/{schedule_id}", headers=auth)
             httpx.post(f"{base}/api/v1/schedules", json={**SEED, "id": schedule_id}, headers=auth).raise_for_status()
@@ -112,10 +73,10 @@ def main() -> None:
         for _ in range(args.rounds):
             for key, url in (("health", f"{base}/health"), ("oncall", oncall), ("plain", now_plain),
                              ("history", now_history)):
-                rates[key].append(_wrk(url, args.seconds, args.connections))
+                rates[key].append(wrk(url, args.seconds, args.connections))
         reloads = [(_change_then_read(base, auth, "my-schedule", 50), _change_then_read(base, auth, "with-history", 50))
                    for _ in range(3)]
-        print(f"database: {env['DATABASE_URL'].split('://')[0]}")
+        print(f"database: {database}")
         for key, label in (("health", "GET /health"), ("oncall", "GET .../oncall?at="), ("plain", "GET oncall, no history"),
                            ("history", f"GET oncall, {args.history} past overrides")):
             print(f"{label:<40} req/s: " + ", ".join(f"{r:.0f}" for r in rates[key]))
@@ -123,10 +84,6 @@ def main() -> None:
         print(f"ratio history/no history: {_median_ratio(rates['history'], rates['plain']):.2f}  (goal at least 0.9)")
         print("change + read, ms: " + ", ".join(f"{p * 1000:.1f} vs {h * 1000:.1f}" for p, h in reloads))
         print(f"ratio change+read no history/history: {statistics.median(p / h for p, h in reloads):.2f}  (1.0: flat)")
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-        shutil.rmtree(workdir, ignore_errors=True)
 
 
 def _median_ratio(numerators: list[float], denominators: list[float]) -> float:

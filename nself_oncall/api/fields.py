@@ -163,6 +163,24 @@ _CLOCKS = "^(([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?|24:00(:00)?)$"
 Clock = Annotated[time, BeforeValidator(_clock), WithJsonSchema({"type": "string", "pattern": _CLOCKS})]
 
 
+def _daily_window(value: object) -> tuple[time, time]:
+    start, _, end = value.partition("-") if isinstance(value, str) else ("", "", "")
+    try:
+        window = _clock(start), _clock(end)
+    except ValueError:
+        raise ValueError("must be a daily window HH:MM-HH:MM, e.g. 22:00-07:00") from None
+    if window[0] == window[1]:
+        raise ValueError("must end at another time of day than it starts")
+    return window
+
+
+_WINDOWS = f"^{_CLOCKS[1:-1]}-{_CLOCKS[1:-1]}$"
+#: A daily wall-clock window "HH:MM-HH:MM", wrapping past midnight when it ends at or before its start.
+DailyWindow = Annotated[
+    tuple[time, time], BeforeValidator(_daily_window), WithJsonSchema({"type": "string", "pattern": _WINDOWS})
+]
+
+
 def _whole_number(value: object) -> object:
     if isinstance(value, str) and not _DIGITS.fullmatch(value):
         raise ValueError("must be a whole number from 1 to 1000")

@@ -84,6 +84,75 @@ class OncallOut(OncallNow):
     schedule_id: str
 
 
+class GapOut(Out):
+    start: datetime
+    end: datetime
+
+
+class GapsOut(Out):
+    """The uncovered stretches of the range, and how much of it is covered, in whole seconds."""
+
+    since: datetime
+    until: datetime
+    items: list[GapOut]
+    covered_seconds: int
+    range_seconds: int
+
+
+class LoadOut(Out):
+    user: str
+    shifts: int = Field(description="the user's intervals that overlap the range")
+    seconds: int = Field(description="on-call time in the range, whole seconds")
+    night_seconds: int = Field(description="of which at night, by the schedule's clock")
+    weekend_seconds: int = Field(description="of which on a Saturday or Sunday, by the schedule's clock")
+
+
+class ReportOut(Out):
+    """Each person's on-call time in the range: most first, then by user."""
+
+    since: datetime
+    until: datetime
+    timezone: str
+    night: str = Field(description="the night window used, HH:MM-HH:MM")
+    items: list[LoadOut]
+
+
+class ScheduleOncallOut(IntervalOut):
+    schedule_id: str
+    schedule_name: str
+
+
+class EverywhereOut(Out):
+    """Who is on call at `at` on each schedule (one page of them, by id); `user` null in a gap."""
+
+    at: datetime
+    items: list[ScheduleOncallOut]
+    next_cursor: str | None = Field(description="`?cursor=` for the next page; null on the last page")
+
+
+class UserShiftOut(Out):
+    schedule_id: str
+    schedule_name: str
+    start: datetime | None
+    end: datetime | None
+    source: Annotated[LayerSource | OverrideSource, Field(discriminator="type")]
+
+
+class UserOncallOut(Out):
+    """Where the user is on call at `at`, and their next interval on any schedule within 400 days."""
+
+    user_id: str
+    at: datetime
+    now: list[UserShiftOut]
+    next: UserShiftOut | None
+
+
+class UserShiftsOut(Out):
+    """The user's intervals on every schedule, clipped to the range, by start then schedule id."""
+
+    items: list[UserShiftOut]
+
+
 class RotationOut(Out):
     unit: Literal["hour", "day", "week", "month"]
     length: int

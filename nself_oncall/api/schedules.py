@@ -2,16 +2,46 @@
 
 from __future__ import annotations
 
+import json
+from collections import OrderedDict
+from dataclasses import asdict
 from typing import Any
 
-from quart import Blueprint, current_app
+from quart import Blueprint, Response, current_app
 from quart_schema import tag, validate_querystring, validate_request
 
+from ..oncall.report import NIGHT
+from ..service import coverage, everywhere
 from ..service import notices as notice_service
 from ..service import schedules as service
 from ..service.schedules import Oncall, ScheduleView
-from .responses import BODY, QUERY, NoContent, Notices, OncallOut, Page, ScheduleItem, ScheduleOut, Shifts, answers
-from .schemas import OncallQuery, RangeQuery, ScheduleIn, SchedulePatch, SlugPageQuery, patch_fields
+from .fields import encode_cursor
+from .responses import (
+    BODY,
+    QUERY,
+    EverywhereOut,
+    GapsOut,
+    NoContent,
+    Notices,
+    OncallOut,
+    Page,
+    ReportOut,
+    ScheduleItem,
+    ScheduleOut,
+    Shifts,
+    answers,
+)
+from .schemas import (
+    EverywhereQuery,
+    OncallQuery,
+    RangeQuery,
+    ReportQuery,
+    ScheduleIn,
+    SchedulePatch,
+    ShiftsQuery,
+    SlugPageQuery,
+    patch_fields,
+)
 from .views import by_id, interval_json, iso, notice_item_json, page_json, schedule_json
 
 bp = Blueprint("schedules", __name__)
@@ -81,11 +111,13 @@ async def get_oncall(schedule_id: str, query_args: OncallQuery):
 
 @bp.get("/schedules/<slug:schedule_id>/shifts")
 @tag(["schedules"])
-@validate_querystring(RangeQuery)
+@validate_querystring(ShiftsQuery)
 @answers(Shifts, errors=(*QUERY, 404, 422))
-async def get_shifts(schedule_id: str, query_args: RangeQuery):
-    """The final schedule over `?since=&until=` (default: now and 14 days on; at most 400 days)."""
-    pieces = await service.shifts(_cache(), schedule_id, query_args.since, query_args.until)
+async def get_shifts(schedule_id: str, query_args: ShiftsQuery):
+    """The final schedule over `?since=&until=` (default: now and 14 days on; at most 400 days); `?user=` keeps
+    only that user's intervals."""
+    q = query_args
+    pieces = await service.shifts(_cache(), schedule_id, q.since, q.until, q.user)
     return {"items": [interval_json(piece) for piece in pieces]}
 
 
@@ -99,6 +131,70 @@ async def get_notices(schedule_id: str, query_args: RangeQuery):
     user's contacts), and one per notice still to come (`planned`, or `pending` once due)."""
     items = await notice_service.notices(_cache(), schedule_id, query_args.since, query_args.until)
     return {"items": [notice_item_json(item) for item in items]}
+
+
+@bp.get("/schedules/<slug:schedule_id>/gaps")
+@tag(["schedules"])
+@validate_querystring(RangeQuery)
+@answers(GapsOut, errors=(*QUERY, 404, 422))
+async def get_gaps(schedule_id: str, query_args: RangeQuery):
+    """The stretches of `?since=&until=` nobody covers, and the covered and total seconds."""
+    found = await coverage.gaps(_cache(), schedule_id, query_args.since, query_args.until)
+    return {
+        "since": iso(found.since),
+        "until": iso(found.until),
+        "items": [{"start": iso(start), "end": iso(end)} for start, end in found.gaps],
+        "covered_seconds": found.covered_seconds,
+        "range_seconds": found.range_seconds,
+    }
+
+
+@bp.get("/schedules/<slug:schedule_id>/report")
+@tag(["schedules"])
+@validate_querystring(ReportQuery)
+@answers(ReportOut, errors=(*QUERY, 404, 422))
+async def get_report(schedule_id: str, query_args: ReportQuery):
+    """Each person's on-call time over `?since=&until=`, with night (`?night=`, default 22:00-07:00) and weekend
+    time by the schedule's own clock, in whole seconds."""
+    q = query_args
+    night = q.night or NIGHT
+    found = await coverage.load_report(_cache(), schedule_id, q.since, q.until, night)
+    return {
+        "since": iso(found.since),
+        "until": iso(found.until),
+        "timezone": found.timezone,
+        "night": "-".join(t.strftime("%H:%M") for t in night),
+        "items": [asdict(load) for load in found.loads],
+    }
+
+
+@bp.get("/oncall")
+@tag(["schedules"])
+@validate_querystring(EverywhereQuery)
+@answers(EverywhereOut, errors=QUERY)
+async def get_oncall_everywhere(query_args: EverywhereQuery):
+    """Who is on call at `?at=` (default now) on every schedule, one page of schedules at a time, by id."""
+    q = query_args
+    at, page = await everywhere.oncall_everywhere(_cache(), q.at, q.limit, q.cursor)
+    cursor = encode_cursor(page.items[-1].schedule_id) if page.more else None
+    body = f'{{"at": "{iso(at)}", "items": {_items_json(page)}, "next_cursor": {json.dumps(cursor)}}}'
+    return Response(body, content_type="application/json")
+
+
+#: The JSON of the last pages answered, by the identity of the page (kept alive here): an unchanged page
+#: comes back from the service as the same object, and encoding it is most of the cost of a request.
+_ENCODED: OrderedDict[int, tuple[Page, str]] = OrderedDict()
+
+
+def _items_json(page: Page) -> str:
+    known = _ENCODED.get(id(page))
+    if known is None or known[0] is not page:
+        items = [{"schedule_id": i.schedule_id, "schedule_name": i.schedule_name, **interval_json(i.interval)}
+                 for i in page.items]
+        known = _ENCODED[id(page)] = (page, json.dumps(items))
+        while len(_ENCODED) > everywhere.KEPT:
+            _ENCODED.popitem(last=False)
+    return known[1]
 
 
 def oncall_json(answer: Oncall) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from .fields import (
     Address,
     ChannelName,
     Clock,
+    DailyWindow,
     Description,
     Details,
     Instant,
@@ -221,6 +222,7 @@ def patch_fields(body: BaseModel) -> dict:
 # Query strings: every route that takes one validates it with one of these.
 
 _INSTANT = "RFC 3339 date-time; without an offset it is wall-clock time in the schedule's zone"
+_INSTANT_UTC = "RFC 3339 date-time; without an offset it is UTC (this reads every schedule)"
 
 
 class Query(BaseModel):
@@ -249,6 +251,31 @@ class RangeQuery(Query):
     since: Instant | None = Field(default=None, description=f"range start (default now); {_INSTANT}")
     until: Instant | None = Field(
         default=None, description=f"range end (default since + 14 days, at most 400 days); {_INSTANT}"
+    )
+
+
+class ShiftsQuery(RangeQuery):
+    user: UserId | None = Field(default=None, description="only this user's intervals")
+
+
+class ReportQuery(RangeQuery):
+    night: DailyWindow | None = Field(
+        default=None, description="the night, by the schedule's clock: HH:MM-HH:MM (default 22:00-07:00)"
+    )
+
+
+class EverywhereQuery(SlugPageQuery):
+    at: Instant | None = Field(default=None, description=f"the instant (default now); {_INSTANT_UTC}")
+
+
+class UserOncallQuery(Query):
+    at: Instant | None = Field(default=None, description=f"the instant (default now); {_INSTANT_UTC}")
+
+
+class UserRangeQuery(Query):
+    since: Instant | None = Field(default=None, description=f"range start (default now); {_INSTANT_UTC}")
+    until: Instant | None = Field(
+        default=None, description=f"range end (default since + 14 days, at most 400 days); {_INSTANT_UTC}"
     )
 
 

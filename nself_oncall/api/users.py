@@ -5,10 +5,11 @@ from __future__ import annotations
 from quart import Blueprint, current_app
 from quart_schema import tag, validate_querystring, validate_request
 
+from ..service import people
 from ..service import users as service
-from .responses import BODY, QUERY, NoContent, Page, UserOut, answers
-from .schemas import UserIn, UserPageQuery, UserPatch, patch_fields
-from .views import by_id, page_json, user_json
+from .responses import BODY, QUERY, NoContent, Page, UserOncallOut, UserOut, UserShiftsOut, answers
+from .schemas import UserIn, UserOncallQuery, UserPageQuery, UserPatch, UserRangeQuery, patch_fields
+from .views import by_id, iso, page_json, user_json, user_shift_json
 
 bp = Blueprint("users", __name__)
 
@@ -59,3 +60,34 @@ async def delete_user(user_id: str):
     """Remove a user; refused (409) while a policy names them."""
     await service.delete(user_id)
     return "", 204
+
+
+@bp.get("/users/<user_id:user_id>/oncall")
+@tag(["users"])
+@validate_querystring(UserOncallQuery)
+@answers(UserOncallOut, errors=(*QUERY, 404, 422))
+async def get_user_oncall(user_id: str, query_args: UserOncallQuery):
+    """Where this user is on call at `?at=` (default now), and their next interval on any schedule within
+    400 days. Any user id works, with or without a user record: schedules name people who may have none."""
+    found = await people.user_oncall(_cache(), user_id, query_args.at)
+    return {
+        "user_id": user_id,
+        "at": iso(found.at),
+        "now": [user_shift_json(shift) for shift in found.now],
+        "next": None if found.next is None else user_shift_json(found.next),
+    }
+
+
+@bp.get("/users/<user_id:user_id>/shifts")
+@tag(["users"])
+@validate_querystring(UserRangeQuery)
+@answers(UserShiftsOut, errors=(*QUERY, 404, 422))
+async def get_user_shifts(user_id: str, query_args: UserRangeQuery):
+    """This user's intervals on every schedule over `?since=&until=` (default now and 14 days on; at most 400
+    days), clipped to the range, by start then schedule id."""
+    shifts = await people.user_shifts(_cache(), user_id, query_args.since, query_args.until)
+    return {"items": [user_shift_json(shift) for shift in shifts]}
+
+
+def _cache():
+    return current_app.extensions["schedule_cache"]

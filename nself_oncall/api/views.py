@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any, TypeVar
 
 from ..escalation import Policy
@@ -18,6 +19,7 @@ from ..records import (
     ScheduleRecord,
     UserRecord,
 )
+from ..service.people import UserShift
 from .fields import encode_cursor
 
 T = TypeVar("T")
@@ -41,11 +43,24 @@ def by_id(item: Any) -> tuple[str]:
 
 
 def interval_json(interval: Interval) -> dict[str, Any]:
+    """A copy: callers may change it."""
+    return dict(_interval_json(interval))
+
+
+@lru_cache(maxsize=4096)
+def _interval_json(interval: Interval) -> dict[str, Any]:
+    """Remembered: the same intervals are answered again and again (who is on call now, on every schedule)."""
     source = None
     if interval.source is not None:
         key = "layer" if interval.source.type == "layer" else "id"
         source = {"type": interval.source.type, key: interval.source.ref}
     return {"user": interval.user, "start": iso(interval.start), "end": iso(interval.end), "source": source}
+
+
+def user_shift_json(shift: UserShift) -> dict[str, Any]:
+    interval = interval_json(shift.interval)
+    del interval["user"]
+    return {"schedule_id": shift.schedule_id, "schedule_name": shift.schedule_name, **interval}
 
 
 def schedule_json(record: ScheduleRecord) -> dict[str, Any]:

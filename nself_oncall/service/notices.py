@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from .. import oncall
 from ..oncall.handoffs import LATE, handoffs, shift_starts
 from ..records import NoticeItem
 from ..store import notices as store
@@ -22,7 +23,7 @@ async def notices(
     may lag a change by a pass; they are the ones the engine will send. A shift that started more than LATE
     ago without its notice written never gets it, so none is shown for it."""
     loaded = await cache.get(schedule_id)
-    since, until = query_range(loaded, since, until)
+    since, until = query_range(since, until, loaded.pure.zone)
     written = await store.notified(schedule_id, since, until)
     instant = now()
     lo = max(since, instant - LATE)
@@ -30,7 +31,7 @@ async def notices(
     if not rules or lo >= until:
         return written
     schedule = await schedule_over(loaded, lo, until)
-    check_cost(schedule, lo, until)
+    check_cost(oncall.render_cost(schedule, lo, until))
     done = {(item.shift_start, item.user, item.notice) for item in written}
     coming = [
         NoticeItem(h.shift_start, h.user, h.index, h.notice.channel, h.due_at,

@@ -6,6 +6,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from .. import oncall
 from ..errors import BadQuery, Invalid
@@ -67,29 +68,38 @@ async def oncall_at(cache: ScheduleCache, schedule_id: str, at: datetime | None)
 
 
 async def shifts(
-    cache: ScheduleCache, schedule_id: str, since: datetime | None, until: datetime | None
+    cache: ScheduleCache, schedule_id: str, since: datetime | None, until: datetime | None, user: str | None = None
 ) -> list[oncall.Interval]:
-    """The final schedule over [since, until): default now and 14 days on, at most 400 days."""
+    """The final schedule over [since, until): default now and 14 days on, at most 400 days; only `user`'s
+    intervals when given."""
     loaded = await cache.get(schedule_id)
-    since, until = query_range(loaded, since, until)
-    schedule = await schedule_over(loaded, since, until)
-    check_cost(schedule, since, until)
-    return oncall.render(schedule, since, until)
+    since, until = query_range(since, until, loaded.pure.zone)
+    intervals = await final_schedule(loaded, since, until)
+    return intervals if user is None else [i for i in intervals if i.user == user]
 
 
-def query_range(loaded: Loaded, since: datetime | None, until: datetime | None) -> tuple[datetime, datetime]:
-    """A range of the query (400 when unusable): default now and 14 days on, at most 400 days."""
-    zone = loaded.pure.zone
-    since = query_instant("since", since, zone, default=now())
-    until = query_instant("until", until, zone, default=since + DEFAULT_RANGE)
+def query_range(
+    since: datetime | None, until: datetime | None, zone: ZoneInfo | None, before: timedelta = timedelta(0),
+    after: timedelta = DEFAULT_RANGE,
+) -> tuple[datetime, datetime]:
+    """A range from query parameters: `since` defaults to now - `before`, `until` to since + `after`; at most
+    400 days. `zone` reads naive values (None: they are UTC)."""
+    zone = zone or ZoneInfo("UTC")
+    since = query_instant("since", since, zone, default=now() - before)
+    until = query_instant("until", until, zone, default=since + after)
     if until < since or until - since > MAX_RANGE:
         raise BadQuery("until", "must not be before since, and at most 400 days after it")
     return since, until
 
 
-def check_cost(schedule: oncall.Schedule, since: datetime, until: datetime) -> None:
-    """A render over [since, until) that would cost more than a request may is refused (422)."""
-    cost = oncall.render_cost(schedule, since, until)
+async def final_schedule(loaded: Loaded, since: datetime, until: datetime) -> list[oncall.Interval]:
+    """The covered intervals of [since, until), refused (422) when rendering them would hold the loop too long."""
+    schedule = await schedule_over(loaded, since, until)
+    check_cost(oncall.render_cost(schedule, since, until))
+    return oncall.render(schedule, since, until)
+
+
+def check_cost(cost: int) -> None:
     if cost > oncall.MAX_RENDER_COST:
         raise Invalid(
             "until",

@@ -31,6 +31,12 @@ _VERSION_SQL = {
     "sqlite": "SELECT version, created_at FROM schedules WHERE id = ?",
     "postgres": "SELECT version, created_at FROM schedules WHERE id = $1",
 }
+_PAGE_SQL = {
+    "sqlite": "SELECT id, version, created_at FROM schedules WHERE id > ? ORDER BY id LIMIT ?",
+    "postgres": "SELECT id, version, created_at FROM schedules WHERE id > $1 ORDER BY id LIMIT $2",
+}
+#: LIMIT for "every row" (ids sort after "", as none is empty)
+_EVERY = 2**62
 #: A cached schedule holds the overrides that end after its load time minus this.
 HISTORY_KEPT = timedelta(days=35)
 #: Final-schedule intervals remembered per cached version (see Loaded.answers).
@@ -71,11 +77,35 @@ class ScheduleCache:
         entry = self._entries.get(schedule_id)
         if entry is None or entry.version != version:
             entry = await _load(schedule_id, version)
-            self._entries[schedule_id] = entry
-            while len(self._entries) > self._size:
-                self._entries.popitem(last=False)
-        self._entries.move_to_end(schedule_id)
+        self._keep(schedule_id, entry)
         return entry
+
+    async def page(self, limit: int | None = None, after: str | None = None) -> tuple[list[Loaded], bool]:
+        """Schedules in id order after `after` (None: from the first), up to `limit` (None: all), and whether
+        more follow. One query reads every version; only the schedules whose version moved are loaded again."""
+        connection = connections.get("default")
+        rows = await connection.execute_query_dict(
+            _PAGE_SQL[connection.capabilities.dialect], [after or "", _EVERY if limit is None else limit + 1]
+        )
+        more = limit is not None and len(rows) > limit
+        found = []
+        for row in rows[:limit]:
+            version = (row["version"], row["created_at"])
+            entry = self._entries.get(row["id"])
+            if entry is None or entry.version != version:
+                try:
+                    entry = await _load(row["id"], version)
+                except NotFound:  # deleted since the page was read
+                    continue
+            self._keep(row["id"], entry)
+            found.append(entry)
+        return found, more
+
+    def _keep(self, schedule_id: str, entry: Loaded) -> None:
+        self._entries[schedule_id] = entry
+        self._entries.move_to_end(schedule_id)
+        while len(self._entries) > self._size:
+            self._entries.popitem(last=False)
 
 
 class _VersionReads:
