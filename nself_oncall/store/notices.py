@@ -105,12 +105,15 @@ _SCHEDULES_TO_PLAN = {
                    FOR UPDATE SKIP LOCKED""",
     "sqlite": "SELECT id FROM schedules WHERE notices_plan_at <= ? ORDER BY notices_plan_at LIMIT ?",
 }
-_PLANNED = """SELECT id, shift_start, "user", notice, channel, minutes_before FROM notices
-              WHERE schedule_id = $1 AND send_at IS NOT NULL AND shift_start >= $2"""
+_KNOWN = """SELECT id, shift_start, "user", notice, channel, minutes_before, send_at FROM notices
+            WHERE schedule_id = $1 AND shift_start >= $2"""
 _INSERT_PLANNED = """INSERT INTO notices (id, schedule_id, shift_start, "user", notice, channel, minutes_before, due_at,
                                          send_at, created_at)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9) ON CONFLICT DO NOTHING"""
-_MOVE = "UPDATE notices SET channel = $1, minutes_before = $2, due_at = $3, send_at = $3 WHERE id = $4"
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9)"""
+# Both touch planned rows only: a row another engine turned into notifications while this one waited for its lock
+# is left as it is (PostgreSQL checks the condition again on the row as committed).
+_MOVE = """UPDATE notices SET channel = $1, minutes_before = $2, due_at = $3, send_at = $3
+           WHERE id = $4 AND send_at IS NOT NULL"""
 
 
 async def plan_due(now: datetime, limit: int, plan: Callable[[str], Awaitable[Plan]]) -> PlanCounts:
@@ -136,8 +139,10 @@ async def _replan(
     """Make the planned rows of shifts from `since` on be `handoffs`; returns how many were added, moved, dropped."""
     wanted = {(h.shift_start, h.user, h.index): h for h in handoffs}
     moved, gone = 0, []
-    for row in await _rows(connection, _PLANNED, [schedule_id, since]):
+    for row in await _rows(connection, _KNOWN, [schedule_id, since]):
         handoff = wanted.pop((_instant(row["shift_start"]), row["user"], row["notice"]), None)
+        if row["send_at"] is None:
+            continue  # written already: never touched, and not planned again
         if handoff is None:
             gone.append(row["id"])
         elif (row["channel"], row["minutes_before"]) != (handoff.notice.channel, handoff.notice.minutes_before):
@@ -145,13 +150,11 @@ async def _replan(
             await _run(connection, _MOVE, values)
             moved += 1
     await _delete(connection, gone)
-    added = 0
-    for h in wanted.values():  # those already sent conflict with their row, and are not added again
+    for h in wanted.values():
         values = [new_id(), schedule_id, h.shift_start, h.user, h.index, h.notice.channel, h.notice.minutes_before,
                   h.due_at, now]
-        count, _ = await connection.execute_query(_dialect(connection, _INSERT_PLANNED), values)
-        added += count
-    return added, moved, len(gone)
+        await _run(connection, _INSERT_PLANNED, values)
+    return len(wanted), moved, len(gone)
 
 
 _DUE = {
@@ -212,13 +215,16 @@ async def notified(schedule_id: str, since: datetime, until: datetime) -> list[N
     ]
 
 
+_DELETE = "DELETE FROM notices WHERE send_at IS NOT NULL AND"
+
+
 async def _delete(connection: Any, ids: Sequence[str]) -> None:
     if not ids:
         return
     if connection.capabilities.dialect == "postgres":
-        await connection.execute_query("DELETE FROM notices WHERE id = ANY($1::text[])", [list(ids)])
+        await connection.execute_query(f"{_DELETE} id = ANY($1::text[])", [list(ids)])
     else:
-        await connection.execute_query(f"DELETE FROM notices WHERE id IN ({', '.join('?' * len(ids))})", list(ids))
+        await connection.execute_query(f"{_DELETE} id IN ({', '.join('?' * len(ids))})", list(ids))
 
 
 async def _run(connection: Any, sql: str, values: list[Any]) -> None:
