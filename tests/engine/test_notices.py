@@ -269,3 +269,18 @@ async def test_notices_are_validated(api):
         status, body = await api.get(f"/api/v1/schedules/v/notices?{query}")
         assert status == 400, (query, body)
     assert (await api.get("/api/v1/schedules/missing/notices"))[0] == 404
+
+
+async def test_a_notice_more_than_an_hour_late_is_dropped(api, engine):
+    """An engine that was down sends what it missed up to an hour after the shift started, and nothing older."""
+    await users(api)
+    h = next_hour(datetime.now(UTC)) + HOUR
+    _, configured = await schedule(api, h, [{"channel": "team", "minutes_before": 0}], unit="hour")
+    for at in (configured, h - HALF):
+        await engine.run(at)
+    assert await planned_rows("primary") == [h]  # planned an hour (MARGIN) ahead
+    await engine.run(h + 2 * HOUR)  # down since: h started more than an hour ago, h + 1 hour not
+    assert [m.details["start"] for m, _ in engine.recorder.calls] == [z(h + HOUR), z(h + 2 * HOUR)]
+    assert await planned_rows("primary") == []  # h dropped; h + 3 hours is not yet within an hour
+    rows, _ = await notices(api, h, h + 2 * HOUR + TICK)
+    assert [(r[0], r[4]) for r in rows] == [(h + HOUR, "sent"), (h + 2 * HOUR, "sent")]
