@@ -40,10 +40,6 @@ class Notice:
     def due(self, shift_start: datetime) -> datetime:
         return shift_start - timedelta(minutes=self.minutes_before)
 
-    def same_target(self, other: Notice) -> bool:
-        """Whether `other` sends the same message at the same time (its configuration time aside)."""
-        return (self.channel, self.minutes_before) == (other.channel, other.minutes_before)
-
 
 @dataclass(frozen=True)
 class Handoff:
