@@ -1,6 +1,5 @@
-"""What the HTTP benchmarks share: `nself-oncall serve` on a fresh SQLite file (or BENCH_DATABASE_URL), and wrk.
-
-Needs wrk (Debian: apt-get install wrk).
+"""What the HTTP benchmarks share: `nself-oncall serve` on a fresh SQLite file (or BENCH_DATABASE_URL), and wrk
+(Debian: apt-get install wrk).
 """
 
 from __future__ import annotations
@@ -26,8 +25,6 @@ AUTH = {"Authorization": f"Bearer {TOKEN}"}
 @contextmanager
 def serving() -> Iterator[tuple[str, str]]:
     """A running server: (its base URL, the database kind)."""
-    if not shutil.which("wrk"):
-        raise SystemExit("wrk is not installed (apt-get install wrk)")
     cli = Path(sys.executable).with_name("nself-oncall")
     workdir = Path(tempfile.mkdtemp())
     port = free_port()
@@ -52,6 +49,8 @@ def serving() -> Iterator[tuple[str, str]]:
 
 def wrk(url: str, seconds: int, connections: int) -> float:
     """Requests per second of GET `url` with the bearer token; every answer must be a 2xx."""
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is not installed (apt-get install wrk)")
     command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "-H", f"Authorization: Bearer {TOKEN}", url]
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)

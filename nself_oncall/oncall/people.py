@@ -17,8 +17,12 @@ Keyed = tuple[str, Schedule]
 FIRST_WINDOW = timedelta(days=1)
 
 
+def named(schedule: Schedule) -> frozenset[str]:
+    """Everyone a layer or an override of `schedule` names: nobody else is ever on call there."""
+    return frozenset(u for layer in schedule.layers for u in layer.users) | {o.user for o in schedule.overrides}
+
+
 def names(schedule: Schedule, user: str) -> bool:
-    """Whether any layer or override of `schedule` names `user`: if not, they are never on call there."""
     return any(user in layer.users for layer in schedule.layers) or any(o.user == user for o in schedule.overrides)
 
 

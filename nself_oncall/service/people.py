@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from .. import oncall
 from ..errors import Invalid
 from ..oncall import people
-from ..store.cache import Loaded, ScheduleCache, interval_at
+from ..store.cache import Loaded, ScheduleCache, interval_at, may_name
 from .instants import now, query_instant
 from .schedules import MAX_RANGE, query_range, schedule_over
 
@@ -39,7 +39,7 @@ async def user_oncall(cache: ScheduleCache, user_id: str, at: datetime | None) -
     """Where `user_id` is on call at `at` (default now; naive is UTC), and their earliest interval on any
     schedule that starts after it, within 400 days."""
     instant = query_instant("at", at, _UTC, default=now())
-    loaded, _ = await cache.page()
+    loaded = [s for s in (await cache.page())[0] if may_name(s, user_id, instant)]
     current = []
     for schedule in loaded:
         interval = await interval_at(schedule, instant)
@@ -60,7 +60,7 @@ async def user_shifts(
     """`user_id`'s intervals on every schedule over [since, until) (the range rules of /shifts; naive is UTC),
     clipped, by start then schedule id."""
     since, until = query_range(since, until, None)
-    loaded, _ = await cache.page()
+    loaded = [s for s in (await cache.page())[0] if may_name(s, user_id, since)]
     by_id = {schedule.record.id: schedule for schedule in loaded}
     keyed = [(s.record.id, await schedule_over(s, since, until)) for s in loaded]
     found = people.intervals_of(user_id, keyed, since, until, _budget("until"))

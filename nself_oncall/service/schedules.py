@@ -109,9 +109,8 @@ def check_cost(cost: int) -> None:
 
 
 async def schedule_over(loaded: Loaded, since: datetime, until: datetime) -> oncall.Schedule:
-    """The pure schedule with the overrides that overlap [since, until)."""
+    """The pure schedule with every override that overlaps [since, until) (and maybe others: `render`
+    and `render_cost` look only at those overlapping their range)."""
     if loaded.history_end is not None and since < loaded.history_end:
-        chosen = await overrides.ending_after(loaded.record.id, since, before=until)
-    else:
-        chosen = tuple(o for o in loaded.pure.overrides if o.end > since and o.start < until)
-    return replace(loaded.pure, overrides=chosen)
+        return replace(loaded.pure, overrides=await overrides.ending_after(loaded.record.id, since, before=until))
+    return loaded.pure

@@ -23,6 +23,7 @@ from .. import oncall
 from ..errors import NotFound
 from ..models import Layer, Schedule
 from ..oncall.handoffs import Notice
+from ..oncall.people import named
 from ..records import LayerRecord, ScheduleRecord
 from . import overrides
 from .ids import utcnow
@@ -57,12 +58,14 @@ class Loaded:
     it needs (see service/schedules.py).
     `answers` remembers the last final-schedule intervals found: they partition time,
     so the one holding an instant is the answer for it while the version stands.
+    `named` holds everyone `pure` names (see `may_name`).
     """
 
     version: Version
     record: ScheduleRecord
     pure: oncall.Schedule
     history_end: datetime | None
+    named: frozenset[str]
     answers: deque[oncall.Interval] = field(default_factory=lambda: deque(maxlen=ANSWERS_KEPT))
 
 
@@ -90,14 +93,16 @@ class ScheduleCache:
         more = limit is not None and len(rows) > limit
         found = []
         for row in rows[:limit]:
-            version = (row["version"], row["created_at"])
-            entry = self._entries.get(row["id"])
-            if entry is None or entry.version != version:
+            schedule_id, version = row["id"], (row["version"], row["created_at"])
+            entry = self._entries.get(schedule_id)
+            if entry is not None and entry.version == version:
+                self._entries.move_to_end(schedule_id)
+            else:
                 try:
-                    entry = await _load(row["id"], version)
+                    entry = await _load(schedule_id, version)
                 except NotFound:  # deleted since the page was read
                     continue
-            self._keep(row["id"], entry)
+                self._keep(schedule_id, entry)
             found.append(entry)
         return found, more
 
@@ -172,7 +177,12 @@ async def _load(schedule_id: str, version: Version) -> Loaded:
         overrides=await overrides.ending_after(schedule_id, horizon),
     )
     history_end = await overrides.last_end_at_or_before(schedule_id, horizon)
-    return Loaded(version, schedule_record(row, layers), pure, history_end)
+    return Loaded(version, schedule_record(row, layers), pure, history_end, named(pure))
+
+
+def may_name(loaded: Loaded, user: str, since: datetime) -> bool:
+    """False when `user` is on call nowhere in `loaded` from `since` on (older overrides are not in `named`)."""
+    return user in loaded.named or (loaded.history_end is not None and since < loaded.history_end)
 
 
 def schedule_record(row: Schedule, layers: list[Layer]) -> ScheduleRecord:
