@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 from .escalation import Policy
+from .oncall.handoffs import Notice
 
 T = TypeVar("T")
 
@@ -37,6 +38,7 @@ class ScheduleRecord:
     layers: tuple[LayerRecord, ...]
     created_at: datetime
     updated_at: datetime
+    notices: tuple[Notice, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -143,3 +145,20 @@ class EscalationRecord:
     steps_done: int
     next_step_at: datetime | None
     notifications: tuple[NotificationRecord, ...] | None = None
+
+
+@dataclass(frozen=True)
+class NoticeItem:
+    """One message of a handoff notice, or a notice still to come (`status` "planned": not yet due, or "pending").
+
+    `channel` is the notice's channel, or the contact's for a notice to the user's contacts (None while
+    those are not yet known, or when the user has none)."""
+
+    shift_start: datetime
+    user: str
+    notice: int
+    channel: str | None
+    due_at: datetime
+    status: str  # "planned", "pending", "sent", "failed" or "undeliverable"
+    sent_at: datetime | None
+    error: str | None

@@ -173,6 +173,17 @@ class LayerOut(Out):
     restrictions: list[RestrictionOut]
 
 
+class NoticeOut(Out):
+    """A handoff notice: a message `minutes_before` each shift that starts after `configured_at`."""
+
+    channel: str | None = Field(description="the channel it is sent to; null when it goes to the incoming user's contacts")
+    oncall_contacts: bool = Field(description="true: sent to each contact method of the user taking over")
+    minutes_before: float
+    configured_at: datetime = Field(
+        description="when this notice was set (kept by a PATCH that leaves it as it was, at the same index)"
+    )
+
+
 class ScheduleItem(Out):
     id: str
     name: str
@@ -181,12 +192,38 @@ class ScheduleItem(Out):
     layers: list[LayerOut]
     created_at: datetime
     updated_at: datetime
+    notices: list[NoticeOut]
 
 
 class ScheduleOut(ScheduleItem):
     """The schedule, with who is on call now."""
 
     oncall: OncallNow
+
+
+class NoticeItemOut(Out):
+    """One message of a handoff notice, or a notice still to come."""
+
+    shift_start: datetime = Field(description="when the shift taken over starts")
+    user: str = Field(description="the user taking over")
+    notice: int = Field(description="the notice's index in the schedule's `notices`")
+    channel: str | None = Field(
+        description="the channel it goes through: the notice's, or for a notice to the user's contacts the contact's "
+        "(null until the message is written, or when the user has no contact method)"
+    )
+    due_at: datetime = Field(description="`minutes_before` the shift's start")
+    status: Literal["planned", "pending", "sent", "failed", "undeliverable"] = Field(
+        description="planned: not yet due; pending: due, or waiting for a retry; sent; failed (error says why); "
+        "undeliverable: nobody to send it to, or the channel cannot be used (error says why)"
+    )
+    sent_at: datetime | None = Field(description="when the channel accepted it")
+    error: str | None = Field(description="why it failed or is undeliverable; the last error while it is retried")
+
+
+class Notices(Out):
+    """The handoff notices of the shifts starting in the range, in due order."""
+
+    items: list[NoticeItemOut]
 
 
 class OverrideOut(Out):

@@ -12,6 +12,7 @@ from quart_schema import tag, validate_querystring, validate_request
 
 from ..oncall.report import NIGHT
 from ..service import coverage, everywhere
+from ..service import notices as notice_service
 from ..service import schedules as service
 from ..service.schedules import Oncall, ScheduleView
 from .fields import encode_cursor
@@ -21,6 +22,7 @@ from .responses import (
     EverywhereOut,
     GapsOut,
     NoContent,
+    Notices,
     OncallOut,
     Page,
     ReportOut,
@@ -40,13 +42,17 @@ from .schemas import (
     SlugPageQuery,
     patch_fields,
 )
-from .views import by_id, interval_json, iso, page_json, schedule_json
+from .views import by_id, interval_json, iso, notice_item_json, page_json, schedule_json
 
 bp = Blueprint("schedules", __name__)
 
 
 def _cache():
     return current_app.extensions["schedule_cache"]
+
+
+def _channels():
+    return current_app.config["SETTINGS"].channels
 
 
 @bp.get("/schedules")
@@ -63,8 +69,8 @@ async def list_schedules(query_args: SlugPageQuery):
 @validate_request(ScheduleIn)
 @answers(ScheduleOut, 201, errors=(*BODY, 409))
 async def create_schedule(data: ScheduleIn):
-    """Create a schedule; `id` is derived from `name` when absent."""
-    return _with_oncall(await service.create(_cache(), data.model_dump())), 201
+    """Create a schedule; `id` is derived from `name` when absent. A notice's channel must be configured."""
+    return _with_oncall(await service.create(_cache(), data.model_dump(), _channels())), 201
 
 
 @bp.get("/schedules/<slug:schedule_id>")
@@ -80,8 +86,9 @@ async def get_schedule(schedule_id: str):
 @validate_request(SchedulePatch)
 @answers(ScheduleOut, errors=(*BODY, 404))
 async def update_schedule(schedule_id: str, data: SchedulePatch):
-    """Change name, description, timezone or the whole list of layers."""
-    return _with_oncall(await service.update(_cache(), schedule_id, patch_fields(data)))
+    """Change name, description, timezone, the whole list of layers or the whole list of notices (a notice
+    left as it was, at the same index, keeps its `configured_at`)."""
+    return _with_oncall(await service.update(_cache(), schedule_id, patch_fields(data), _channels()))
 
 
 @bp.delete("/schedules/<slug:schedule_id>")
@@ -112,6 +119,18 @@ async def get_shifts(schedule_id: str, query_args: ShiftsQuery):
     q = query_args
     pieces = await service.shifts(_cache(), schedule_id, q.since, q.until, q.user)
     return {"items": [interval_json(piece) for piece in pieces]}
+
+
+@bp.get("/schedules/<slug:schedule_id>/notices")
+@tag(["schedules"])
+@validate_querystring(RangeQuery)
+@answers(Notices, errors=(*QUERY, 404, 422))
+async def get_notices(schedule_id: str, query_args: RangeQuery):
+    """The handoff notices of the shifts starting in `?since=&until=` (default: now and 14 days on; at most
+    400 days), in due order: one item per message written (per contact method for a notice to the on-call
+    user's contacts), and one per notice still to come (`planned`, or `pending` once due)."""
+    items = await notice_service.notices(_cache(), schedule_id, query_args.since, query_args.until)
+    return {"items": [notice_item_json(item) for item in items]}
 
 
 @bp.get("/schedules/<slug:schedule_id>/gaps")

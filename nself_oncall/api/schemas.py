@@ -58,12 +58,41 @@ class LayerIn(Body):
     restrictions: list[RestrictionIn] = Field(default_factory=list, max_length=100)
 
 
+#: A notice is sent at most a week ahead of its shift.
+MAX_MINUTES_BEFORE = 10_080
+
+
+class NoticeIn(Body):
+    """A handoff notice: exactly one of `channel` and `oncall_contacts: true`."""
+
+    channel: ChannelName | None = Field(default=None, description="a channel of plugins.toml (unknown: 422)")
+    oncall_contacts: bool = Field(default=False, description="true: each contact method of the user taking over")
+    minutes_before: float = Field(
+        default=0.0, ge=0, le=MAX_MINUTES_BEFORE, description="how long before the shift starts (0 to 10,080)"
+    )
+
+    @field_validator("minutes_before")
+    @classmethod
+    def _finite(cls, value: float) -> float:
+        return _finite_number(value)
+
+    @model_validator(mode="after")
+    def _one_target(self):
+        if (self.channel is None) == (not self.oncall_contacts):
+            raise ValueError('give exactly one of "channel" and "oncall_contacts": true')
+        return self
+
+
+_NOTICES = "handoff notices (at most 20); a PATCH replaces the whole list"
+
+
 class ScheduleIn(Body):
     id: Slug | None = None
     name: Name
     description: Description = ""
     timezone: TimeZone = "UTC"
     layers: list[LayerIn] = Field(default_factory=list, max_length=100)
+    notices: list[NoticeIn] = Field(default_factory=list, max_length=20, description=_NOTICES)
 
     @model_validator(mode="after")
     def _layer_names(self):
@@ -75,6 +104,7 @@ class SchedulePatch(Body):
     description: Description | None = None
     timezone: TimeZone | None = None
     layers: list[LayerIn] | None = Field(default=None, max_length=100)
+    notices: list[NoticeIn] | None = Field(default=None, max_length=20, description=_NOTICES)
 
     @model_validator(mode="after")
     def _layer_names(self):
@@ -161,9 +191,13 @@ class StepIn(Body):
     @field_validator("delay_minutes")
     @classmethod
     def _finite(cls, value: float) -> float:
-        if not math.isfinite(value):
-            raise ValueError("must be a finite number")
-        return value
+        return _finite_number(value)
+
+
+def _finite_number(value: float) -> float:
+    if not math.isfinite(value):
+        raise ValueError("must be a finite number")
+    return value
 
 
 class PolicyIn(Body):

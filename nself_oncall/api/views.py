@@ -11,6 +11,7 @@ from ..escalation import Policy
 from ..oncall import Interval
 from ..records import (
     EscalationRecord,
+    NoticeItem,
     NotificationRecord,
     OverrideRecord,
     Page,
@@ -84,6 +85,15 @@ def schedule_json(record: ScheduleRecord) -> dict[str, Any]:
         ],
         "created_at": iso(record.created_at),
         "updated_at": iso(record.updated_at),
+        "notices": [
+            {
+                "channel": n.channel,
+                "oncall_contacts": n.oncall_contacts,
+                "minutes_before": _number(n.minutes_before),
+                "configured_at": iso(n.configured_at),
+            }
+            for n in record.notices
+        ],
     }
 
 
@@ -210,4 +220,17 @@ def _preview_item(item: PreviewItem) -> dict[str, Any]:
         "address": m.address,
         "status": item.status,
         "reason": item.reason,
+    }
+
+
+def notice_item_json(item: NoticeItem) -> dict[str, Any]:
+    return {
+        "shift_start": iso(item.shift_start),
+        "user": item.user,
+        "notice": item.notice,
+        "channel": item.channel,
+        "due_at": iso(item.due_at),
+        "status": item.status,
+        "sent_at": iso(item.sent_at),
+        "error": item.error,
     }

@@ -57,12 +57,18 @@ class Dispatcher:
             step=claimed.step,
             loop=claimed.loop,
             target=Target(claimed.target.type, claimed.target.id),
-            link=f"{self.base_url}/api/v1/escalations/{claimed.escalation_id}",
+            link=self._link(claimed),
             created_at=claimed.created_at,
         )
         contact = Contact(claimed.channel or "", claimed.address, claimed.user, claimed.user_name)
         outcome = await deliver(self.registry, claimed.channel or "", message, contact)
         return self.result(claimed, outcome, clock())
+
+    def _link(self, claimed: Claimed) -> str:
+        """Where a reader sees more: the escalation, or a handoff notice's schedule notices."""
+        if claimed.escalation_id is None:
+            return f"{self.base_url}/api/v1/schedules/{claimed.schedule_id}/notices"
+        return f"{self.base_url}/api/v1/escalations/{claimed.escalation_id}"
 
     def result(self, claimed: Claimed, outcome: Outcome, now: datetime) -> Result:
         done = Result(claimed.id, claimed.lease, outcome.status, provider_id=outcome.provider_id, error=outcome.error)

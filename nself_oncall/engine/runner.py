@@ -1,4 +1,4 @@
-"""Start, wake and stop the engine: the escalator's and the dispatcher's loops in this process.
+"""Start, wake and stop the engine: the escalator's, the notice planner's and the dispatcher's loops in this process.
 
 Each loop sleeps until its next due time (a query tells it), looks at least once a second, and
 wakes at once when work is added: in this process through `wake()`, and on PostgreSQL from any
@@ -24,14 +24,15 @@ from typing import Any, TypeVar
 
 from ..config import Settings, dialect_of
 from ..plugins import Registry
-from ..store import outbox
+from ..store import notices, outbox
 from ..store.cache import ScheduleCache
 from ..store.listen import Listener, sqlite_file
 from ..store.outbox import Result
-from ..store.wake import ESCALATIONS, NOTIFICATIONS
+from ..store.wake import ESCALATIONS, NOTICES, NOTIFICATIONS
 from .dispatcher import Dispatcher
 from .escalator import Escalator
 from .faults import FailPoints
+from .notices import Notices
 from .retry import Retry
 
 log = logging.getLogger(__name__)
@@ -71,9 +72,11 @@ class Engine:
         self.clock = clock
         self.faults = options.failpoints
         self._sender = secrets.token_hex(8)  # names this engine in its wake-up notifications
-        self.escalator = Escalator(ScheduleCache(), options.escalation_batch, self._sender)
+        cache = ScheduleCache()
+        self.escalator = Escalator(cache, options.escalation_batch, self._sender)
+        self.notices = Notices(cache, options.escalation_batch, self._sender)
         self.dispatcher = Dispatcher(registry, base_url, self.owner, options.retry, options.concurrency)
-        self._events = {ESCALATIONS: asyncio.Event(), NOTIFICATIONS: asyncio.Event()}
+        self._events = {ESCALATIONS: asyncio.Event(), NOTICES: asyncio.Event(), NOTIFICATIONS: asyncio.Event()}
         self._stopping = asyncio.Event()
         self._slot_free = asyncio.Event()
         # A dispatcher with all its slots taken claims again once a quarter of them are free, not as each one
@@ -125,7 +128,7 @@ class Engine:
             log.info("engine running as %s", self.owner)
             writer = asyncio.create_task(self._write_results(), name="engine-results")
             try:
-                await asyncio.gather(self._escalate(), self._dispatch())
+                await asyncio.gather(self._escalate(), self._notify_handoffs(), self._dispatch())
             finally:
                 await self._drain()
                 self._writer_done = True
@@ -145,6 +148,29 @@ class Engine:
                 wait = await self._until(next_at)
             except Exception as exc:
                 wait = self._database_error("escalator", exc)
+            await self._sleep(event, wait)
+
+    async def _notify_handoffs(self) -> None:
+        """Plan handoff notices and write the due ones to the outbox (engine/notices.py). Schedule changes do not
+        wake this loop: it looks at least every IDLE seconds, and a notice is about minutes, not seconds."""
+        event = self._events[NOTICES]
+        while not self._stopping.is_set():
+            event.clear()
+            try:
+                now = self.clock()
+                plan_due, next_plan = await _own_task(notices.plan_times(now))
+                send_due, next_send = await _own_task(notices.send_times(now))
+                worked = plan_due and (await _own_task(self.notices.plan(now))).schedules > 0
+                if send_due:
+                    sent = await _own_task(self.notices.send(now))
+                    if sent.sent:
+                        self._events[NOTIFICATIONS].set()
+                    worked = worked or bool(sent.sent or sent.dropped or sent.retimed)
+                if worked:
+                    continue  # look again: for more, and at the next due times
+                wait = await self._until(min((t for t in (next_plan, next_send) if t is not None), default=None))
+            except Exception as exc:
+                wait = self._database_error("notice planner", exc)
             await self._sleep(event, wait)
 
     async def _dispatch(self) -> None:

@@ -41,12 +41,17 @@ class Escalation(Model):
 class Notification(Model):
     """One message of one step to one contact (or to a channel, or a record of why nobody could be reached).
 
+    A row belongs to an escalation or to a handoff notice (`notice`, see models/notices.py), never both.
+
     `lease` is the token of the claim that holds the row while its notifier is called: the result is
     written only with the same token, so an engine whose lease ran out cannot overwrite another's.
     """
 
     id = fields.CharField(primary_key=True, max_length=24)
-    escalation = fields.ForeignKeyField("models.Escalation", related_name="notifications", on_delete=fields.CASCADE)
+    escalation = fields.ForeignKeyField(
+        "models.Escalation", related_name="notifications", on_delete=fields.CASCADE, null=True
+    )
+    notice = fields.ForeignKeyField("models.Notice", related_name="notifications", on_delete=fields.CASCADE, null=True)
     loop = fields.IntField()
     step = fields.IntField()
     target_position = fields.IntField()
@@ -73,5 +78,8 @@ class Notification(Model):
 
     class Meta:
         table = "notifications"
-        unique_together = (("escalation", "loop", "step", "target_position", "contact_position"),)
+        unique_together = (
+            ("escalation", "loop", "step", "target_position", "contact_position"),
+            ("notice", "contact_position"),
+        )
         indexes = (("contact_key", "first_attempt_at"),)

@@ -13,6 +13,12 @@ class Schedule(Model):
     version = fields.IntField(default=0)
     created_at = fields.DatetimeField()
     updated_at = fields.DatetimeField()
+    # Handoff notices: [{"channel": name or null (the incoming user's contacts), "minutes_before", "configured_at"}].
+    # NULL (a schedule made before notices existed) means none.
+    notices = fields.JSONField(null=True)
+    # When the engine must next plan this schedule's notices: set to now by every change to the schedule or its
+    # overrides, moved on by the planner; NULL when the schedule has no notices (see engine/notices.py).
+    notices_plan_at = fields.DatetimeField(null=True, db_index=True)
 
     layers: fields.ReverseRelation["Layer"]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -38,8 +39,9 @@ async def list_schedules(limit: int, after: str | None) -> Page[ScheduleRecord]:
     return await store.list_page(limit, after)
 
 
-async def create(cache: ScheduleCache, data: dict[str, Any]) -> ScheduleView:
-    return await get(cache, await store.create(data))
+async def create(cache: ScheduleCache, data: dict[str, Any], channels: Collection[str]) -> ScheduleView:
+    """A new schedule; a notice's channel must be one of `channels` (the configured ones), else 422."""
+    return await get(cache, await store.create(data, channels))
 
 
 async def get(cache: ScheduleCache, schedule_id: str) -> ScheduleView:
@@ -49,8 +51,8 @@ async def get(cache: ScheduleCache, schedule_id: str) -> ScheduleView:
     return ScheduleView(loaded.record, Oncall(schedule_id, instant, await interval_at(loaded, instant)))
 
 
-async def update(cache: ScheduleCache, schedule_id: str, data: dict[str, Any]) -> ScheduleView:
-    await store.update(schedule_id, data)
+async def update(cache: ScheduleCache, schedule_id: str, data: dict[str, Any], channels: Collection[str]) -> ScheduleView:
+    await store.update(schedule_id, data, channels)
     return await get(cache, schedule_id)
 
 

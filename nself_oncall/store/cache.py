@@ -22,6 +22,7 @@ from tortoise import connections
 from .. import oncall
 from ..errors import NotFound
 from ..models import Layer, Schedule
+from ..oncall.handoffs import Notice
 from ..oncall.people import named
 from ..records import LayerRecord, ScheduleRecord
 from . import overrides
@@ -193,6 +194,14 @@ def schedule_record(row: Schedule, layers: list[Layer]) -> ScheduleRecord:
         layers=tuple(_layer_record(layer) for layer in sorted(layers, key=lambda layer: layer.position)),
         created_at=row.created_at,
         updated_at=row.updated_at,
+        notices=notices_of(row.notices),
+    )
+
+
+def notices_of(data: list[dict[str, Any]] | None) -> tuple[Notice, ...]:
+    """A schedule's handoff notices from its JSON column (NULL: none)."""
+    return tuple(
+        Notice(n["channel"], float(n["minutes_before"]), datetime.fromisoformat(n["configured_at"])) for n in data or ()
     )
 
 

@@ -53,7 +53,7 @@ class Claimed:
 
     id: str
     lease: str
-    escalation_id: str
+    escalation_id: str | None  # None for a handoff notice's message (then notice_id and schedule_id are set)
     loop: int
     step: int
     target: escalation.Target
@@ -66,6 +66,8 @@ class Claimed:
     created_at: datetime
     summary: str
     details: dict[str, Any]
+    notice_id: str | None = None
+    schedule_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -97,7 +99,7 @@ _ADVANCE = {
 }
 #: The columns of a new notification row, and their PostgreSQL types (for unnest).
 _NEW_COLUMNS = {
-    "id": "text", "escalation_id": "text", "loop": "int", "step": "int", "target_position": "int",
+    "id": "text", "escalation_id": "text", "notice_id": "text", "loop": "int", "step": "int", "target_position": "int",
     "contact_position": "int", "target_type": "text", "target_id": "text", "user": "text", "user_name": "text",
     "channel": "text", "address": "text", "contact_key": "text", "status": "text", "attempts": "int",
     "due_at": "timestamptz", "available_at": "timestamptz", "error": "text", "created_at": "timestamptz",
@@ -126,31 +128,38 @@ async def advance_due(now: datetime, limit: int, plan: Plan, sender: str | None 
         for row in rows:
             policy = escalation.policy_from_json(_json(row["policy"]))
             advance = await plan(DueEscalation(row["id"], policy, _instant(row["created_at"]), row["steps_done"]))
-            new += [_notification_row(row["id"], p, now) for p in advance.planned]
+            new += [notification_row(p, now, escalation_id=row["id"]) for p in advance.planned]
             advanced.append((row["id"], advance.steps_done, advance.next_due))
-        if dialect == "postgres":
-            if advanced:
+        if advanced:
+            if dialect == "postgres":
                 await connection.execute_query(_ADVANCE[dialect], [list(column) for column in zip(*advanced, strict=True)])
-            if new:
-                await connection.execute_query(_INSERT[dialect], [list(column) for column in zip(*new, strict=True)])
-        else:
-            if advanced:
+            else:
                 await connection.execute_many(_ADVANCE[dialect], [[steps, due, ident] for ident, steps, due in advanced])
-            if new:
-                await connection.execute_many(_INSERT[dialect], [list(values) for values in new])
-        if new:
-            await wake_engines(connection, NOTIFICATIONS, sender)
+        await insert_notifications(connection, new, sender)
     return len(rows)
 
 
-def _notification_row(escalation_id: str, m: escalation.Message, now: datetime) -> tuple[Any, ...]:
-    """The values of a new notification row, in the order of _NEW_COLUMNS."""
+async def insert_notifications(connection: Any, new: list[tuple[Any, ...]], sender: str | None) -> None:
+    """Insert notification rows (made by notification_row) in `connection`'s transaction, and wake the engines."""
+    if not new:
+        return
+    if connection.capabilities.dialect == "postgres":
+        await connection.execute_query(_INSERT["postgres"], [list(column) for column in zip(*new, strict=True)])
+    else:
+        await connection.execute_many(_INSERT["sqlite"], [list(values) for values in new])
+    await wake_engines(connection, NOTIFICATIONS, sender)
+
+
+def notification_row(
+    m: escalation.Message, now: datetime, escalation_id: str | None = None, notice_id: str | None = None
+) -> tuple[Any, ...]:
+    """The values of a new notification row of an escalation or of a handoff notice, in the order of _NEW_COLUMNS."""
     pending = m.reason is None
     key = None if m.address is None else contact_key(m.channel or "", m.address)
     return (
-        new_id(), escalation_id, m.loop, m.step, m.target_position, m.contact_position, m.target.type, m.target.id,
-        m.user, m.user_name, m.channel, m.address, key, "pending" if pending else "undeliverable", 0, m.due_at,
-        m.due_at if pending else None, m.reason, now,
+        new_id(), escalation_id, notice_id, m.loop, m.step, m.target_position, m.contact_position, m.target.type,
+        m.target.id, m.user, m.user_name, m.channel, m.address, key, "pending" if pending else "undeliverable", 0,
+        m.due_at, m.due_at if pending else None, m.reason, now,
     )
 
 
@@ -201,10 +210,18 @@ _SELECT_READY = {
     "ORDER BY available_at LIMIT ?",
 }
 # The escalation's texts come back with the lease, by primary key: no second query per claim.
+# A handoff notice's (see store/notices.py) come from its notice row, with the schedule the message links to. A
+# row has an escalation or a notice: the subquery of the other finds nothing. (Not CASE WHEN notice_id IS NULL:
+# SQLite 3.40 reads that condition wrong in the RETURNING clause of an UPDATE.)
 _CLAIMED_COLUMNS = (
-    'id, escalation_id, loop, step, target_type, target_id, "user", user_name, channel, address, attempts, '
-    "due_at, created_at, (SELECT summary FROM escalations AS e WHERE e.id = notifications.escalation_id) AS summary, "
-    "(SELECT details FROM escalations AS e WHERE e.id = notifications.escalation_id) AS details"
+    'id, escalation_id, notice_id, loop, step, target_type, target_id, "user", user_name, channel, address, '
+    "attempts, due_at, created_at, "
+    + ", ".join(
+        f"COALESCE((SELECT {c} FROM escalations AS e WHERE e.id = notifications.escalation_id),"
+        f" (SELECT {c} FROM notices AS o WHERE o.id = notifications.notice_id)) AS {c}"
+        for c in ("summary", "details")
+    )
+    + ", (SELECT schedule_id FROM notices AS o WHERE o.id = notifications.notice_id) AS schedule_id"
 )
 
 
@@ -297,6 +314,8 @@ def _claimed(row: dict[str, Any], lease: str) -> Claimed:
         created_at=_instant(row["created_at"]),
         summary=row["summary"],
         details=_json(row["details"]),
+        notice_id=row["notice_id"],
+        schedule_id=row["schedule_id"],
     )
 
 

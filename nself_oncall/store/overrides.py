@@ -38,8 +38,10 @@ async def delete(override_id: str) -> None:
 
 
 async def _changed(schedule_id: str) -> None:
-    """Bump the schedule's version, so that cached copies of it are read again."""
+    """Bump the schedule's version, so that cached copies of it are read again, and have its handoff
+    notices (if it has any) planned again."""
     await Schedule.filter(id=schedule_id).update(version=F("version") + 1)
+    await Schedule.filter(id=schedule_id, notices_plan_at__not_isnull=True).update(notices_plan_at=utcnow())
 
 
 async def list_page(

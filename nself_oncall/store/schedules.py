@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import UTC, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -28,20 +29,25 @@ async def list_page(limit: int, after: str | None) -> Page[ScheduleRecord]:
     return Page(tuple(schedule_record(r, list(r.layers)) for r in rows[:limit]), len(rows) > limit)
 
 
-async def create(data: dict[str, Any]) -> str:
-    """Store a new schedule; answers its id."""
+async def create(data: dict[str, Any], channels: Collection[str]) -> str:
+    """Store a new schedule; answers its id. Every notice's channel must be configured (`channels`)."""
     zone = ZoneInfo(data["timezone"])
     layers = _layer_rows(data["layers"], zone)
+    now = utcnow()
+    notices = _notices_json(data.get("notices") or [], [], channels, now)
     async with in_transaction():
         ident = data.get("id") or await derive_id(Schedule, data["name"])
         row = await insert_new(
-            Schedule, ident, name=data["name"], description=data["description"], timezone=data["timezone"]
+            Schedule, ident, name=data["name"], description=data["description"], timezone=data["timezone"],
+            notices=notices, notices_plan_at=now if notices else None,
         )
         await _save_layers(row, layers)
     return row.id
 
 
-async def update(schedule_id: str, data: dict[str, Any]) -> None:
+async def update(schedule_id: str, data: dict[str, Any], channels: Collection[str]) -> None:
+    """Change what `data` holds; `notices` and `layers` replace the whole list. The notice planner looks
+    at the schedule again after any change (see engine/notices.py)."""
     async with in_transaction():
         row = await Schedule.select_for_update().get_or_none(id=schedule_id)
         if row is None:
@@ -49,6 +55,10 @@ async def update(schedule_id: str, data: dict[str, Any]) -> None:
         for key in ("name", "description", "timezone"):
             if data.get(key) is not None:
                 setattr(row, key, data[key])
+        now = utcnow()
+        if data.get("notices") is not None:
+            row.notices = _notices_json(data["notices"], row.notices or [], channels, now)
+        row.notices_plan_at = now if row.notices or row.notices_plan_at else None
         zone = ZoneInfo(row.timezone)
         if data.get("layers") is not None:
             layers = _layer_rows(data["layers"], zone)
@@ -56,7 +66,7 @@ async def update(schedule_id: str, data: dict[str, Any]) -> None:
             await _save_layers(row, layers)
         else:
             _check_layers(await _layers_of(schedule_id), zone)
-        row.updated_at = utcnow()
+        row.updated_at = now
         row.version += 1
         await row.save()
 
@@ -68,6 +78,23 @@ async def delete(schedule_id: str) -> None:
             raise NotFound("schedule", schedule_id)
         await refuse_if_targeted("schedule", schedule_id)
         await row.delete()
+
+
+def _notices_json(
+    notices: list[dict[str, Any]], old: list[dict[str, Any]], channels: Collection[str], now: datetime
+) -> list[dict[str, Any]]:
+    """The notices as stored, each with the instant it was configured: a notice equal to the one at its
+    index before keeps that one's instant (only shifts starting after it get the notice), any other is new."""
+    stored = []
+    for i, notice in enumerate(notices):
+        channel = None if notice.get("oncall_contacts") else notice["channel"]
+        if channel is not None and channel not in channels:
+            raise Invalid(f"notices[{i}].channel", f"no channel {channel!r} in plugins.toml")
+        item = {"channel": channel, "minutes_before": notice["minutes_before"]}
+        before = old[i] if i < len(old) else None
+        same = before is not None and all(before[key] == value for key, value in item.items())
+        stored.append({**item, "configured_at": before["configured_at"] if same else now.isoformat()})
+    return stored
 
 
 def written(value: datetime | None) -> str | None:

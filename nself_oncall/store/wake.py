@@ -6,7 +6,7 @@ from typing import Any
 
 #: The PostgreSQL channel a commit that adds engine work notifies; the payload says which work.
 WAKE_CHANNEL = "nself_oncall_engine"
-ESCALATIONS, NOTIFICATIONS = "escalations", "notifications"
+ESCALATIONS, NOTIFICATIONS, NOTICES = "escalations", "notifications", "notices"
 
 
 async def wake_engines(connection: Any, work: str, sender: str | None = None) -> None:

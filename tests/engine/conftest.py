@@ -16,6 +16,7 @@ from nself_oncall import Contact, Message, Notifier, Sent
 from nself_oncall.app import create_app
 from nself_oncall.config import Channel
 from nself_oncall.engine import Dispatcher, Escalator
+from nself_oncall.engine.notices import Notices
 from nself_oncall.engine.retry import Retry
 from nself_oncall.migrate import apply_migrations
 from nself_oncall.plugins import ChannelState
@@ -44,26 +45,32 @@ class Recorder(Notifier):
 
 
 class TestEngine:
-    """The escalator and the dispatcher of one app, run pass by pass at instants the test gives."""
+    """The escalator, the notice planner and the dispatcher of one app, run pass by pass at instants the test gives."""
 
     def __init__(self, app, recorder: Recorder):
         registry = app.app.extensions["notifiers"]
         self.recorder = recorder
         self.clock = T0
         self.escalator = Escalator(ScheduleCache())
+        self.notices = Notices(ScheduleCache())
         self.dispatcher = Dispatcher(registry, "https://oncall.example.com", "test", Retry(attempts=3, base=10), rand=lambda: 1.0)
 
     async def escalate(self, at: datetime) -> int:
         self.clock = at
         return await self.escalator.run_once(at)
 
+    async def notify(self, at: datetime) -> int:
+        self.clock = at
+        return await self.notices.run_once(at)
+
     async def dispatch(self, at: datetime) -> int:
         self.clock = at
         return await self.dispatcher.run_once(at, lambda: self.clock)
 
     async def run(self, at: datetime) -> None:
-        """Everything due at `at`: steps reached, then their messages sent."""
+        """Everything due at `at`: steps reached and handoff notices planned and due, then their messages sent."""
         await self.escalate(at)
+        await self.notify(at)
         await self.dispatch(at)
 
 

@@ -1,0 +1,240 @@
+"""Handoff notices: rows planned ahead, due ones turned into notifications, and both read back.
+
+Like the escalations (store/outbox.py), every pass is one transaction that locks the rows it works on
+(`FOR UPDATE SKIP LOCKED` on PostgreSQL, so engines in several processes take disjoint work; SQLite has
+one engine). A notice row's unique key (schedule, shift start, user, notice) and the one transaction that
+writes its notifications and clears its `send_at` make each notice go out once, whichever engine gets it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from tortoise import connections
+from tortoise.transactions import in_transaction
+
+from .. import escalation
+from ..oncall.handoffs import Handoff
+from ..records import NoticeItem
+from .ids import new_id
+from .outbox import _instant, _sqlite, _times, insert_notifications, notification_row
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The planner's answer for one schedule: the handoff notices wanted for shifts starting from `since`
+    (any other planned row from there on is dropped; None: leave the rows as they are), and when to plan
+    again (None: it has no notices)."""
+
+    since: datetime
+    handoffs: list[Handoff] | None
+    next_at: datetime | None
+
+
+@dataclass(frozen=True)
+class PlanCounts:
+    schedules: int = 0
+    added: int = 0
+    moved: int = 0
+    dropped: int = 0
+
+
+@dataclass(frozen=True)
+class DueNotice:
+    """A planned notice whose time has come, as it was planned."""
+
+    id: str
+    schedule_id: str
+    shift_start: datetime
+    user: str
+    index: int
+    channel: str | None
+    minutes_before: float
+
+
+@dataclass(frozen=True)
+class Send:
+    """Send it: the message, and its notification rows (`undeliverable` ones with the reason)."""
+
+    summary: str
+    details: dict[str, Any]
+    planned: list[escalation.Message]
+
+
+@dataclass(frozen=True)
+class Drop:
+    """Never send it: the shift or the notice is gone."""
+
+    reason: str
+
+
+@dataclass(frozen=True)
+class Retime:
+    """The notice changed (channel, minutes before) and is now due at `due_at`, later."""
+
+    channel: str | None
+    minutes_before: float
+    due_at: datetime
+
+
+Decision = Send | Drop | Retime
+
+
+@dataclass
+class SendCounts:
+    sent: int = 0
+    dropped: list[tuple[DueNotice, str]] = field(default_factory=list)
+    retimed: int = 0
+
+
+async def plan_times(now: datetime) -> tuple[bool, datetime | None]:
+    """Whether a schedule's notices are to be planned at `now`, and when the next one is after `now`."""
+    return await _times("schedules", "notices_plan_at", now)
+
+
+async def send_times(now: datetime) -> tuple[bool, datetime | None]:
+    """Whether a planned notice is due at `now`, and when the next one is due after `now`."""
+    return await _times("notices", "send_at", now)
+
+
+_SCHEDULES_TO_PLAN = {
+    "postgres": """SELECT id FROM schedules WHERE notices_plan_at <= $1 ORDER BY notices_plan_at LIMIT $2
+                   FOR UPDATE SKIP LOCKED""",
+    "sqlite": "SELECT id FROM schedules WHERE notices_plan_at <= ? ORDER BY notices_plan_at LIMIT ?",
+}
+_KNOWN = """SELECT id, shift_start, "user", notice, channel, minutes_before, send_at FROM notices
+            WHERE schedule_id = $1 AND shift_start >= $2"""
+_INSERT_PLANNED = """INSERT INTO notices (id, schedule_id, shift_start, "user", notice, channel, minutes_before, due_at,
+                                         send_at, created_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9)"""
+# Both touch planned rows only: a row another engine turned into notifications while this one waited for its lock
+# is left as it is (PostgreSQL checks the condition again on the row as committed).
+_MOVE = """UPDATE notices SET channel = $1, minutes_before = $2, due_at = $3, send_at = $3
+           WHERE id = $4 AND send_at IS NOT NULL"""
+
+
+async def plan_due(now: datetime, limit: int, plan: Callable[[str], Awaitable[Plan]]) -> PlanCounts:
+    """Plan the notices of up to `limit` schedules whose planning time has come, one transaction: rows are
+    added for new handoffs, moved when their notice changed, and dropped when their shift is gone. A row
+    already turned into notifications is never touched (its key stays taken: it is not sent again)."""
+    added = moved = dropped = 0
+    async with in_transaction() as connection:
+        dialect = connection.capabilities.dialect
+        rows = await connection.execute_query_dict(_SCHEDULES_TO_PLAN[dialect], [now, limit])
+        for row in rows:
+            decided = await plan(row["id"])
+            if decided.handoffs is not None:
+                a, m, d = await _replan(connection, row["id"], decided.since, decided.handoffs, now)
+                added, moved, dropped = added + a, moved + m, dropped + d
+            await _run(connection, "UPDATE schedules SET notices_plan_at = $1 WHERE id = $2", [decided.next_at, row["id"]])
+    return PlanCounts(len(rows), added, moved, dropped)
+
+
+async def _replan(
+    connection: Any, schedule_id: str, since: datetime, handoffs: list[Handoff], now: datetime
+) -> tuple[int, int, int]:
+    """Make the planned rows of shifts from `since` on be `handoffs`; returns how many were added, moved, dropped."""
+    wanted = {(h.shift_start, h.user, h.index): h for h in handoffs}
+    moved, gone = 0, []
+    for row in await _rows(connection, _KNOWN, [schedule_id, since]):
+        handoff = wanted.pop((_instant(row["shift_start"]), row["user"], row["notice"]), None)
+        if row["send_at"] is None:
+            continue  # written already: never touched, and not planned again
+        if handoff is None:
+            gone.append(row["id"])
+        elif (row["channel"], row["minutes_before"]) != (handoff.notice.channel, handoff.notice.minutes_before):
+            values = [handoff.notice.channel, handoff.notice.minutes_before, handoff.due_at, row["id"]]
+            await _run(connection, _MOVE, values)
+            moved += 1
+    await _delete(connection, gone)
+    for h in wanted.values():
+        values = [new_id(), schedule_id, h.shift_start, h.user, h.index, h.notice.channel, h.notice.minutes_before,
+                  h.due_at, now]
+        await _run(connection, _INSERT_PLANNED, values)
+    return len(wanted), moved, len(gone)
+
+
+_DUE = {
+    "postgres": """SELECT id, schedule_id, shift_start, "user", notice, channel, minutes_before FROM notices
+                   WHERE send_at <= $1 ORDER BY send_at LIMIT $2 FOR UPDATE SKIP LOCKED""",
+    "sqlite": """SELECT id, schedule_id, shift_start, "user", notice, channel, minutes_before FROM notices
+                 WHERE send_at <= ? ORDER BY send_at LIMIT ?""",
+}
+_SENT = {
+    "postgres": "UPDATE notices SET send_at = NULL, summary = $1, details = $2::jsonb WHERE id = $3",
+    "sqlite": "UPDATE notices SET send_at = NULL, summary = ?, details = ? WHERE id = ?",
+}
+
+
+async def send_due(
+    now: datetime, limit: int, decide: Callable[[DueNotice], Awaitable[Decision]], sender: str | None = None
+) -> SendCounts:
+    """Lock up to `limit` planned notices due at `now` and do what `decide` says of each, in one transaction:
+    write its notifications, drop it, or move it later. The notification that wakes the engines names `sender`."""
+    counts = SendCounts()
+    async with in_transaction() as connection:
+        dialect = connection.capabilities.dialect
+        new: list[tuple[Any, ...]] = []
+        for row in await connection.execute_query_dict(_DUE[dialect], [now, limit]):
+            due = DueNotice(row["id"], row["schedule_id"], _instant(row["shift_start"]), row["user"], row["notice"],
+                            row["channel"], row["minutes_before"])
+            decision = await decide(due)
+            if isinstance(decision, Drop):
+                counts.dropped.append((due, decision.reason))
+            elif isinstance(decision, Retime):
+                await _run(connection, _MOVE, [decision.channel, decision.minutes_before, decision.due_at, due.id])
+                counts.retimed += 1
+            else:
+                new += [notification_row(p, now, notice_id=due.id) for p in decision.planned]
+                await connection.execute_query(_SENT[dialect], [decision.summary, json.dumps(decision.details), due.id])
+                counts.sent += 1
+        await _delete(connection, [due.id for due, _ in counts.dropped])
+        await insert_notifications(connection, new, sender)
+    return counts
+
+
+_ITEMS = """SELECT o.shift_start, o."user", o.notice, o.due_at, n.channel, n.status, n.sent_at, n.error
+            FROM notices AS o JOIN notifications AS n ON n.notice_id = o.id
+            WHERE o.schedule_id = $1 AND o.shift_start >= $2 AND o.shift_start < $3
+            ORDER BY o.due_at, o.shift_start, o.notice, n.contact_position"""
+
+
+async def notified(schedule_id: str, since: datetime, until: datetime) -> list[NoticeItem]:
+    """The messages written for the schedule's notices of shifts starting in [since, until), in due order."""
+    rows = await _rows(connections.get("default"), _ITEMS, [schedule_id, since, until])
+    return [
+        NoticeItem(
+            shift_start=_instant(r["shift_start"]), user=r["user"], notice=r["notice"], channel=r["channel"],
+            due_at=_instant(r["due_at"]), status=r["status"],
+            sent_at=None if r["sent_at"] is None else _instant(r["sent_at"]), error=r["error"],
+        )
+        for r in rows
+    ]
+
+
+_DELETE = "DELETE FROM notices WHERE send_at IS NOT NULL AND"
+
+
+async def _delete(connection: Any, ids: Sequence[str]) -> None:
+    if not ids:
+        return
+    if connection.capabilities.dialect == "postgres":
+        await connection.execute_query(f"{_DELETE} id = ANY($1::text[])", [list(ids)])
+    else:
+        await connection.execute_query(f"{_DELETE} id IN ({', '.join('?' * len(ids))})", list(ids))
+
+
+async def _run(connection: Any, sql: str, values: list[Any]) -> None:
+    await connection.execute_query(_dialect(connection, sql), values)
+
+
+async def _rows(connection: Any, sql: str, values: list[Any]) -> list[dict[str, Any]]:
+    return await connection.execute_query_dict(_dialect(connection, sql), values)
+
+
+def _dialect(connection: Any, sql: str) -> str:
+    return sql if connection.capabilities.dialect == "postgres" else _sqlite(sql)
