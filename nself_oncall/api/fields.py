@@ -92,7 +92,8 @@ def parse_instant(value: object) -> datetime:
     if not isinstance(value, str) or not _INSTANT_CHARS.fullmatch(value) or "T" not in value.upper() and " " not in value:
         raise ValueError("must be an RFC 3339 date-time")
     try:
-        parsed = datetime.fromisoformat(_UNENCODED_PLUS.sub(r"+\1", value.strip()))
+        text = _UNENCODED_PLUS.sub(r"+\1", value.strip())
+        parsed = datetime.fromisoformat(text[:-1] + "Z" if text.endswith("z") else text)  # RFC 3339 allows "z"
     except ValueError:
         raise ValueError("must be an RFC 3339 date-time") from None
     if not EARLIEST.year <= parsed.year < LATEST.year:
@@ -165,18 +166,22 @@ _CLOCKS = "^(([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?|24:00(:00)?)$"
 Clock = Annotated[time, BeforeValidator(_clock), WithJsonSchema({"type": "string", "pattern": _CLOCKS})]
 
 
+_HOUR_MINUTE = re.compile(r"([01]\d|2[0-3]):([0-5]\d)")
+
+
 def _daily_window(value: object) -> tuple[time, time]:
+    """"HH:MM-HH:MM"; the end may be 24:00 (midnight at the end of the day)."""
     start, _, end = value.partition("-") if isinstance(value, str) else ("", "", "")
-    try:
-        window = _clock(start), _clock(end)
-    except ValueError:
-        raise ValueError("must be a daily window HH:MM-HH:MM, e.g. 22:00-07:00") from None
-    if window[0] == window[1]:
+    begin, finish = _HOUR_MINUTE.fullmatch(start), _HOUR_MINUTE.fullmatch(end)
+    if not begin or not (finish or end == "24:00"):
+        raise ValueError("must be a daily window HH:MM-HH:MM, e.g. 22:00-07:00")
+    window = time(int(begin[1]), int(begin[2])), time(int(finish[1]), int(finish[2])) if finish else time(0)
+    if window[0] == window[1] and end != "24:00":
         raise ValueError("must end at another time of day than it starts")
     return window
 
 
-_WINDOWS = f"^{_CLOCKS[1:-1]}-{_CLOCKS[1:-1]}$"
+_WINDOWS = "^([01][0-9]|2[0-3]):[0-5][0-9]-(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$"
 #: A daily wall-clock window "HH:MM-HH:MM", wrapping past midnight when it ends at or before its start.
 DailyWindow = Annotated[
     tuple[time, time], BeforeValidator(_daily_window), WithJsonSchema({"type": "string", "pattern": _WINDOWS})

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections import OrderedDict
 from dataclasses import asdict
+from datetime import time
 from typing import Any
 
 from quart import Blueprint, Response, current_app
@@ -163,7 +164,7 @@ async def get_report(schedule_id: str, query_args: ReportQuery):
         "since": iso(found.since),
         "until": iso(found.until),
         "timezone": found.timezone,
-        "night": "-".join(t.strftime("%H:%M") for t in night),
+        "night": f"{night[0]:%H:%M}-{'24:00' if night[1] == time(0) else f'{night[1]:%H:%M}'}",
         "items": [asdict(load) for load in found.loads],
     }
 

@@ -236,7 +236,7 @@ def patch_fields(body: BaseModel) -> dict:
 # Query strings: every route that takes one validates it with one of these.
 
 _INSTANT = "RFC 3339 date-time; without an offset it is wall-clock time in the schedule's zone"
-_INSTANT_UTC = "RFC 3339 date-time; without an offset it is UTC (this reads every schedule)"
+_INSTANT_OFFSET = "RFC 3339 date-time with an offset or Z (this is not about one schedule: no zone to read it in)"
 
 
 class Query(BaseModel):
@@ -264,8 +264,7 @@ class OncallQuery(Query):
 class PreviewQuery(Query):
     at: Instant | None = Field(
         default=None,
-        description="when the escalation would be triggered (default now); RFC 3339 date-time; without an offset"
-        " it is read as UTC (a policy has no time zone)",
+        description=f"when the escalation would be triggered (default now); {_INSTANT_OFFSET}",
     )
 
 
@@ -287,17 +286,17 @@ class ReportQuery(RangeQuery):
 
 
 class EverywhereQuery(SlugPageQuery):
-    at: Instant | None = Field(default=None, description=f"the instant (default now); {_INSTANT_UTC}")
+    at: Instant | None = Field(default=None, description=f"the instant (default now); {_INSTANT_OFFSET}")
 
 
 class UserOncallQuery(Query):
-    at: Instant | None = Field(default=None, description=f"the instant (default now); {_INSTANT_UTC}")
+    at: Instant | None = Field(default=None, description=f"the instant (default now); {_INSTANT_OFFSET}")
 
 
 class UserRangeQuery(Query):
-    since: Instant | None = Field(default=None, description=f"range start (default now); {_INSTANT_UTC}")
+    since: Instant | None = Field(default=None, description=f"range start (default now); {_INSTANT_OFFSET}")
     until: Instant | None = Field(
-        default=None, description=f"range end (default since + 14 days, at most 400 days); {_INSTANT_UTC}"
+        default=None, description=f"range end (default since + 14 days, at most 400 days); {_INSTANT_OFFSET}"
     )
 
 

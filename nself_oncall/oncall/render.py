@@ -45,8 +45,10 @@ def render(schedule: Schedule, since: datetime, until: datetime) -> list[Interva
     """Covered intervals of the final schedule inside [since, until), maximal, in time order.
 
     Each source fills what the ones above it left uncovered, in one pass over those
-    gaps: a layer's pieces are worked out once, over the span the gaps reach.
+    gaps: a layer's pieces are worked out once, over the span the gaps reach. Nothing is
+    rendered from LATEST on (wall-clock arithmetic would leave the calendar).
     """
+    until = min(until, LATEST)
     pieces: list[Piece] = []
     gaps: list[Gap] = [(since, until)] if since < until else []
     if schedule.overrides:

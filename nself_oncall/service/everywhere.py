@@ -11,11 +11,10 @@ from __future__ import annotations
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from .. import oncall
 from ..records import Page
-from ..store.cache import Loaded, ScheduleCache, interval_at
+from ..store.cache import Loaded, ScheduleCache, interval_at, page_versions
 from .instants import now, query_instant
 
 #: Pages remembered (each at most 1,000 schedules).
@@ -44,14 +43,14 @@ _known: OrderedDict[tuple, _Known] = OrderedDict()
 async def oncall_everywhere(
     cache: ScheduleCache, at: datetime | None, limit: int, after: str | None
 ) -> tuple[datetime, Page[ScheduleOncall]]:
-    """Who is on call at `at` (default now; naive is UTC) on one page of schedules, by id. The same answer
+    """Who is on call at `at` (default now; it needs an offset) on one page of schedules, by id. The same answer
     comes back as the same object (see api/schedules.py)."""
-    instant = query_instant("at", at, ZoneInfo("UTC"), default=now())
-    loaded, more = await cache.page(limit, after)
-    key = (more, *((s.record.id, s.version) for s in loaded))
+    instant = query_instant("at", at, None, default=now())
+    versions, more = await page_versions(limit, after)
+    key = (more, *versions)
     known = _known.get(key)
     if known is None or not known.holds_from <= instant < known.holds_until:
-        known = await _answer(loaded, more, instant)
+        known = await _answer(await cache.of_versions(versions), more, instant)
         _known[key] = known
         while len(_known) > KEPT:
             _known.popitem(last=False)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from .. import oncall
 from ..errors import Invalid
@@ -17,8 +16,6 @@ from ..oncall import people
 from ..store.cache import Loaded, ScheduleCache, interval_at, may_name
 from .instants import now, query_instant
 from .schedules import MAX_RANGE, query_range, schedule_over
-
-_UTC = ZoneInfo("UTC")
 
 
 @dataclass(frozen=True)
@@ -36,9 +33,9 @@ class UserOncall:
 
 
 async def user_oncall(cache: ScheduleCache, user_id: str, at: datetime | None) -> UserOncall:
-    """Where `user_id` is on call at `at` (default now; naive is UTC), and their earliest interval on any
+    """Where `user_id` is on call at `at` (default now; it needs an offset), and their earliest interval on any
     schedule that starts after it, within 400 days."""
-    instant = query_instant("at", at, _UTC, default=now())
+    instant = query_instant("at", at, None, default=now())
     loaded = [s for s in (await cache.page())[0] if may_name(s, user_id, instant)]
     current = []
     for schedule in loaded:
@@ -46,8 +43,9 @@ async def user_oncall(cache: ScheduleCache, user_id: str, at: datetime | None) -
         if interval.user == user_id:
             current.append(_shift(schedule, interval))
     by_id = {schedule.record.id: schedule for schedule in loaded}
-    keyed = [(s.record.id, await schedule_over(s, instant, instant + MAX_RANGE)) for s in loaded]
-    found = people.next_of(user_id, keyed, instant, instant + MAX_RANGE, _budget("at"))
+    until = min(instant + MAX_RANGE, oncall.LATEST)
+    keyed = [(s.record.id, await schedule_over(s, instant, until)) for s in loaded]
+    found = people.next_of(user_id, keyed, instant, until, _budget("at"))
     if found is None:
         return UserOncall(instant, current, None)
     schedule = by_id[found[0]]
@@ -57,7 +55,7 @@ async def user_oncall(cache: ScheduleCache, user_id: str, at: datetime | None) -
 async def user_shifts(
     cache: ScheduleCache, user_id: str, since: datetime | None, until: datetime | None
 ) -> list[UserShift]:
-    """`user_id`'s intervals on every schedule over [since, until) (the range rules of /shifts; naive is UTC),
+    """`user_id`'s intervals on every schedule over [since, until) (the range rules of /shifts; instants need an offset),
     clipped, by start then schedule id."""
     since, until = query_range(since, until, None)
     loaded = [s for s in (await cache.page())[0] if may_name(s, user_id, since)]

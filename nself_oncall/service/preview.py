@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from .. import escalation, oncall
 from ..errors import Invalid
@@ -46,10 +46,10 @@ class Preview:
 
 
 async def preview(cache: ScheduleCache, registry: Registry, policy_id: str, at: datetime | None) -> Preview:
-    """What an escalation of the policy triggered at `at` (default now; naive: UTC) would send if nobody
+    """What an escalation of the policy triggered at `at` (default now; it needs an offset) would send if nobody
     acknowledged it, in due order. 404 for an unknown policy, 422 over MAX_ITEMS messages."""
     policy = policies.snapshot(await policies.get(policy_id))
-    instant = query_instant("at", at, UTC, default=now())
+    instant = query_instant("at", at, None, default=now())
     _check_size(policy, instant)
     steps = escalation.schedule_of_steps(policy, instant)
     oncall_by_step = await _oncall(cache, steps)

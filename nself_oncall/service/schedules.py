@@ -83,10 +83,10 @@ def query_range(
     after: timedelta = DEFAULT_RANGE,
 ) -> tuple[datetime, datetime]:
     """A range from query parameters: `since` defaults to now - `before`, `until` to since + `after`; at most
-    400 days. `zone` reads naive values (None: they are UTC)."""
-    zone = zone or ZoneInfo("UTC")
+    400 days. `zone` reads naive values (None: an offset is required); a default `until` stops at the
+    resolver's last instant."""
     since = query_instant("since", since, zone, default=now() - before)
-    until = query_instant("until", until, zone, default=since + after)
+    until = query_instant("until", until, zone, default=min(since + after, oncall.LATEST))
     if until < since or until - since > MAX_RANGE:
         raise BadQuery("until", "must not be before since, and at most 400 days after it")
     return since, until

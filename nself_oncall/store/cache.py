@@ -86,25 +86,25 @@ class ScheduleCache:
     async def page(self, limit: int | None = None, after: str | None = None) -> tuple[list[Loaded], bool]:
         """Schedules in id order after `after` (None: from the first), up to `limit` (None: all), and whether
         more follow. One query reads every version; only the schedules whose version moved are loaded again."""
-        connection = connections.get("default")
-        rows = await connection.execute_query_dict(
-            _PAGE_SQL[connection.capabilities.dialect], [after or "", _EVERY if limit is None else limit + 1]
-        )
-        more = limit is not None and len(rows) > limit
+        versions, more = await page_versions(limit, after)
+        return await self.of_versions(versions), more
+
+    async def of_versions(self, versions: list[tuple[str, Version]]) -> list[Loaded]:
+        """The schedules of `versions` (as page_versions read them), loaded again where the version moved; one
+        deleted since is left out."""
         found = []
-        for row in rows[:limit]:
-            schedule_id, version = row["id"], (row["version"], row["created_at"])
+        for schedule_id, version in versions:
             entry = self._entries.get(schedule_id)
             if entry is not None and entry.version == version:
                 self._entries.move_to_end(schedule_id)
             else:
                 try:
                     entry = await _load(schedule_id, version)
-                except NotFound:  # deleted since the page was read
+                except NotFound:
                     continue
                 self._keep(schedule_id, entry)
             found.append(entry)
-        return found, more
+        return found
 
     def _keep(self, schedule_id: str, entry: Loaded) -> None:
         self._entries[schedule_id] = entry
@@ -153,6 +153,17 @@ class _VersionReads:
             waiting.set_exception(exc)
         finally:
             self._done(schedule_id)
+
+
+async def page_versions(limit: int | None, after: str | None) -> tuple[list[tuple[str, Version]], bool]:
+    """The ids and versions of the schedules after `after` in id order, up to `limit` (None: all), and whether
+    more follow: one query."""
+    connection = connections.get("default")
+    _, rows = await connection.execute_query(
+        _PAGE_SQL[connection.capabilities.dialect], [after or "", _EVERY if limit is None else limit + 1]
+    )
+    more = limit is not None and len(rows) > limit
+    return [(row[0], (row[1], row[2])) for row in rows[:limit]], more
 
 
 async def _current_version(schedule_id: str) -> Version:

@@ -48,10 +48,13 @@ async def test_every_message_through_the_last_repeat_in_due_order(api):
     ]
 
 
-async def test_at_without_an_offset_is_utc_and_absent_is_now(api):
+async def test_at_needs_an_offset_and_absent_is_now(api):
+    """A policy has no time zone to read a wall-clock time in."""
     await setup(api, repeat=0)
-    naive = await api.get("/api/v1/policies/sre/preview?at=2026-03-08T06:30:00")
-    assert naive == await api.get(f"/api/v1/policies/sre/preview?at={AT}")
+    status, body = await api.get("/api/v1/policies/sre/preview?at=2026-03-08T06:30:00")
+    assert status == 400 and body["error"]["details"][0]["field"] == "at"
+    assert await api.get("/api/v1/policies/sre/preview?at=2026-03-08T06:30:00z") == await api.get(
+        f"/api/v1/policies/sre/preview?at={AT}")
     before = datetime.now(UTC)
     status, body = await api.get("/api/v1/policies/sre/preview")
     assert status == 200 and before <= datetime.fromisoformat(body["at"]) <= datetime.now(UTC)

@@ -90,6 +90,11 @@ async def test_report_night_window_through_the_repeated_hour(api):
     )
     assert body["night"] == "01:30-06:00"
     assert body["items"][0]["night_seconds"] == 9 * HOUR + 30 * 60
+    for night, hours in (("22:00-24:00", 4), ("00:00-24:00", 49)):  # 24:00 ends a window at midnight
+        _, body = await api.get(
+            f"/api/v1/schedules/alice-247/report?since=2024-11-02T00:00:00&until=2024-11-04T00:00:00&night={night}"
+        )
+        assert (body["night"], body["items"][0]["night_seconds"]) == (night, hours * HOUR)
 
 
 async def test_report_orders_by_time_then_user_and_counts_shifts(api):
@@ -113,7 +118,8 @@ async def test_report_orders_by_time_then_user_and_counts_shifts(api):
 
 async def test_report_bad_input(api):
     await api.post("/api/v1/schedules", ALICE)
-    for night in ("22:00", "22:00-22:00", "25:00-07:00", "22:00-07:00-08:00", "ab"):
+    for night in ("22:00", "22:00-22:00", "25:00-07:00", "22:00-07:00-08:00", "ab", "22:00:30-07:00",
+                  "22:00-07:00:00", "24:00-07:00", "00:00-00:00"):
         status, body = await api.get(f"/api/v1/schedules/alice-247/report?night={night}")
         assert status == 400 and body["error"]["details"][0]["field"] == "night", (night, body)
     assert (await api.get("/api/v1/schedules/nope/report"))[0] == 404
@@ -139,11 +145,13 @@ async def test_everyone_on_call_one_page_at_a_time(api):
     assert body["items"][2] | {"schedule_id": None} == {
         "schedule_id": None, "schedule_name": "Nobody", "user": None, "start": None, "end": None, "source": None
     }
-    _, first = await api.get("/api/v1/oncall?at=2024-03-02T10:00:00&limit=2")  # without an offset: UTC
+    _, first = await api.get("/api/v1/oncall?at=2024-03-02T11:00:00%2B01:00&limit=2")
     assert first["at"] == "2024-03-02T10:00:00Z" and len(first["items"]) == 2
     _, second = await api.get(f"/api/v1/oncall?at=2024-03-02T10:00:00Z&limit=2&cursor={first['next_cursor']}")
     assert [i["schedule_id"] for i in second["items"]] == ["c-empty"] and second["next_cursor"] is None
     assert (await api.get("/api/v1/oncall?at=yesterday"))[0] == 400
+    status, body = await api.get("/api/v1/oncall?at=2024-03-02T10:00:00")  # no zone to read it in: 400
+    assert status == 400 and "offset" in body["error"]["message"]
     assert (await api.get("/api/v1/oncall?limit=0"))[0] == 400
 
 
@@ -202,6 +210,23 @@ async def test_one_person_without_shifts_or_record(api):
     assert (await api.get("/api/v1/users/late/oncall?at=2024-06-01T00:00:00Z"))[1]["next"]["start"] == (
         "2025-06-01T00:00:00Z")
     assert (await api.get("/api/v1/users/alice/oncall?at=tomorrow"))[0] == 400
+    assert (await api.get("/api/v1/users/alice/oncall?at=2024-03-01T10:00:00"))[0] == 400
+    assert (await api.get("/api/v1/users/alice/shifts?since=2024-03-01T10:00:00"))[0] == 400
+
+
+async def test_one_person_at_the_end_of_time(api):
+    """Near the last instant the service takes, the search for a next shift stops there."""
+    await api.post("/api/v1/schedules", {"id": "uc", "name": "UC", "layers": [
+        {"name": "l", "users": ["u-x", "u-z"], "rotation": {"unit": "hour", "length": 8}, "start": "2024-06-01T01:00:00"}]})
+    for at in ("8999-12-31T23:59:00Z", "8999-12-31T12:00:00Z", "8999-12-31T00:30:00Z"):
+        status, body = await api.get(f"/api/v1/users/u-z/oncall?at={at}")
+        assert status == 200, body
+    _, body = await api.get("/api/v1/users/u-z/oncall?at=8999-12-31T12:00:00Z")
+    assert body["next"]["start"] == "8999-12-31T17:00:00Z"
+    _, body = await api.get("/api/v1/users/u-z/shifts?since=8999-12-31T12:00:00Z")
+    assert [i["start"] for i in body["items"]] == ["8999-12-31T17:00:00Z"]
+    status, _ = await api.get("/api/v1/schedules/uc/gaps?since=8999-12-31T12:00:00Z")
+    assert status == 200
 
 
 async def test_one_persons_shifts_across_schedules(api):

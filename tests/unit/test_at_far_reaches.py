@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from nself_oncall.oncall import Layer, Override, Rotation, Schedule, Source, at
+from nself_oncall.oncall import LATEST, Layer, Override, Rotation, Schedule, Source, at, render
 
 UTC_ZONE = ZoneInfo("UTC")
 NOW = datetime(2026, 12, 1, 10, tzinfo=UTC)
@@ -36,3 +36,10 @@ def test_a_long_override_over_an_hourly_layer():
     assert (answer.user, answer.source, answer.start, answer.end) == (
         "boss", Source("override", "o"), override.start, override.end
     )
+
+
+def test_render_stops_at_the_last_instant():
+    """A range reaching past LATEST (year 9000) ends there: wall-clock arithmetic beyond it once never ended."""
+    since = LATEST - timedelta(hours=12)
+    pieces = render(Schedule(UTC_ZONE, (_hourly("h", datetime(2024, 6, 1, 1, tzinfo=UTC)),)), since, LATEST + timedelta(days=3))
+    assert pieces[0].start == since and pieces[-1].end == LATEST and len(pieces) == 12
