@@ -1,4 +1,4 @@
-"""Shared version reads never hand a request a read that began before it arrived."""
+"""Shared reads (a schedule's version, a page of versions) never hand a request a read that began before it arrived."""
 
 from __future__ import annotations
 
@@ -34,10 +34,9 @@ async def _settle():
         await asyncio.sleep(0)
 
 
-async def test_requests_arriving_during_a_read_wait_for_the_next(monkeypatch):
+async def test_requests_arriving_during_a_read_wait_for_the_next():
     db = FakeDatabase()
-    monkeypatch.setattr(cache, "_current_version", db.read)
-    reads = cache._VersionReads()
+    reads = cache._SharedReads(db.read)
     first = asyncio.create_task(reads.read("s"))
     await _settle()
     db.version = 2  # a change commits while the first read is under way
@@ -53,10 +52,9 @@ async def test_requests_arriving_during_a_read_wait_for_the_next(monkeypatch):
     assert reads._busy == set() and reads._next == {}
 
 
-async def test_errors_reach_every_waiter(monkeypatch):
+async def test_errors_reach_every_waiter():
     db = FakeDatabase()
-    monkeypatch.setattr(cache, "_current_version", db.read)
-    reads = cache._VersionReads()
+    reads = cache._SharedReads(db.read)
     first = asyncio.create_task(reads.read("s"))
     await _settle()
     db.deleted = True  # the schedule goes while the first read is under way

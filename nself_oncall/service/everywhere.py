@@ -14,7 +14,7 @@ from datetime import datetime
 
 from .. import oncall
 from ..records import Page
-from ..store.cache import Loaded, ScheduleCache, interval_at, page_versions
+from ..store.cache import Loaded, ScheduleCache, interval_at
 from .instants import now, query_instant
 
 #: Pages remembered (each at most 1,000 schedules).
@@ -46,7 +46,7 @@ async def oncall_everywhere(
     """Who is on call at `at` (default now; it needs an offset) on one page of schedules, by id. The same answer
     comes back as the same object (see api/schedules.py)."""
     instant = query_instant("at", at, None, default=now())
-    versions, more = await page_versions(limit, after)
+    versions, more = await cache.versions(limit, after)
     key = (more, *versions)
     known = _known.get(key)
     if known is None or not known.holds_from <= instant < known.holds_until:

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import asyncio
 from collections import OrderedDict, deque
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, time, timedelta
-from typing import Any
+from typing import Any, Generic, TypeVar
 from zoneinfo import ZoneInfo
 
 from tortoise import connections
@@ -45,6 +46,10 @@ ANSWERS_KEPT = 8
 
 #: A schedule row's version and creation time, as the database returns them.
 Version = tuple[Any, ...]
+#: Schedule ids with their versions, and whether more schedules follow.
+PageOfVersions = tuple[list[tuple[str, Version]], bool]
+K = TypeVar("K")
+V = TypeVar("V")
 
 
 @dataclass
@@ -73,7 +78,8 @@ class ScheduleCache:
     def __init__(self, size: int = 1024):
         self._size = size
         self._entries: OrderedDict[str, Loaded] = OrderedDict()
-        self._versions = _VersionReads()
+        self._versions = _SharedReads(_current_version)
+        self._pages = _SharedReads(_page_versions)
 
     async def get(self, schedule_id: str) -> Loaded:
         version = await self._versions.read(schedule_id)
@@ -86,11 +92,16 @@ class ScheduleCache:
     async def page(self, limit: int | None = None, after: str | None = None) -> tuple[list[Loaded], bool]:
         """Schedules in id order after `after` (None: from the first), up to `limit` (None: all), and whether
         more follow. One query reads every version; only the schedules whose version moved are loaded again."""
-        versions, more = await page_versions(limit, after)
+        versions, more = await self.versions(limit, after)
         return await self.of_versions(versions), more
 
+    async def versions(self, limit: int | None = None, after: str | None = None) -> PageOfVersions:
+        """The ids and versions of the schedules after `after` in id order, up to `limit` (None: all), and
+        whether more follow: one query, shared by the requests for the same page that wait for it together."""
+        return await self._pages.read((limit, after))
+
     async def of_versions(self, versions: list[tuple[str, Version]]) -> list[Loaded]:
-        """The schedules of `versions` (as page_versions read them), loaded again where the version moved; one
+        """The schedules of `versions` (as `versions` read them), loaded again where the version moved; one
         deleted since is left out."""
         found = []
         for schedule_id, version in versions:
@@ -113,51 +124,52 @@ class ScheduleCache:
             self._entries.popitem(last=False)
 
 
-class _VersionReads:
-    """Reads of a schedule's version, shared by the requests that wait at the same time.
+class _SharedReads(Generic[K, V]):
+    """Reads of the database (a schedule's version, a page of versions), shared by the requests that wait
+    for the same one at the same time.
 
     A request may only use a read that began after it arrived (else it could miss
     a change committed just before). So requests that arrive while a read is under
     way wait together for the next one, which starts when that read ends.
     """
 
-    def __init__(self) -> None:
-        self._busy: set[str] = set()
-        self._next: dict[str, asyncio.Future[Version]] = {}
+    def __init__(self, reader: Callable[[K], Awaitable[V]]) -> None:
+        self._reader = reader
+        self._busy: set[K] = set()
+        self._next: dict[K, asyncio.Future[V]] = {}
         self._tasks: set[asyncio.Task[None]] = set()  # the loop keeps only weak references
 
-    async def read(self, schedule_id: str) -> Version:
-        if schedule_id not in self._busy:
-            self._busy.add(schedule_id)
+    async def read(self, key: K) -> V:
+        if key not in self._busy:
+            self._busy.add(key)
             try:
-                return await _current_version(schedule_id)
+                return await self._reader(key)
             finally:
-                self._done(schedule_id)
-        if schedule_id not in self._next:
-            self._next[schedule_id] = asyncio.get_running_loop().create_future()
-        return await asyncio.shield(self._next[schedule_id])
+                self._done(key)
+        if key not in self._next:
+            self._next[key] = asyncio.get_running_loop().create_future()
+        return await asyncio.shield(self._next[key])
 
-    def _done(self, schedule_id: str) -> None:
-        waiting = self._next.pop(schedule_id, None)
+    def _done(self, key: K) -> None:
+        waiting = self._next.pop(key, None)
         if waiting is None:
-            self._busy.discard(schedule_id)
+            self._busy.discard(key)
         else:
-            task = asyncio.get_running_loop().create_task(self._read_for(schedule_id, waiting))
+            task = asyncio.get_running_loop().create_task(self._read_for(key, waiting))
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
 
-    async def _read_for(self, schedule_id: str, waiting: asyncio.Future[Version]) -> None:
+    async def _read_for(self, key: K, waiting: asyncio.Future[V]) -> None:
         try:
-            waiting.set_result(await _current_version(schedule_id))
+            waiting.set_result(await self._reader(key))
         except Exception as exc:  # every waiter gets the same error (unknown schedule, database down)
             waiting.set_exception(exc)
         finally:
-            self._done(schedule_id)
+            self._done(key)
 
 
-async def page_versions(limit: int | None, after: str | None) -> tuple[list[tuple[str, Version]], bool]:
-    """The ids and versions of the schedules after `after` in id order, up to `limit` (None: all), and whether
-    more follow: one query."""
+async def _page_versions(page: tuple[int | None, str | None]) -> PageOfVersions:
+    limit, after = page
     connection = connections.get("default")
     _, rows = await connection.execute_query(
         _PAGE_SQL[connection.capabilities.dialect], [after or "", _EVERY if limit is None else limit + 1]
