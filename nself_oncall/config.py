@@ -14,6 +14,9 @@ from urllib.parse import urlsplit
 DEFAULT_DATABASE_URL = "sqlite://nself_oncall.db"
 DEFAULT_CHANNELS = {"log": {"notifier": "log"}}
 CHANNEL_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+DEFAULT_ACTOR_HEADER = "X-Hasura-User-Id"
+# An HTTP header name (RFC 9110's token).
+_HEADER_NAME = re.compile(r"^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}$")
 
 
 class ConfigError(Exception):
@@ -53,6 +56,8 @@ class Settings:
     delivery_attempts: int = 5
     retry_seconds: float = 5.0
     failpoints: Mapping[str, float] = field(default_factory=dict)
+    # The request header that names who makes a change, for the audit log; None: trust no header.
+    actor_header: str | None = DEFAULT_ACTOR_HEADER
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -72,6 +77,7 @@ class Settings:
             delivery_attempts=int(_number(env, "NSELF_ONCALL_DELIVERY_ATTEMPTS", 5, 1, 100, whole=True)),
             retry_seconds=_number(env, "NSELF_ONCALL_RETRY_SECONDS", 5.0, 0.1, 300),
             failpoints=_failpoints(env.get("NSELF_ONCALL_FAILPOINTS", "")),
+            actor_header=_actor_header(env.get("NSELF_ONCALL_ACTOR_HEADER", DEFAULT_ACTOR_HEADER)),
         )
 
     @property
@@ -196,6 +202,14 @@ def _public_url(value: str) -> str | None:
     if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
         raise ConfigError(f"NSELF_ONCALL_PUBLIC_URL: expected an http(s) URL like https://oncall.example.com, not {value!r}")
     return value.rstrip("/")
+
+
+def _actor_header(value: str) -> str | None:
+    """A header name; empty: no header is trusted (every change is logged as made by `api`)."""
+    value = value.strip()
+    if value and not _HEADER_NAME.match(value):
+        raise ConfigError(f"NSELF_ONCALL_ACTOR_HEADER: not an HTTP header name: {value!r}")
+    return value or None
 
 
 def _flag(env: Mapping[str, str], name: str) -> bool:

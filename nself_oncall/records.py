@@ -162,3 +162,17 @@ class NoticeItem:
     status: str  # "planned", "pending", "sent", "failed" or "undeliverable"
     sent_at: datetime | None
     error: str | None
+
+
+@dataclass(frozen=True)
+class AuditRecord:
+    """One change made through the API: `before` and `after` are plain JSON (None for a creation, a deletion)."""
+
+    id: str
+    at: datetime
+    actor: str
+    resource: str
+    resource_id: str
+    action: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None

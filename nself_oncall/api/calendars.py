@@ -11,6 +11,7 @@ from quart_schema import document_response, security_scheme, tag, validate_query
 
 from ..service import calendars as service
 from ..service.instants import now
+from .actor import actor
 from .ical import CONTENT_TYPE, feed_ical
 from .responses import BODY, QUERY, CalendarFeed, ErrorOut, NoContent, Page, SubscriptionItem, SubscriptionOut, answers
 from .schemas import FeedQuery, ServerIdPageQuery, SubscriptionIn
@@ -51,7 +52,7 @@ async def create_subscription(data: SubscriptionIn):
 
     The feed of a schedule, of a schedule filtered to one user, or (`user_id` alone) of one user's shifts on
     every schedule. The link is in this answer only; anyone who has it can read the feed."""
-    record, token = await service.create_subscription(data.schedule_id, data.user_id, data.name)
+    record, token = await service.create_subscription(data.schedule_id, data.user_id, data.name, actor=actor())
     url = f"{current_app.config['SETTINGS'].base_url}/ical/{token}.ics"
     return {**subscription_json(record), "url": url}, 201
 
@@ -78,7 +79,7 @@ async def get_subscription(subscription_id: str):
 @answers(NoContent, 204, errors=(404,))
 async def revoke_subscription(subscription_id: str):
     """Revoke a subscription: its link answers 404 from now on."""
-    await service.revoke(subscription_id)
+    await service.revoke(subscription_id, actor=actor())
     return "", 204
 
 

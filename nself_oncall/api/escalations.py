@@ -6,6 +6,7 @@ from quart import Blueprint, current_app
 from quart_schema import document_request, document_response, tag, validate_querystring, validate_request
 
 from ..service import escalations as service
+from .actor import actor
 from .bodies import optional_body
 from .responses import BODY, QUERY, EscalationItem, EscalationOut, Page, answers
 from .schemas import ActorIn, EscalationIn, EscalationsQuery
@@ -25,7 +26,9 @@ async def trigger(data: EscalationIn):
     With a `dedup_key` that an escalation not yet resolved has, answer that one with 200 and notify nobody again.
     An unknown policy is 404."""
     wake = current_app.extensions["wake_engine"]
-    record, created = await service.trigger(data.policy_id, data.summary, data.details, data.dedup_key, wake)
+    record, created = await service.trigger(
+        data.policy_id, data.summary, data.details, data.dedup_key, wake, actor=actor()
+    )
     return escalation_json(record), 201 if created else 200
 
 
@@ -54,7 +57,7 @@ async def get_escalation(escalation_id: str):
 async def acknowledge(escalation_id: str):
     """Stop further steps. The body is optional; `by` records who. Again: 200, unchanged. Resolved: 409."""
     body = await optional_body(ActorIn)
-    return escalation_json(await service.acknowledge(escalation_id, body.by))
+    return escalation_json(await service.acknowledge(escalation_id, body.by, actor=actor()))
 
 
 @bp.post("/escalations/<server_id:escalation_id>/resolve")
@@ -64,4 +67,4 @@ async def acknowledge(escalation_id: str):
 async def resolve(escalation_id: str):
     """End the escalation: no further steps, and its dedup_key is free again. The body is optional. Resolved: 409."""
     body = await optional_body(ActorIn)
-    return escalation_json(await service.resolve(escalation_id, body.by))
+    return escalation_json(await service.resolve(escalation_id, body.by, actor=actor()))

@@ -231,7 +231,8 @@ def _cursor(*checks: Callable[[str], Any]) -> Any:
 SlugCursor = _cursor(check_slug)
 ServerIdCursor = _cursor(check_server_id)
 UserCursor = _cursor(check_user_id)
-OverrideCursor = _cursor(lambda text: _aware(parse_instant(text)), check_server_id)
+#: (an instant, a server id): overrides by start, audit entries by `at`.
+InstantIdCursor = _cursor(lambda text: _aware(parse_instant(text)), check_server_id)
 
 
 def _aware(value: datetime) -> datetime:

@@ -6,6 +6,7 @@ from quart import Blueprint, current_app
 from quart_schema import tag, validate_querystring, validate_request
 
 from ..service import overrides as service
+from .actor import actor
 from .responses import BODY, QUERY, NoContent, OverrideOut, Page, answers
 from .schemas import OverrideIn, OverridesQuery
 from .views import iso, override_json, page_json
@@ -33,7 +34,8 @@ async def list_overrides(query_args: OverridesQuery):
 async def create_override(data: OverrideIn):
     """Create an override; times without an offset are wall-clock in the schedule's zone."""
     cache = current_app.extensions["schedule_cache"]
-    return override_json(await service.create(cache, data.schedule_id, data.user, data.start, data.end)), 201
+    created = await service.create(cache, data.schedule_id, data.user, data.start, data.end, actor=actor())
+    return override_json(created), 201
 
 
 @bp.delete("/overrides/<server_id:override_id>")
@@ -41,5 +43,5 @@ async def create_override(data: OverrideIn):
 @answers(NoContent, 204, errors=(404,))
 async def delete_override(override_id: str):
     """Remove an override."""
-    await service.delete(override_id)
+    await service.delete(override_id, actor=actor())
     return "", 204

@@ -7,6 +7,7 @@ from quart_schema import tag, validate_querystring, validate_request
 
 from ..service import policies as service
 from ..service import preview as previews
+from .actor import actor
 from .responses import BODY, QUERY, NoContent, Page, PolicyOut, PreviewOut, answers
 from .schemas import PolicyIn, PolicyPatch, PreviewQuery, SlugPageQuery, patch_fields
 from .views import by_id, page_json, policy_json, preview_json
@@ -33,7 +34,7 @@ async def list_policies(query_args: SlugPageQuery):
 @answers(PolicyOut, 201, errors=(*BODY, 409))
 async def create_policy(data: PolicyIn):
     """Create a policy; every target must name an existing schedule, user or configured channel."""
-    return policy_json(await service.create(data.model_dump(), _channels())), 201
+    return policy_json(await service.create(data.model_dump(), _channels(), actor=actor())), 201
 
 
 @bp.get("/policies/<slug:policy_id>")
@@ -50,7 +51,7 @@ async def get_policy(policy_id: str):
 @answers(PolicyOut, errors=(*BODY, 404))
 async def update_policy(policy_id: str, data: PolicyPatch):
     """Change fields or replace the steps; escalations already running keep their copy."""
-    return policy_json(await service.update(policy_id, patch_fields(data), _channels()))
+    return policy_json(await service.update(policy_id, patch_fields(data), _channels(), actor=actor()))
 
 
 @bp.delete("/policies/<slug:policy_id>")
@@ -58,7 +59,7 @@ async def update_policy(policy_id: str, data: PolicyPatch):
 @answers(NoContent, 204, errors=(404,))
 async def delete_policy(policy_id: str):
     """Remove a policy."""
-    await service.delete(policy_id)
+    await service.delete(policy_id, actor=actor())
     return "", 204
 
 

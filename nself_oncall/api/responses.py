@@ -237,6 +237,19 @@ class OverrideOut(Out):
     created_at: datetime
 
 
+class AuditEntryOut(Out):
+    """One change made through the API: `before` null for a creation, `after` null for a deletion."""
+
+    id: str
+    at: datetime
+    actor: str = Field(description="the trusted header's user id (NSELF_ONCALL_ACTOR_HEADER), else `api`")
+    resource: str = Field(description="schedule, override, user, policy, calendar_subscription or escalation")
+    resource_id: str
+    action: str = Field(description="create, update, delete; an escalation's trigger, acknowledge or resolve")
+    before: dict[str, Any] | None = Field(description="the resource before, as the API shows it (addresses masked)")
+    after: dict[str, Any] | None = Field(description="the resource after, as the API shows it (addresses masked)")
+
+
 class SubscriptionItem(Out):
     """A calendar subscription; its link is not shown again."""
 

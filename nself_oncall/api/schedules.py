@@ -16,6 +16,7 @@ from ..service import coverage, everywhere
 from ..service import notices as notice_service
 from ..service import schedules as service
 from ..service.schedules import Oncall, ScheduleView
+from .actor import actor
 from .fields import encode_cursor
 from .responses import (
     BODY,
@@ -71,7 +72,7 @@ async def list_schedules(query_args: SlugPageQuery):
 @answers(ScheduleOut, 201, errors=(*BODY, 409))
 async def create_schedule(data: ScheduleIn):
     """Create a schedule; `id` is derived from `name` when absent. A notice's channel must be configured."""
-    return _with_oncall(await service.create(_cache(), data.model_dump(), _channels())), 201
+    return _with_oncall(await service.create(_cache(), data.model_dump(), _channels(), actor=actor())), 201
 
 
 @bp.get("/schedules/<slug:schedule_id>")
@@ -89,7 +90,7 @@ async def get_schedule(schedule_id: str):
 async def update_schedule(schedule_id: str, data: SchedulePatch):
     """Change name, description, timezone, the whole list of layers or the whole list of notices (a notice
     left as it was, at the same index, keeps its `configured_at`)."""
-    return _with_oncall(await service.update(_cache(), schedule_id, patch_fields(data), _channels()))
+    return _with_oncall(await service.update(_cache(), schedule_id, patch_fields(data), _channels(), actor=actor()))
 
 
 @bp.delete("/schedules/<slug:schedule_id>")
@@ -97,7 +98,7 @@ async def update_schedule(schedule_id: str, data: SchedulePatch):
 @answers(NoContent, 204, errors=(404, 409))
 async def delete_schedule(schedule_id: str):
     """Remove a schedule and its overrides; refused (409) while a policy names it."""
-    await service.delete(schedule_id)
+    await service.delete(schedule_id, actor=actor())
     return "", 204
 
 

@@ -15,10 +15,10 @@ from .fields import (
     Description,
     Details,
     Instant,
+    InstantIdCursor,
     Label,
     Limit,
     Name,
-    OverrideCursor,
     ServerIdCursor,
     Slug,
     SlugCursor,
@@ -313,10 +313,21 @@ class ServerIdPageQuery(PageQuery):
 
 
 class OverridesQuery(PageQuery):
-    cursor: OverrideCursor | None = Field(default=None, description="next_cursor of the previous page")
+    cursor: InstantIdCursor | None = Field(default=None, description="next_cursor of the previous page")
     schedule_id: Slug | None = Field(default=None, description="only this schedule's overrides (unknown: 404)")
     since: Instant | None = Field(default=None, description="overlapping from; needs an offset unless schedule_id is given")
     until: Instant | None = Field(default=None, description="overlapping until; needs an offset unless schedule_id is given")
+
+
+AUDITED = ("schedule", "override", "user", "policy", "calendar_subscription", "escalation")
+
+
+class AuditQuery(PageQuery):
+    cursor: InstantIdCursor | None = Field(default=None, description="next_cursor of the previous page")
+    since: Instant | None = Field(default=None, description=f"entries at or after this instant; {_INSTANT_OFFSET}")
+    until: Instant | None = Field(default=None, description=f"entries before this instant; {_INSTANT_OFFSET}")
+    resource: Literal[AUDITED] | None = Field(default=None, description="only changes of this kind of resource")
+    id: UserId | None = Field(default=None, description="only changes of the resource with this id")
 
 
 STATUSES = ("triggered", "acknowledged", "resolved")

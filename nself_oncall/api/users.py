@@ -7,6 +7,7 @@ from quart_schema import tag, validate_querystring, validate_request
 
 from ..service import people
 from ..service import users as service
+from .actor import actor
 from .responses import BODY, QUERY, NoContent, Page, UserOncallOut, UserOut, UserShiftsOut, answers
 from .schemas import UserIn, UserOncallQuery, UserPageQuery, UserPatch, UserRangeQuery, patch_fields
 from .views import by_id, iso, page_json, user_json, user_shift_json
@@ -33,7 +34,7 @@ async def list_users(query_args: UserPageQuery):
 @answers(UserOut, 201, errors=(*BODY, 409))
 async def create_user(data: UserIn):
     """Create a user; each contact names a channel configured in plugins.toml."""
-    return user_json(await service.create(data.model_dump(), _check_address)), 201
+    return user_json(await service.create(data.model_dump(), _check_address, actor=actor())), 201
 
 
 @bp.get("/users/<user_id:user_id>")
@@ -50,7 +51,7 @@ async def get_user(user_id: str):
 @answers(UserOut, errors=(*BODY, 404))
 async def update_user(user_id: str, data: UserPatch):
     """Change the name or replace the contact methods."""
-    return user_json(await service.update(user_id, patch_fields(data), _check_address))
+    return user_json(await service.update(user_id, patch_fields(data), _check_address, actor=actor()))
 
 
 @bp.delete("/users/<user_id:user_id>")
@@ -58,7 +59,7 @@ async def update_user(user_id: str, data: UserPatch):
 @answers(NoContent, 204, errors=(404, 409))
 async def delete_user(user_id: str):
     """Remove a user; refused (409) while a policy names them."""
-    await service.delete(user_id)
+    await service.delete(user_id, actor=actor())
     return "", 204
 
 

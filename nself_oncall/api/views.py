@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 from ..escalation import Policy
 from ..oncall import Interval
 from ..records import (
+    AuditRecord,
     EscalationRecord,
     NoticeItem,
     NotificationRecord,
@@ -94,6 +95,19 @@ def schedule_json(record: ScheduleRecord) -> dict[str, Any]:
             }
             for n in record.notices
         ],
+    }
+
+
+def audit_json(record: AuditRecord) -> dict[str, Any]:
+    return {
+        "id": record.id,
+        "at": iso(record.at),
+        "actor": record.actor,
+        "resource": record.resource,
+        "resource_id": record.resource_id,
+        "action": record.action,
+        "before": record.before,
+        "after": record.after,
     }
 
 

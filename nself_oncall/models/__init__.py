@@ -1,5 +1,6 @@
 """Tortoise models, one module per aggregate. Only `store/` touches them."""
 
+from .audit import AuditEntry
 from .calendars import CalendarSubscription
 from .escalations import Escalation, Notification
 from .notices import Notice
@@ -8,6 +9,6 @@ from .schedules import Layer, Override, Schedule
 from .users import ContactMethod, User
 
 __all__ = [
-    "CalendarSubscription", "ContactMethod", "Escalation", "Layer", "Notice", "Notification", "Override", "Policy",
-    "PolicyStep", "PolicyTarget", "Schedule", "User",
+    "AuditEntry", "CalendarSubscription", "ContactMethod", "Escalation", "Layer", "Notice", "Notification", "Override",
+    "Policy", "PolicyStep", "PolicyTarget", "Schedule", "User",
 ]

@@ -94,11 +94,13 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-async def create_subscription(schedule_id: str | None, user_id: str | None, name: str) -> tuple[SubscriptionRecord, str]:
+async def create_subscription(
+    schedule_id: str | None, user_id: str | None, name: str, *, actor: str
+) -> tuple[SubscriptionRecord, str]:
     """A new link to a feed (of a schedule, a user, or both: the API asks for one at least), with its token:
     the only time the token is known."""
     token = secrets.token_urlsafe(32)
-    return await store.create(schedule_id, user_id, name, token_hash(token)), token
+    return await store.create(schedule_id, user_id, name, token_hash(token), actor=actor), token
 
 
 async def list_subscriptions(limit: int, after: str | None) -> Page[SubscriptionRecord]:
@@ -109,8 +111,8 @@ async def get_subscription(subscription_id: str) -> SubscriptionRecord:
     return await store.get(subscription_id)
 
 
-async def revoke(subscription_id: str) -> None:
-    await store.delete(subscription_id)
+async def revoke(subscription_id: str, *, actor: str) -> None:
+    await store.delete(subscription_id, actor=actor)
 
 
 async def subscription_feed(cache: ScheduleCache, token: str) -> Feed:

@@ -14,10 +14,16 @@ from .instants import now
 
 
 async def trigger(
-    policy_id: str, summary: str, details: dict[str, Any], dedup_key: str | None, wake: Callable[[], None]
+    policy_id: str,
+    summary: str,
+    details: dict[str, Any],
+    dedup_key: str | None,
+    wake: Callable[[], None],
+    *,
+    actor: str,
 ) -> tuple[EscalationRecord, bool]:
     """A new escalation following a snapshot of the policy (True), or the open one with this `dedup_key` (False)."""
-    record, created = await store.trigger(policy_id, summary, details, dedup_key, now())
+    record, created = await store.trigger(policy_id, summary, details, dedup_key, now(), actor=actor)
     if created:
         wake()
     return record, created
@@ -33,9 +39,9 @@ async def get(escalation_id: str) -> EscalationRecord:
     return await store.get(escalation_id)
 
 
-async def acknowledge(escalation_id: str, by: str | None) -> EscalationRecord:
-    return await store.acknowledge(escalation_id, by, now())
+async def acknowledge(escalation_id: str, by: str | None, *, actor: str) -> EscalationRecord:
+    return await store.acknowledge(escalation_id, by, now(), actor=actor)
 
 
-async def resolve(escalation_id: str, by: str | None) -> EscalationRecord:
-    return await store.resolve(escalation_id, by, now())
+async def resolve(escalation_id: str, by: str | None, *, actor: str) -> EscalationRecord:
+    return await store.resolve(escalation_id, by, now(), actor=actor)

@@ -24,10 +24,13 @@ async def list_overrides(
     return await store.list_page(limit, after, schedule_id, since, until)
 
 
-async def create(cache: ScheduleCache, schedule_id: str, user: str, start: datetime, end: datetime) -> OverrideRecord:
+async def create(
+    cache: ScheduleCache, schedule_id: str, user: str, start: datetime, end: datetime, *, actor: str
+) -> OverrideRecord:
     zone = (await cache.get(schedule_id)).pure.zone
-    return await store.create(schedule_id, user, body_instant("start", start, zone), body_instant("end", end, zone))
+    start, end = body_instant("start", start, zone), body_instant("end", end, zone)
+    return await store.create(schedule_id, user, start, end, actor=actor)
 
 
-async def delete(override_id: str) -> None:
-    await store.delete(override_id)
+async def delete(override_id: str, *, actor: str) -> None:
+    await store.delete(override_id, actor=actor)

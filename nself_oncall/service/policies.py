@@ -17,14 +17,14 @@ async def get(policy_id: str) -> PolicyRecord:
     return await store.get(policy_id)
 
 
-async def create(data: dict[str, Any], channels: Collection[str]) -> PolicyRecord:
+async def create(data: dict[str, Any], channels: Collection[str], *, actor: str) -> PolicyRecord:
     """Every target must name an existing schedule, user record or configured channel (422 otherwise)."""
-    return await store.create(data, channels)
+    return await store.create(data, channels, actor=actor)
 
 
-async def update(policy_id: str, data: dict[str, Any], channels: Collection[str]) -> PolicyRecord:
-    return await store.update(policy_id, data, channels)
+async def update(policy_id: str, data: dict[str, Any], channels: Collection[str], *, actor: str) -> PolicyRecord:
+    return await store.update(policy_id, data, channels, actor=actor)
 
 
-async def delete(policy_id: str) -> None:
-    await store.delete(policy_id)
+async def delete(policy_id: str, *, actor: str) -> None:
+    await store.delete(policy_id, actor=actor)

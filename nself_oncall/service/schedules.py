@@ -39,9 +39,10 @@ async def list_schedules(limit: int, after: str | None) -> Page[ScheduleRecord]:
     return await store.list_page(limit, after)
 
 
-async def create(cache: ScheduleCache, data: dict[str, Any], channels: Collection[str]) -> ScheduleView:
-    """A new schedule; a notice's channel must be one of `channels` (the configured ones), else 422."""
-    return await get(cache, await store.create(data, channels))
+async def create(cache: ScheduleCache, data: dict[str, Any], channels: Collection[str], *, actor: str) -> ScheduleView:
+    """A new schedule; a notice's channel must be one of `channels` (the configured ones), else 422. `actor`
+    (as for every change) is who the audit log names."""
+    return await get(cache, await store.create(data, channels, actor=actor))
 
 
 async def get(cache: ScheduleCache, schedule_id: str) -> ScheduleView:
@@ -51,13 +52,15 @@ async def get(cache: ScheduleCache, schedule_id: str) -> ScheduleView:
     return ScheduleView(loaded.record, Oncall(schedule_id, instant, await interval_at(loaded, instant)))
 
 
-async def update(cache: ScheduleCache, schedule_id: str, data: dict[str, Any], channels: Collection[str]) -> ScheduleView:
-    await store.update(schedule_id, data, channels)
+async def update(
+    cache: ScheduleCache, schedule_id: str, data: dict[str, Any], channels: Collection[str], *, actor: str
+) -> ScheduleView:
+    await store.update(schedule_id, data, channels, actor=actor)
     return await get(cache, schedule_id)
 
 
-async def delete(schedule_id: str) -> None:
-    await store.delete(schedule_id)
+async def delete(schedule_id: str, *, actor: str) -> None:
+    await store.delete(schedule_id, actor=actor)
 
 
 async def oncall_at(cache: ScheduleCache, schedule_id: str, at: datetime | None) -> Oncall:

@@ -22,17 +22,17 @@ async def get(user_id: str) -> UserRecord:
     return await store.get(user_id)
 
 
-async def create(data: dict[str, Any], check_address: AddressCheck) -> UserRecord:
-    return await store.create(data["id"], data.get("name"), _checked(data["contacts"], check_address))
+async def create(data: dict[str, Any], check_address: AddressCheck, *, actor: str) -> UserRecord:
+    return await store.create(data["id"], data.get("name"), _checked(data["contacts"], check_address), actor=actor)
 
 
-async def update(user_id: str, data: dict[str, Any], check_address: AddressCheck) -> UserRecord:
-    contacts = data.get("contacts")
-    return await store.update(user_id, data.get("name"), None if contacts is None else _checked(contacts, check_address))
+async def update(user_id: str, data: dict[str, Any], check_address: AddressCheck, *, actor: str) -> UserRecord:
+    contacts = None if data.get("contacts") is None else _checked(data["contacts"], check_address)
+    return await store.update(user_id, data.get("name"), contacts, actor=actor)
 
 
-async def delete(user_id: str) -> None:
-    await store.delete(user_id)
+async def delete(user_id: str, *, actor: str) -> None:
+    await store.delete(user_id, actor=actor)
 
 
 def _checked(contacts: list[dict[str, str]], check_address: AddressCheck) -> list[tuple[str, str]]:

@@ -7,18 +7,24 @@ from tortoise.transactions import in_transaction
 from ..errors import NotFound
 from ..models import CalendarSubscription, Schedule
 from ..records import Page, SubscriptionRecord
+from . import audit
 from .ids import new_id, utcnow
 
 
-async def create(schedule_id: str | None, user_id: str | None, name: str, token_hash: str) -> SubscriptionRecord:
-    """A subscription of an existing schedule (404 otherwise) and/or a user id (no record needed)."""
-    async with in_transaction():
+async def create(
+    schedule_id: str | None, user_id: str | None, name: str, token_hash: str, *, actor: str
+) -> SubscriptionRecord:
+    """A subscription of an existing schedule (404 otherwise) and/or a user id (no record needed). The audit
+    entry holds the record, which has neither the token nor its hash."""
+    async with in_transaction() as connection:
         if schedule_id is not None and not await Schedule.exists(id=schedule_id):
             raise NotFound("schedule", schedule_id)
         row = await CalendarSubscription.create(
             id=new_id(), schedule_id=schedule_id, user_id=user_id, name=name, token_hash=token_hash, created_at=utcnow()
         )
-    return _record(row)
+        after = _record(row)
+        await audit.record(connection, "calendar_subscription", row.id, "create", before=None, after=after, actor=actor)
+    return after
 
 
 async def list_page(limit: int, after: str | None) -> Page[SubscriptionRecord]:
@@ -37,9 +43,16 @@ async def get(subscription_id: str) -> SubscriptionRecord:
     return _record(row)
 
 
-async def delete(subscription_id: str) -> None:
-    if not await CalendarSubscription.filter(id=subscription_id).delete():
-        raise NotFound("calendar subscription", subscription_id)
+async def delete(subscription_id: str, *, actor: str) -> None:
+    async with in_transaction() as connection:
+        row = await CalendarSubscription.select_for_update().get_or_none(id=subscription_id)
+        if row is None:
+            raise NotFound("calendar subscription", subscription_id)
+        await row.delete()
+        before = _record(row)
+        await audit.record(
+            connection, "calendar_subscription", subscription_id, "delete", before=before, after=None, actor=actor
+        )
 
 
 async def by_token_hash(token_hash: str) -> tuple[str, SubscriptionRecord] | None:

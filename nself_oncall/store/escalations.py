@@ -19,7 +19,7 @@ from .. import escalation
 from ..errors import Conflict, NotFound
 from ..models import Escalation, Notification
 from ..records import EscalationRecord, NotificationRecord, Page, TargetRecord
-from . import outbox, policies
+from . import audit, outbox, policies
 from .ids import new_id
 from .wake import ESCALATIONS, wake_engines
 
@@ -27,22 +27,23 @@ OPEN = ("triggered", "acknowledged")
 
 
 async def trigger(
-    policy_id: str, summary: str, details: dict[str, Any], dedup_key: str | None, now: datetime
+    policy_id: str, summary: str, details: dict[str, Any], dedup_key: str | None, now: datetime, *, actor: str
 ) -> tuple[EscalationRecord, bool]:
-    """A new escalation (True), or the open one with the same `dedup_key` (False)."""
+    """A new escalation (True, with an audit entry), or the open one with the same `dedup_key` (False: nothing
+    changed, nothing logged)."""
     snapshot = policies.snapshot(await policies.get(policy_id))
     for _ in range(3):  # an open escalation found by its key may be resolved before it is read again
         if dedup_key is not None and (open_one := await _open_with_key(dedup_key)) is not None:
             return open_one, False
         try:
-            return await _insert(snapshot, summary, details, dedup_key, now), True
+            return await _insert(snapshot, summary, details, dedup_key, now, actor), True
         except IntegrityError:  # another trigger with the same key committed first
             continue
     raise Conflict(f"dedup_key {dedup_key!r} is changing too fast; try again")
 
 
 async def _insert(
-    snapshot: escalation.Policy, summary: str, details: dict[str, Any], dedup_key: str | None, now: datetime
+    snapshot: escalation.Policy, summary: str, details: dict[str, Any], dedup_key: str | None, now: datetime, actor: str
 ) -> EscalationRecord:
     async with in_transaction() as connection:
         row = await Escalation.create(
@@ -59,8 +60,10 @@ async def _insert(
             steps_done=0,
             due_at=escalation.step_due_at(snapshot, now, 0),
         )
+        created = _record(row, ())
+        await audit.record(connection, "escalation", row.id, "trigger", before=None, after=created, actor=actor, at=now)
         await wake_engines(connection, ESCALATIONS)
-    return _record(row, ())
+    return created
 
 
 async def _open_with_key(dedup_key: str) -> EscalationRecord | None:
@@ -99,27 +102,38 @@ async def get(escalation_id: str) -> EscalationRecord:
     return _record(row, tuple(_notification(n) for n in notes))
 
 
-async def acknowledge(escalation_id: str, by: str | None, now: datetime) -> EscalationRecord:
-    """Stop further steps and retries; acknowledging again keeps the first acknowledgement. 409 once resolved."""
+async def acknowledge(escalation_id: str, by: str | None, now: datetime, *, actor: str) -> EscalationRecord:
+    """Stop further steps and retries; acknowledging again keeps the first acknowledgement (and, changing
+    nothing, logs nothing). 409 once resolved."""
     async with in_transaction() as connection:
         row = await _locked_open(escalation_id, "acknowledge")
         if row.status == "triggered":
+            before = _record(row)
             row.status, row.acknowledged_at, row.acknowledged_by = "acknowledged", now, by
             row.due_at, row.updated_at = None, now
             await row.save()
             await outbox.stop_retries(connection, escalation_id=escalation_id)
+            await _log(connection, "acknowledge", before, row, actor, now)
     return await get(escalation_id)
 
 
-async def resolve(escalation_id: str, by: str | None, now: datetime) -> EscalationRecord:
+async def resolve(escalation_id: str, by: str | None, now: datetime, *, actor: str) -> EscalationRecord:
     """End the escalation: no further steps or retries, and its dedup_key is free for a new one. 409 once resolved."""
     async with in_transaction() as connection:
         row = await _locked_open(escalation_id, "resolve")
+        before = _record(row)
         row.status, row.resolved_at, row.resolved_by = "resolved", now, by
         row.due_at, row.open_key, row.updated_at = None, None, now
         await row.save()
         await outbox.stop_retries(connection, escalation_id=escalation_id)
+        await _log(connection, "resolve", before, row, actor, now)
     return await get(escalation_id)
+
+
+async def _log(
+    connection: Any, action: str, before: EscalationRecord, row: Escalation, actor: str, now: datetime
+) -> None:
+    await audit.record(connection, "escalation", row.id, action, before=before, after=_record(row), actor=actor, at=now)
 
 
 async def _locked_open(escalation_id: str, action: str) -> Escalation:

@@ -11,30 +11,34 @@ from .. import oncall
 from ..errors import Invalid, NotFound
 from ..models import Override, Schedule
 from ..records import OverrideRecord, Page
+from . import audit
 from .ids import new_id, utcnow
 
 
-async def create(schedule_id: str, user: str, start: datetime, end: datetime) -> OverrideRecord:
-    """`start` and `end` are UTC instants, already read in the schedule's zone."""
+async def create(schedule_id: str, user: str, start: datetime, end: datetime, *, actor: str) -> OverrideRecord:
+    """`start` and `end` are UTC instants, already read in the schedule's zone. One audit entry, for the
+    override (the schedule's version bump that goes with it is not a change of its own)."""
     if end <= start:
         raise Invalid("end", "must be after start")
-    async with in_transaction():
+    async with in_transaction() as connection:
         if not await Schedule.exists(id=schedule_id):
             raise NotFound("schedule", schedule_id)
         row = await Override.create(
             id=new_id(), schedule_id=schedule_id, user=user, start_at=start, end_at=end, created_at=utcnow()
         )
         await _changed(schedule_id)
+        await audit.record(connection, "override", row.id, "create", before=None, after=_record(row), actor=actor)
     return _record(row)
 
 
-async def delete(override_id: str) -> None:
-    async with in_transaction():
+async def delete(override_id: str, *, actor: str) -> None:
+    async with in_transaction() as connection:
         row = await Override.get_or_none(id=override_id)
         if row is None:
             raise NotFound("override", override_id)
         await row.delete()
         await _changed(row.schedule_id)
+        await audit.record(connection, "override", override_id, "delete", before=_record(row), after=None, actor=actor)
 
 
 async def _changed(schedule_id: str) -> None:

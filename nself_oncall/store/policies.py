@@ -13,6 +13,7 @@ from .. import escalation
 from ..errors import Invalid, NotFound
 from ..models import Policy, PolicyStep, PolicyTarget, Schedule, User
 from ..records import Page, PolicyRecord, StepRecord, TargetRecord
+from . import audit
 from .ids import derive_id, insert_new, utcnow
 
 _STEPS = "steps__targets"
@@ -78,20 +79,23 @@ async def list_page(limit: int, after: str | None) -> Page[PolicyRecord]:
     return Page(tuple(_record(r) for r in rows[:limit]), len(rows) > limit)
 
 
-async def create(data: dict[str, Any], channels: Collection[str]) -> PolicyRecord:
-    async with in_transaction():
+async def create(data: dict[str, Any], channels: Collection[str], *, actor: str) -> PolicyRecord:
+    async with in_transaction() as connection:
         await _check_targets(data["steps"], channels)
         ident = data.get("id") or await derive_id(Policy, data["name"])
         row = await insert_new(Policy, ident, name=data["name"], description=data["description"], repeat=data["repeat"])
         await _save_steps(row, data["steps"])
-    return await get(ident)
+        after = await get(ident)
+        await audit.record(connection, "policy", ident, "create", before=None, after=after, actor=actor)
+    return after
 
 
-async def update(policy_id: str, data: dict[str, Any], channels: Collection[str]) -> PolicyRecord:
-    async with in_transaction():
+async def update(policy_id: str, data: dict[str, Any], channels: Collection[str], *, actor: str) -> PolicyRecord:
+    async with in_transaction() as connection:
         row = await Policy.select_for_update().get_or_none(id=policy_id)
         if row is None:
             raise NotFound("policy", policy_id)
+        before = await get(policy_id)
         for key in ("name", "description", "repeat"):
             if data.get(key) is not None:
                 setattr(row, key, data[key])
@@ -101,12 +105,19 @@ async def update(policy_id: str, data: dict[str, Any], channels: Collection[str]
             await _save_steps(row, data["steps"])
         row.updated_at = utcnow()
         await row.save()
-    return await get(policy_id)
+        after = await get(policy_id)
+        await audit.record(connection, "policy", policy_id, "update", before=before, after=after, actor=actor)
+    return after
 
 
-async def delete(policy_id: str) -> None:
-    if not await Policy.filter(id=policy_id).delete():
-        raise NotFound("policy", policy_id)
+async def delete(policy_id: str, *, actor: str) -> None:
+    async with in_transaction() as connection:
+        row = await Policy.select_for_update().get_or_none(id=policy_id)
+        if row is None:
+            raise NotFound("policy", policy_id)
+        before = await get(policy_id)
+        await row.delete()
+        await audit.record(connection, "policy", policy_id, "delete", before=before, after=None, actor=actor)
 
 
 async def _check_targets(steps: list[dict[str, Any]], channels: Collection[str]) -> None:

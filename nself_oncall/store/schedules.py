@@ -13,6 +13,7 @@ from .. import oncall
 from ..errors import Invalid, NotFound
 from ..models import Layer, Schedule
 from ..records import Page, ScheduleRecord
+from . import audit
 from .cache import schedule_record, to_pure_layer
 from .ids import derive_id, insert_new, refuse_if_targeted, utcnow
 
@@ -29,29 +30,33 @@ async def list_page(limit: int, after: str | None) -> Page[ScheduleRecord]:
     return Page(tuple(schedule_record(r, list(r.layers)) for r in rows[:limit]), len(rows) > limit)
 
 
-async def create(data: dict[str, Any], channels: Collection[str]) -> str:
+async def create(data: dict[str, Any], channels: Collection[str], *, actor: str) -> str:
     """Store a new schedule; answers its id. Every notice's channel must be configured (`channels`)."""
     zone = ZoneInfo(data["timezone"])
     layers = _layer_rows(data["layers"], zone)
     now = utcnow()
     notices = _notices_json(data.get("notices") or [], [], channels, now)
-    async with in_transaction():
+    async with in_transaction() as connection:
         ident = data.get("id") or await derive_id(Schedule, data["name"])
         row = await insert_new(
             Schedule, ident, name=data["name"], description=data["description"], timezone=data["timezone"],
             notices=notices, notices_plan_at=now if notices else None,
         )
         await _save_layers(row, layers)
+        after = schedule_record(row, layers)
+        await audit.record(connection, "schedule", row.id, "create", before=None, after=after, actor=actor)
     return row.id
 
 
-async def update(schedule_id: str, data: dict[str, Any], channels: Collection[str]) -> None:
+async def update(schedule_id: str, data: dict[str, Any], channels: Collection[str], *, actor: str) -> None:
     """Change what `data` holds; `notices` and `layers` replace the whole list. The notice planner looks
     at the schedule again after any change (see engine/notices.py)."""
-    async with in_transaction():
+    async with in_transaction() as connection:
         row = await Schedule.select_for_update().get_or_none(id=schedule_id)
         if row is None:
             raise NotFound("schedule", schedule_id)
+        old_layers = await _layers_of(schedule_id)
+        before = schedule_record(row, old_layers)
         for key in ("name", "description", "timezone"):
             if data.get(key) is not None:
                 setattr(row, key, data[key])
@@ -60,24 +65,30 @@ async def update(schedule_id: str, data: dict[str, Any], channels: Collection[st
             row.notices = _notices_json(data["notices"], row.notices or [], channels, now)
         row.notices_plan_at = now if row.notices or row.notices_plan_at else None
         zone = ZoneInfo(row.timezone)
+        layers = old_layers
         if data.get("layers") is not None:
             layers = _layer_rows(data["layers"], zone)
             await Layer.filter(schedule_id=schedule_id).delete()
             await _save_layers(row, layers)
         else:
-            _check_layers(await _layers_of(schedule_id), zone)
+            _check_layers(layers, zone)
         row.updated_at = now
         row.version += 1
         await row.save()
+        after = schedule_record(row, layers)
+        await audit.record(connection, "schedule", schedule_id, "update", before=before, after=after, actor=actor)
 
 
-async def delete(schedule_id: str) -> None:
-    async with in_transaction():
-        row = await Schedule.get_or_none(id=schedule_id)
+async def delete(schedule_id: str, *, actor: str) -> None:
+    """Remove a schedule (its overrides and calendar subscriptions go with it: one entry, for the schedule)."""
+    async with in_transaction() as connection:
+        row = await Schedule.select_for_update().get_or_none(id=schedule_id)
         if row is None:
             raise NotFound("schedule", schedule_id)
         await refuse_if_targeted("schedule", schedule_id)
+        before = schedule_record(row, await _layers_of(schedule_id))
         await row.delete()
+        await audit.record(connection, "schedule", schedule_id, "delete", before=before, after=None, actor=actor)
 
 
 def _notices_json(

@@ -11,6 +11,7 @@ from tortoise.transactions import in_transaction
 from ..errors import NotFound
 from ..models import ContactMethod, User
 from ..records import ContactRecord, Page, UserRecord
+from . import audit
 from .ids import insert_new, refuse_if_targeted, utcnow
 
 NAME_LENGTH = User._meta.fields_map["name"].max_length
@@ -32,20 +33,23 @@ async def list_page(limit: int, after: str | None) -> Page[UserRecord]:
     return Page(tuple(_record(r) for r in rows[:limit]), len(rows) > limit)
 
 
-async def create(user_id: str, name: str | None, contacts: list[Contact]) -> UserRecord:
+async def create(user_id: str, name: str | None, contacts: list[Contact], *, actor: str) -> UserRecord:
     """A new user with checked contacts; without a name, the id (as much as a name holds) stands for it."""
-    async with in_transaction():
+    async with in_transaction() as connection:
         row = await insert_new(User, user_id, name=name or user_id[:NAME_LENGTH])
         await _save_contacts(row, contacts)
-    return await get(row.id)
+        after = await get(row.id)
+        await audit.record(connection, "user", user_id, "create", before=None, after=after, actor=actor)
+    return after
 
 
-async def update(user_id: str, name: str | None, contacts: list[Contact] | None) -> UserRecord:
+async def update(user_id: str, name: str | None, contacts: list[Contact] | None, *, actor: str) -> UserRecord:
     """Change what is not None; `contacts` replaces them all."""
-    async with in_transaction():
+    async with in_transaction() as connection:
         row = await User.select_for_update().get_or_none(id=user_id)
         if row is None:
             raise NotFound("user", user_id)
+        before = await get(user_id)
         if name is not None:
             row.name = name
         if contacts is not None:
@@ -53,16 +57,20 @@ async def update(user_id: str, name: str | None, contacts: list[Contact] | None)
             await _save_contacts(row, contacts)
         row.updated_at = utcnow()
         await row.save()
-    return await get(user_id)
+        after = await get(user_id)
+        await audit.record(connection, "user", user_id, "update", before=before, after=after, actor=actor)
+    return after
 
 
-async def delete(user_id: str) -> None:
-    async with in_transaction():
-        row = await User.get_or_none(id=user_id)
+async def delete(user_id: str, *, actor: str) -> None:
+    async with in_transaction() as connection:
+        row = await User.select_for_update().get_or_none(id=user_id)
         if row is None:
             raise NotFound("user", user_id)
         await refuse_if_targeted("user", user_id)
+        before = await get(user_id)
         await row.delete()
+        await audit.record(connection, "user", user_id, "delete", before=before, after=None, actor=actor)
 
 
 async def _save_contacts(user: User, contacts: list[Contact]) -> None:
