@@ -41,6 +41,8 @@ settings read from the environment:
                                (default: 5)
   NSELF_ONCALL_RETRY_SECONDS   wait before the first retry, 0.1-300; each next one doubles,
                                up to 300 s (default: 5)
+  NSELF_ONCALL_ACTOR_HEADER    the header the proxy in front sets to the user making a change,
+                               for the audit log; empty: trust none (default: X-Hasura-User-Id)
   NSELF_ONCALL_FAILPOINTS      for crash tests only: "after_claim:0.1,..." kills the engine's process
                                at that point with that probability (default: none)
 """

@@ -20,7 +20,7 @@ CLI = Path(sys.executable).with_name("nself-oncall")
 POSTGRES = urlsplit(os.environ.get("NSELF_ONCALL_TEST_POSTGRES_URL", "")).netloc.rpartition("@")[2]
 SETTINGS = ("HOST", "PORT", "DATABASE_URL", "PLUGIN_SECRET", "NSELF_ONCALL_PLUGINS", "NSELF_ONCALL_STRICT_PLUGINS",
             "NSELF_ONCALL_PUBLIC_URL", "NSELF_ONCALL_DELIVERY_ATTEMPTS", "NSELF_ONCALL_RETRY_SECONDS",
-            "NSELF_ONCALL_FAILPOINTS")
+            "NSELF_ONCALL_FAILPOINTS", "NSELF_ONCALL_ACTOR_HEADER")
 
 
 def run(args: list[str], cwd: Path, **env: str) -> subprocess.CompletedProcess:
