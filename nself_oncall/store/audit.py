@@ -50,13 +50,13 @@ async def record(
         resource=resource,
         resource_id=resource_id,
         action=action,
-        before=state(before, mask),
-        after=state(after, mask),
+        before=_state(before, mask),
+        after=_state(after, mask),
         using_db=connection,
     )
 
 
-def state(value: Any, mask: Callable[[str], str]) -> dict[str, Any] | None:
+def _state(value: Any, mask: Callable[[str], str]) -> dict[str, Any] | None:
     """A record as the log keeps it: plain JSON, addresses masked by `mask`."""
     if value is None:
         return None
