@@ -29,3 +29,10 @@ async def test_the_request_id_comes_back_on_every_answer(client, path, status):
 async def test_a_bad_request_id_is_replaced(client, bad):
     response = await client.get("/health", headers={"X-Request-Id": bad})
     assert HEX_ID.fullmatch(response.headers["X-Request-Id"])
+
+
+async def test_openapi_documents_the_header_on_every_answer(client):
+    spec = await (await client.get("/openapi.json")).get_json()
+    answers = [answer for path in spec["paths"].values() for operation in path.values()
+               for answer in operation["responses"].values()]
+    assert answers and all(answer["headers"]["X-Request-Id"]["required"] for answer in answers)
