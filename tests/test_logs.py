@@ -73,6 +73,15 @@ def test_json_lines_of_a_real_serve_carry_the_ids(tmp_path, serve_process):
     assert any(line["logger"] == "hypercorn.error" and "Running on" in line["message"] for line in lines)
 
 
+@pytest.mark.parametrize("log_format", ["", "text"])
+def test_the_text_format_of_a_real_command(tmp_path, log_format):
+    env = _env(tmp_path, NSELF_ONCALL_LOG_FORMAT=log_format)
+    done = subprocess.run([str(CLI), "plugins"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    classic = r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} INFO nself_oncall\.plugins\.registry: notifiers: .*usable channels: log"
+    assert re.fullmatch(classic, done.stderr.strip()), done.stderr
+
+
 def test_request_ids_accepted_as_they_are():
     assert request_id(b"x" * 128) == "x" * 128
     assert request_id(b"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")[:3] == "00-"
