@@ -113,7 +113,8 @@ class _Declared(Mapping[str, str]):
 
     def __getitem__(self, name: str) -> str:
         if name not in ENV_SETTINGS:
-            raise LookupError(f"{name} is read but not declared in nself_oncall.config.ENV_SETTINGS")
+            raise LookupError(f"{name} is read but not declared: add it to ENV_SETTINGS in nself_oncall/config.py "
+                              "and to envVars in plugin.json")
         return self._environ[name]
 
     def __iter__(self):
