@@ -48,8 +48,8 @@ async def delete(subscription_id: str, *, actor: str) -> None:
         row = await CalendarSubscription.select_for_update().get_or_none(id=subscription_id)
         if row is None:
             raise NotFound("calendar subscription", subscription_id)
-        await row.delete()
         before = _record(row)
+        await row.delete()
         await audit.record(
             connection, "calendar_subscription", subscription_id, "delete", before=before, after=None, actor=actor
         )

@@ -43,7 +43,12 @@ async def trigger(
 
 
 async def _insert(
-    snapshot: escalation.Policy, summary: str, details: dict[str, Any], dedup_key: str | None, now: datetime, actor: str
+    snapshot: escalation.Policy,
+    summary: str,
+    details: dict[str, Any],
+    dedup_key: str | None,
+    now: datetime,
+    actor: str,
 ) -> EscalationRecord:
     async with in_transaction() as connection:
         row = await Escalation.create(
