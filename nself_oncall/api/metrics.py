@@ -1,7 +1,7 @@
 """/metrics in Prometheus's text format (0.0.4), behind the bearer token; and the request counters.
 
 A scrape awaits the service's snapshot of the database, then writes the app's registry (process collectors,
-requests, this process's deliveries) and the snapshot's gauges, made by `SnapshotCollector` for this scrape
+requests, this process's deliveries) and the snapshot's gauges, collected by a `_Scrape` made for this scrape
 alone: prometheus_client's collectors are synchronous and cannot await a query themselves.
 """
 

@@ -4,7 +4,7 @@ the health of this process's plugins and channels."""
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from ..migrate import pending_migrations
@@ -41,8 +41,8 @@ class Database:
 @dataclass(frozen=True)
 class Snapshot:
     channels: list[ChannelHealth]
-    plugins: dict[str, bool] = field(default_factory=dict)  # plugin -> loaded (a disabled plugin is not listed)
-    database: Database | None = None  # None: the database could not be reached
+    plugins: dict[str, bool]  # plugin -> loaded (a disabled plugin is not listed)
+    database: Database | None  # None: the database could not be reached
 
 
 async def snapshot(registry: Registry) -> Snapshot:
