@@ -270,6 +270,10 @@ class CalendarFeed(BaseModel):
     """An iCalendar document (RFC 5545): one VEVENT per shift, times in UTC."""
 
 
+class MetricsText(BaseModel):
+    """Prometheus's text exposition format, version 0.0.4."""
+
+
 class ContactOut(Out):
     channel: str
     address: str
