@@ -12,7 +12,7 @@ from quart_schema import QuartSchema
 from tortoise import Tortoise
 from werkzeug.exceptions import BadRequest
 
-from .api import calendars, escalations, health, notifiers, overrides, policies, schedules, users
+from .api import action_links, calendars, escalations, health, notifiers, overrides, policies, schedules, users
 from .api.errors import ApiError, register_error_handlers
 from .api.fields import converters
 from .api.openapi import Provider
@@ -90,6 +90,7 @@ def create_app(settings: Settings, registry: Registry | None = None, engine: Eng
     app.before_request(_authenticate)
     app.register_blueprint(health.bp)
     app.register_blueprint(calendars.links)
+    app.register_blueprint(action_links.links)
     for module in (schedules, calendars, overrides, policies, users, escalations, notifiers):
         app.register_blueprint(module.bp, url_prefix=API_PREFIX)
     _lifecycle(app, settings, engine)

@@ -1,4 +1,5 @@
-"""The OpenAPI document: path ids with their pattern, required bodies, 204 answers without one, and calendar feeds."""
+"""The OpenAPI document: path ids with their pattern, required bodies, 204 answers without one, calendar feeds
+and the HTML pages of action links."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from quart_schema.validation import DataSource
 from werkzeug.routing import BaseConverter
 
 from .fields import Converter
-from .responses import CalendarFeed, NoContent
+from .responses import ActionPage, CalendarFeed, NoContent
 from .schemas import ActorIn, ChannelTestIn
 
 # Routes that read their body with bodies.optional_body: an empty one means all defaults.
@@ -35,4 +36,6 @@ class Provider(OpenAPIProvider):
             return {"description": "No content"}, {}
         if model is CalendarFeed:
             return {"description": model.__doc__, "content": {"text/calendar": {"schema": {"type": "string"}}}}, {}
+        if model is ActionPage:
+            return {"description": model.__doc__, "content": {"text/html": {"schema": {"type": "string"}}}}, {}
         return super().build_response_object(model, headers_model)

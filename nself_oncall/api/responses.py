@@ -257,6 +257,11 @@ class CalendarFeed(BaseModel):
     """An iCalendar document (RFC 5545): one VEVENT per shift, times in UTC."""
 
 
+class ActionPage(BaseModel):
+    """A small HTML page (no JavaScript): the escalation with one button, the result of pressing it, or why the
+    link does not work."""
+
+
 class ContactOut(Out):
     channel: str
     address: str
