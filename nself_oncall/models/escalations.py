@@ -86,7 +86,7 @@ class Notification(Model):
 
 
 class ActionLink(Model):
-    """The sha256 of one notification's link that acknowledges or resolves its escalation (store/action_links.py).
+    """The sha256 of one notification's link that acknowledges or resolves its escalation (see nself_oncall.store.action_links).
 
     The token itself is never stored: it is derived again, the same, at every attempt of the notification.
     """
