@@ -258,8 +258,7 @@ class CalendarFeed(BaseModel):
 
 
 class ActionPage(BaseModel):
-    """A small HTML page (no JavaScript): the escalation with one button, the result of pressing it, or why the
-    link does not work."""
+    """A small HTML page (no JavaScript): the escalation and one button, the result, or why the link does not work."""
 
 
 class ContactOut(Out):
