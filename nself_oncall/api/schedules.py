@@ -178,7 +178,7 @@ async def get_oncall_everywhere(query_args: EverywhereQuery):
     q = query_args
     at, page = await everywhere.oncall_everywhere(_cache(), q.at, q.limit, q.cursor)
     cursor = encode_cursor(page.items[-1].schedule_id) if page.more else None
-    body = f'{{"at": "{iso(at)}", "items": {_items_json(page)}, "next_cursor": {json.dumps(cursor)}}}'
+    body = f'{{"at":"{iso(at)}","items":{_items_json(page)},"next_cursor":{json.dumps(cursor)}}}'
     return Response(body, content_type="application/json")
 
 
@@ -192,7 +192,7 @@ def _items_json(page: Page) -> str:
     if known is None or known[0] is not page:
         items = [{"schedule_id": i.schedule_id, "schedule_name": i.schedule_name, **interval_json(i.interval)}
                  for i in page.items]
-        known = _ENCODED[id(page)] = (page, json.dumps(items))
+        known = _ENCODED[id(page)] = (page, json.dumps(items, separators=(",", ":"), sort_keys=True))
         while len(_ENCODED) > everywhere.KEPT:
             _ENCODED.popitem(last=False)
     return known[1]

@@ -23,6 +23,7 @@ def named(schedule: Schedule) -> frozenset[str]:
 
 
 def names(schedule: Schedule, user: str) -> bool:
+    """Whether `user` is in `named(schedule)`, without building the set."""
     return any(user in layer.users for layer in schedule.layers) or any(o.user == user for o in schedule.overrides)
 
 
