@@ -18,6 +18,7 @@ from .api.fields import converters
 from .api.openapi import Provider
 from .config import ConfigError, Settings, tortoise_config
 from .engine import Engine, EngineOptions
+from .logs import RequestIds
 from .plugins import Registry, build_registry
 from .store import database_unavailable, input_error_status
 from .store.cache import ScheduleCache
@@ -94,6 +95,7 @@ def create_app(settings: Settings, registry: Registry | None = None, engine: Eng
     for module in (schedules, calendars, overrides, policies, users, escalations, notifiers):
         app.register_blueprint(module.bp, url_prefix=API_PREFIX)
     _lifecycle(app, settings, engine)
+    app.asgi_app = RequestIds(app.asgi_app)  # outermost: every answer carries X-Request-Id, errors too
     return app
 
 

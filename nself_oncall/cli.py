@@ -13,6 +13,7 @@ import sys
 from importlib.metadata import version
 from typing import TYPE_CHECKING
 
+from . import logs
 from .config import ConfigError, Settings, StartupError, port_number
 
 if TYPE_CHECKING:
@@ -41,6 +42,8 @@ settings read from the environment:
                                (default: 5)
   NSELF_ONCALL_RETRY_SECONDS   wait before the first retry, 0.1-300; each next one doubles,
                                up to 300 s (default: 5)
+  NSELF_ONCALL_LOG_FORMAT      text, or json: one JSON object per line on stderr, with the request,
+                               escalation and notification ids (default: text)
   NSELF_ONCALL_FAILPOINTS      for crash tests only: "after_claim:0.1,..." kills the engine's process
                                at that point with that probability (default: none)
 """
@@ -50,9 +53,9 @@ def main(argv: list[str] | None = None) -> int:
     """Run one command. A wrong setting ends it with one line on stderr, no traceback:
     exit status 2 when it is malformed, 1 when what it names cannot be used."""
     args = _parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         settings = Settings.from_env()
+        logs.configure(settings.log_format)
         if args.command == "migrate":
             return _migrate(settings)
         if args.command == "plugins":

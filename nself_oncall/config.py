@@ -14,6 +14,24 @@ from urllib.parse import urlsplit
 DEFAULT_DATABASE_URL = "sqlite://nself_oncall.db"
 DEFAULT_CHANNELS = {"log": {"notifier": "log"}}
 CHANNEL_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+LOG_FORMATS = ("text", "json")
+
+# Every environment variable the service reads (`from_env` can read no other: see _Declared). plugin.json
+# lists them too, and tests/test_manifest.py keeps the two equal. A `{ env = "VAR" }` value in plugins.toml
+# names variables of the operator's choosing; those are not settings of ours.
+ENV_SETTINGS = (
+    "HOST",
+    "PORT",
+    "DATABASE_URL",
+    "PLUGIN_SECRET",
+    "NSELF_ONCALL_PLUGINS",
+    "NSELF_ONCALL_STRICT_PLUGINS",
+    "NSELF_ONCALL_PUBLIC_URL",
+    "NSELF_ONCALL_DELIVERY_ATTEMPTS",
+    "NSELF_ONCALL_RETRY_SECONDS",
+    "NSELF_ONCALL_FAILPOINTS",
+    "NSELF_ONCALL_LOG_FORMAT",
+)
 
 
 class ConfigError(Exception):
@@ -53,10 +71,12 @@ class Settings:
     delivery_attempts: int = 5
     retry_seconds: float = 5.0
     failpoints: Mapping[str, float] = field(default_factory=dict)
+    log_format: str = "text"
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
-        env = os.environ if env is None else env
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        environ = os.environ if environ is None else environ
+        env = _Declared(environ)
         plugins_file = _plugins_file(env)
         plugins = _read_toml(plugins_file) if plugins_file else {"channels": DEFAULT_CHANNELS}
         return cls(
@@ -65,13 +85,14 @@ class Settings:
             database_url=env.get("DATABASE_URL") or DEFAULT_DATABASE_URL,
             plugin_secret=env.get("PLUGIN_SECRET") or None,
             plugins_file=plugins_file,
-            channels=_channels(plugins.get("channels", {}), env),
+            channels=_channels(plugins.get("channels", {}), environ),
             disabled_plugins=_disabled(plugins.get("plugins", {})),
             strict_plugins=_flag(env, "NSELF_ONCALL_STRICT_PLUGINS"),
             public_url=_public_url(env.get("NSELF_ONCALL_PUBLIC_URL") or ""),
             delivery_attempts=int(_number(env, "NSELF_ONCALL_DELIVERY_ATTEMPTS", 5, 1, 100, whole=True)),
             retry_seconds=_number(env, "NSELF_ONCALL_RETRY_SECONDS", 5.0, 0.1, 300),
             failpoints=_failpoints(env.get("NSELF_ONCALL_FAILPOINTS", "")),
+            log_format=_choice(env, "NSELF_ONCALL_LOG_FORMAT", LOG_FORMATS),
         )
 
     @property
@@ -81,6 +102,26 @@ class Settings:
             return self.public_url
         host = f"[{self.host}]" if ":" in self.host else self.host
         return f"http://{host}:{self.port}"
+
+
+class _Declared(Mapping[str, str]):
+    """The environment as `from_env` sees it: only the names in ENV_SETTINGS can be read, so that
+    a setting cannot be added without being listed there (and so in plugin.json)."""
+
+    def __init__(self, environ: Mapping[str, str]):
+        self._environ = environ
+
+    def __getitem__(self, name: str) -> str:
+        if name not in ENV_SETTINGS:
+            raise LookupError(f"{name} is read but not declared: add it to ENV_SETTINGS in nself_oncall/config.py "
+                              "and to envVars in plugin.json")
+        return self._environ[name]
+
+    def __iter__(self):
+        return (name for name in ENV_SETTINGS if name in self._environ)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
 
 
 def dialect_of(database_url: str) -> str:
@@ -205,6 +246,14 @@ def _flag(env: Mapping[str, str], name: str) -> bool:
     if value in ("1", "true", "yes", "on"):
         return True
     raise ConfigError(f"{name}: expected 1 or 0, not {value!r}")
+
+
+def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...]) -> str:
+    """One of `choices` (the first when unset)."""
+    value = env.get(name, "").strip().lower() or choices[0]
+    if value not in choices:
+        raise ConfigError(f"{name}: expected {' or '.join(choices)}, not {value!r}")
+    return value
 
 
 def _number(env: Mapping[str, str], name: str, default: float, low: float, high: float, whole: bool = False) -> float:

@@ -179,7 +179,7 @@ CLI = Path(sys.executable).with_name("nself-oncall")
 class ServeProcess:
     """A real `nself-oncall serve` subprocess on a free port; `output()` stops it and returns what it printed."""
 
-    def __init__(self, cwd: Path, env: dict[str, str], args: tuple[str, ...] = ()):
+    def __init__(self, cwd: Path, env: dict[str, str], args: tuple[str, ...] = (), split_stderr: bool = False):
         if not CLI.exists():
             pytest.fail(f"{CLI} is missing: install the project (pip install '.[test]') before running the tests")
         with socket.socket() as s:
@@ -187,8 +187,9 @@ class ServeProcess:
             self.port = s.getsockname()[1]
         self.base = f"http://127.0.0.1:{self.port}"
         command = [str(CLI), "serve", "--port", str(self.port), *args]
-        self.process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-
+        stderr = subprocess.PIPE if split_stderr else subprocess.STDOUT
+        self.process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=stderr, text=True)
+        self.stderr = ""  # what it wrote on stderr, once output() returned, when split_stderr
     def read_token(self) -> str:
         """The generated token is printed once, on the line after the notice."""
         for line in self.process.stdout:
@@ -208,19 +209,22 @@ class ServeProcess:
         raise AssertionError("serve did not become healthy")
 
     def output(self) -> str:
+        """Stop it; what it printed (on stdout alone with split_stderr)."""
         if self.process.poll() is None:
             self.process.terminate()
-        output, _ = self.process.communicate(timeout=30)
+        output, errors = self.process.communicate(timeout=30)
+        self.stderr += errors or ""
         return output
 
 
 @pytest.fixture
 def serve_process() -> Iterator[Callable[..., ServeProcess]]:
-    """`serve_process(cwd, env, *args)` starts `nself-oncall serve`; every one is stopped after the test."""
+    """`serve_process(cwd, env, *args, split_stderr=False)` starts `nself-oncall serve`; every one is stopped after
+    the test."""
     started: list[ServeProcess] = []
 
-    def start(cwd: Path, env: dict[str, str], *args: str) -> ServeProcess:
-        started.append(ServeProcess(cwd, env, args))
+    def start(cwd: Path, env: dict[str, str], *args: str, split_stderr: bool = False) -> ServeProcess:
+        started.append(ServeProcess(cwd, env, args, split_stderr))
         return started[-1]
 
     yield start

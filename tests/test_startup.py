@@ -13,14 +13,13 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
+from nself_oncall.config import ENV_SETTINGS
 from nself_oncall.startup import masked
 from peers import free_port
 
 CLI = Path(sys.executable).with_name("nself-oncall")
 POSTGRES = urlsplit(os.environ.get("NSELF_ONCALL_TEST_POSTGRES_URL", "")).netloc.rpartition("@")[2]
-SETTINGS = ("HOST", "PORT", "DATABASE_URL", "PLUGIN_SECRET", "NSELF_ONCALL_PLUGINS", "NSELF_ONCALL_STRICT_PLUGINS",
-            "NSELF_ONCALL_PUBLIC_URL", "NSELF_ONCALL_DELIVERY_ATTEMPTS", "NSELF_ONCALL_RETRY_SECONDS",
-            "NSELF_ONCALL_FAILPOINTS")
+SETTINGS = ENV_SETTINGS  # every one the service reads (and `--help` lists)
 
 
 def run(args: list[str], cwd: Path, **env: str) -> subprocess.CompletedProcess:

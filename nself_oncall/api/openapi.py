@@ -9,12 +9,19 @@ from quart_schema import OpenAPIProvider
 from quart_schema.validation import DataSource
 from werkzeug.routing import BaseConverter
 
+from ..logs import REQUEST_ID_HEADER, SANE_REQUEST_ID
 from .fields import Converter
 from .responses import ActionPage, CalendarFeed, NoContent
 from .schemas import ActorIn, ChannelTestIn
 
 # Routes that read their body with bodies.optional_body: an empty one means all defaults.
 _OPTIONAL_BODIES = (ChannelTestIn, ActorIn)
+# On every answer (logs.RequestIds sets it).
+_REQUEST_ID = {
+    "description": "The request's own X-Request-Id when it was sane, else a new id; its log lines carry it too",
+    "required": True,
+    "schema": {"type": "string", "pattern": f"^{SANE_REQUEST_ID.pattern}$"},
+}
 
 
 class Provider(OpenAPIProvider):
@@ -32,6 +39,11 @@ class Provider(OpenAPIProvider):
         return body, components
 
     def build_response_object(self, model: type, headers_model: type | None) -> tuple[dict[str, Any], dict[str, Any]]:
+        response, components = self._response_object(model, headers_model)
+        response.setdefault("headers", {})[REQUEST_ID_HEADER] = _REQUEST_ID
+        return response, components
+
+    def _response_object(self, model: type, headers_model: type | None) -> tuple[dict[str, Any], dict[str, Any]]:
         if model is NoContent:
             return {"description": "No content"}, {}
         if model is CalendarFeed:

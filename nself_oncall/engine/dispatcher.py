@@ -13,6 +13,7 @@ import random
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+from ..logs import ESCALATION_ID, NOTIFICATION_ID
 from ..plugins import Action, Contact, Message, Outcome, Registry, Target, deliver
 from ..store import action_links, outbox
 from ..store.outbox import Claimed, Result
@@ -51,7 +52,17 @@ class Dispatcher:
         return await outbox.claim(now, limit, self.owner, now + self.lease, self.limits, self.link_key)
 
     async def send(self, claimed: Claimed, clock: Callable[[], datetime]) -> Result:
-        """Call the notifier for one claimed notification (never raises for a delivery failure)."""
+        """Call the notifier for one claimed notification (never raises for a delivery failure).
+
+        Every log line written meanwhile, the notifier's own included, carries the notification's ids."""
+        tokens = NOTIFICATION_ID.set(claimed.id), ESCALATION_ID.set(claimed.escalation_id)
+        try:
+            return await self._send(claimed, clock)
+        finally:
+            NOTIFICATION_ID.reset(tokens[0])
+            ESCALATION_ID.reset(tokens[1])
+
+    async def _send(self, claimed: Claimed, clock: Callable[[], datetime]) -> Result:
         message = Message(
             id=claimed.id,
             escalation_id=claimed.escalation_id,

@@ -14,6 +14,7 @@ import logging
 from datetime import datetime
 
 from .. import escalation
+from ..logs import ESCALATION_ID
 from ..records import UserRecord
 from ..store import outbox, targets
 from ..store.cache import ScheduleCache
@@ -38,6 +39,13 @@ class Escalator:
         return await outbox.advance_due(now, self.batch, plan, self.sender)
 
     async def _plan(self, due: DueEscalation, now: datetime, found: dict[str, UserRecord | None]) -> Advance:
+        token = ESCALATION_ID.set(due.id)  # on every log line written for it
+        try:
+            return await self._advance(due, now, found)
+        finally:
+            ESCALATION_ID.reset(token)
+
+    async def _advance(self, due: DueEscalation, now: datetime, found: dict[str, UserRecord | None]) -> Advance:
         reached, next_due = escalation.due(due.policy, due.triggered_at, due.steps_done, now)
         planned = []
         for step in reached:
