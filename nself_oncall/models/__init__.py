@@ -8,6 +8,6 @@ from .schedules import Layer, Override, Schedule
 from .users import ContactMethod, User
 
 __all__ = [
-    "ActionLink", "CalendarSubscription", "ContactMethod", "Escalation", "Layer", "Notice", "Notification", "Override", "Policy",
-    "PolicyStep", "PolicyTarget", "Schedule", "ServerKey", "User",
+    "ActionLink", "CalendarSubscription", "ContactMethod", "Escalation", "Layer", "Notice", "Notification", "Override",
+    "Policy", "PolicyStep", "PolicyTarget", "Schedule", "ServerKey", "User",
 ]
