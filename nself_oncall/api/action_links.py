@@ -17,7 +17,7 @@ from quart_schema import document_response, hide, security_scheme, tag
 
 from ..records import EscalationRecord
 from ..service import action_links as service
-from .responses import ActionPage, ErrorOut
+from .responses import ActionPage
 
 links = Blueprint("action_links", __name__)
 
@@ -37,7 +37,7 @@ def _documented(func):
         security_scheme([]),
         document_response(ActionPage),
         document_response(ActionPage, 404),
-        document_response(ErrorOut, 503),
+        document_response(ActionPage, 503),
     ):
         func = decorate(func)
     return func
@@ -76,6 +76,20 @@ async def act(action_token: str):
 async def malformed(anything: str):
     """Anything else under /a/ cannot be a link: the same 404 page, not the API's JSON error."""
     return _gone(service.UnknownActionLink())
+
+
+@links.after_request
+async def _errors_as_pages(response: Response) -> Response:
+    """An error that the app's own handlers answered (the database unreachable: 503 with Retry-After) is a page
+    here too, not the API's JSON: whoever follows a link reads it in a browser."""
+    if response.status_code < 400 or response.mimetype != "application/json":
+        return response
+    body = await response.get_json()
+    message = body["error"]["message"] if isinstance(body, dict) and "error" in body else "the request failed"
+    page = _page("Please try again", f"<p>{escape(message)}.</p>", response.status_code)
+    if "Retry-After" in response.headers:
+        page.headers["Retry-After"] = response.headers["Retry-After"]
+    return page
 
 
 def _gone(exc: Exception) -> Response:

@@ -43,6 +43,10 @@ async def test_a_database_that_went_away_is_a_503_until_it_is_back(cluster):
             assert response.status_code == 503, (path, await response.get_data(as_text=True))
             assert response.headers["Retry-After"] == "1"
             assert (await response.get_json())["error"]["code"] == "unavailable"
+        for method in ("GET", "POST"):  # an action link's answer is a page, also then
+            response = await client.open("/a/" + "A" * 43, method=method)
+            assert (response.status_code, response.headers["Retry-After"]) == (503, "1")
+            assert response.mimetype == "text/html" and "try again" in await response.get_data(as_text=True)
         cluster.start()
         for _ in range(50):  # the pool hands out a dead connection or two before it reconnects
             status, _ = await api.post("/api/v1/escalations", {"policy_id": "p", "summary": "back", "dedup_key": "k"})
