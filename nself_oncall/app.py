@@ -12,19 +12,21 @@ from quart_schema import QuartSchema
 from tortoise import Tortoise
 from werkzeug.exceptions import BadRequest
 
-from .api import action_links, calendars, escalations, health, notifiers, overrides, policies, schedules, users
+from .api import action_links, calendars, escalations, health, metrics, notifiers, overrides, policies, schedules, users
 from .api.errors import ApiError, register_error_handlers
 from .api.fields import converters
 from .api.openapi import Provider
 from .config import ConfigError, Settings, tortoise_config
 from .engine import Engine, EngineOptions
 from .logs import RequestIds
+from .metrics import Metrics
 from .plugins import Registry, build_registry
 from .store import database_unavailable, input_error_status
 from .store.cache import ScheduleCache
 
 MAX_BODY = 1024 * 1024
 API_PREFIX = "/api/v1"
+METRICS = "/metrics"
 
 
 MAX_JSON_DEPTH = 32
@@ -72,6 +74,7 @@ def create_app(settings: Settings, registry: Registry | None = None, engine: Eng
     app.url_map.converters.update(converters())
     app.config.update(SETTINGS=settings, MAX_CONTENT_LENGTH=MAX_BODY)
     app.extensions["schedule_cache"] = ScheduleCache()
+    app.extensions["metrics"] = Metrics()
     app.extensions["notifiers"] = registry if registry is not None else build_registry(settings)
     QuartSchema(
         app,
@@ -88,8 +91,10 @@ def create_app(settings: Settings, registry: Registry | None = None, engine: Eng
     # (about 0.1 ms each); ours are plain JSON already, so keep Quart's own.
     app.make_response = types.MethodType(Quart.make_response, app)
     register_error_handlers(app, input_error_status, database_unavailable)
+    metrics.instrument(app)  # first: it times the requests that _authenticate refuses too
     app.before_request(_authenticate)
     app.register_blueprint(health.bp)
+    app.register_blueprint(metrics.bp)
     app.register_blueprint(calendars.links)
     app.register_blueprint(action_links.links)
     for module in (schedules, calendars, overrides, policies, users, escalations, notifiers):
@@ -100,11 +105,11 @@ def create_app(settings: Settings, registry: Registry | None = None, engine: Eng
 
 
 async def _authenticate() -> None:
-    """Every /api/v1 route needs the bearer token, compared in constant time.
+    """Every /api/v1 route, and /metrics, needs the bearer token, compared in constant time.
 
     The scheme name is case-insensitive (RFC 7235): "bearer" and "BEARER" work as "Bearer" does.
     """
-    if not request.path.startswith(API_PREFIX + "/") and request.path != API_PREFIX:
+    if not request.path.startswith(API_PREFIX + "/") and request.path not in (API_PREFIX, METRICS):
         return
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     expected = current_app.config["SETTINGS"].plugin_secret.encode()
@@ -119,7 +124,8 @@ def _lifecycle(app: Quart, settings: Settings, options: EngineOptions | None) ->
     async def _open_database() -> None:
         await Tortoise.init(config=tortoise_config(settings.database_url), _enable_global_fallback=True)
         if options is not None:
-            engine = Engine(settings.database_url, app.extensions["notifiers"], settings.base_url, options)
+            registry, delivery = app.extensions["notifiers"], app.extensions["metrics"].delivery
+            engine = Engine(settings.database_url, registry, settings.base_url, options, metrics=delivery)
             app.extensions["engine"], app.extensions["wake_engine"] = engine, engine.wake
             engine.start()
 

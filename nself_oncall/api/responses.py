@@ -261,6 +261,10 @@ class ActionPage(BaseModel):
     """A small HTML page (no JavaScript): the escalation and one button, the result, or why the link does not work."""
 
 
+class MetricsText(BaseModel):
+    """Prometheus's text exposition format, version 0.0.4."""
+
+
 class ContactOut(Out):
     channel: str
     address: str

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from ..logs import ESCALATION_ID, NOTIFICATION_ID
+from ..metrics import DeliveryMetrics
 from ..plugins import Action, Contact, Message, Outcome, Registry, Target, deliver
 from ..store import action_links, outbox
 from ..store.outbox import Claimed, Result
@@ -34,6 +35,7 @@ class Dispatcher:
         retry: Retry | None = None,
         concurrency: int = 200,
         rand: Callable[[], float] = random.random,
+        metrics: DeliveryMetrics | None = None,
     ):
         self.registry = registry
         self.base_url = base_url
@@ -41,6 +43,7 @@ class Dispatcher:
         self.retry = retry or Retry()
         self.concurrency = concurrency
         self.rand = rand
+        self.metrics = metrics
         timeouts = [state.timeout for state in registry.channels.values() if state.ok]
         self.lease = timedelta(seconds=max(timeouts, default=0) + LEASE_MARGIN)
         self.limits = {name: state.rate_limit for name, state in registry.channels.items() if state.rate_limit}
@@ -77,7 +80,25 @@ class Dispatcher:
         )
         contact = Contact(claimed.channel or "", claimed.address, claimed.user, claimed.user_name)
         outcome = await deliver(self.registry, claimed.channel or "", message, contact)
-        return self.result(claimed, outcome, clock())
+        result = self.result(claimed, outcome, clock())
+        if self.metrics is not None:
+            self._count(claimed.channel or "", outcome, result)
+        return result
+
+    def _count(self, channel: str, outcome: Outcome, result: Result) -> None:
+        """Count one attempt in this process's metrics (a notifier that is not configured is labelled "")."""
+        state = self.registry.channels.get(channel)
+        labels = (channel, state.notifier if state else "")
+        kind = outcome.status
+        if kind == "failed":
+            kind = "temporary_failure" if outcome.temporary else "permanent_failure"
+        self.metrics.attempts.labels(*labels, kind).inc()
+        if kind != "undeliverable":
+            self.metrics.duration.labels(*labels).observe(outcome.duration_ms / 1000)
+        if outcome.temporary and result.status == "pending":
+            self.metrics.retries.labels(*labels).inc()
+        elif outcome.temporary and result.status == "failed":
+            self.metrics.given_up.labels(*labels).inc()
 
     def _link(self, claimed: Claimed) -> str:
         """Where a reader sees more: the escalation, or a handoff notice's schedule notices."""

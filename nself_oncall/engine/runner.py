@@ -23,6 +23,7 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from ..config import Settings, dialect_of
+from ..metrics import DeliveryMetrics
 from ..plugins import Registry
 from ..store import notices, outbox
 from ..store.cache import ScheduleCache
@@ -66,7 +67,9 @@ class Engine:
         base_url: str,
         options: EngineOptions = EngineOptions(),
         clock: Callable[[], datetime] = utcnow,
+        metrics: DeliveryMetrics | None = None,
     ):
+        """`metrics`: where to count deliveries when this process serves /metrics (`serve`; a worker has no HTTP)."""
         self.database_url = database_url
         self.owner = options.owner or f"{socket.gethostname()}:{os.getpid()}"
         self.clock = clock
@@ -75,7 +78,7 @@ class Engine:
         cache = ScheduleCache()
         self.escalator = Escalator(cache, options.escalation_batch, self._sender)
         self.notices = Notices(cache, options.escalation_batch, self._sender)
-        self.dispatcher = Dispatcher(registry, base_url, self.owner, options.retry, options.concurrency)
+        self.dispatcher = Dispatcher(registry, base_url, self.owner, options.retry, options.concurrency, metrics=metrics)
         self._events = {ESCALATIONS: asyncio.Event(), NOTICES: asyncio.Event(), NOTIFICATIONS: asyncio.Event()}
         self._stopping = asyncio.Event()
         self._slot_free = asyncio.Event()

@@ -1,4 +1,5 @@
-"""While the database cannot be reached the API answers 503 with Retry-After, never a 500; then it recovers.
+"""While the database cannot be reached the API answers 503 with Retry-After, never a 500 (/metrics answers, with
+nself_oncall_database_up 0); then it recovers.
 
 Uses a throwaway PostgreSQL cluster of its own (tests/engine/processes.py), stopped and started again.
 """
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from apiclient import Api, settings_for
+from metrics_helpers import scrape
 from nself_oncall.app import create_app
 from nself_oncall.migrate import apply_migrations
 
@@ -47,6 +49,9 @@ async def test_a_database_that_went_away_is_a_503_until_it_is_back(cluster):
             response = await client.open("/a/" + "A" * 43, method=method)
             assert (response.status_code, response.headers["Retry-After"]) == (503, "1")
             assert response.mimetype == "text/html" and "try again" in await response.get_data(as_text=True)
+        down = await scrape(client)  # still answered: the process's own metrics, and that the database is down
+        assert down.value("nself_oncall_database_up") == 0 and "nself_oncall_escalations" not in down.families
+        assert down.value("nself_oncall_http_requests_total", method="GET", route="/api/v1/escalations", status="503") == 1
         cluster.start()
         for _ in range(50):  # the pool hands out a dead connection or two before it reconnects
             status, _ = await api.post("/api/v1/escalations", {"policy_id": "p", "summary": "back", "dedup_key": "k"})

@@ -53,7 +53,10 @@ class TestEngine:
         self.clock = T0
         self.escalator = Escalator(ScheduleCache())
         self.notices = Notices(ScheduleCache())
-        self.dispatcher = Dispatcher(registry, "https://oncall.example.com", "test", Retry(attempts=3, base=10), rand=lambda: 1.0)
+        self.dispatcher = Dispatcher(
+            registry, "https://oncall.example.com", "test", Retry(attempts=3, base=10), rand=lambda: 1.0,
+            metrics=app.app.extensions["metrics"].delivery,  # counted as `serve`'s engine counts
+        )
 
     async def escalate(self, at: datetime) -> int:
         self.clock = at

@@ -1,0 +1,81 @@
+"""The process's own Prometheus metrics: one CollectorRegistry per app, never prometheus_client's global one
+(tests make many apps in one process, and each must count alone).
+
+What lives here is counted in memory as it happens: HTTP requests (api/metrics.py records them) and the
+deliveries of this process's engine (engine/dispatcher.py). The gauges read from the database at scrape time
+are made by api/metrics.py from service/metrics.py's snapshot. docs/operations.md lists every metric.
+
+Labels are low-cardinality by design: a route template, a method, a status, a channel or notifier name from
+plugins.toml; never a user, schedule, escalation or notification id.
+"""
+
+from __future__ import annotations
+
+from prometheus_client import CollectorRegistry, Counter, Histogram
+from prometheus_client.gc_collector import GCCollector
+from prometheus_client.platform_collector import PlatformCollector
+from prometheus_client.process_collector import ProcessCollector
+
+PREFIX = "nself_oncall"
+
+#: Request latencies: API answers take milliseconds; the slow end is /shifts over long ranges.
+REQUEST_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+#: Notifier calls: webhooks in milliseconds, SMTP and SMS APIs in seconds, up to a channel's timeout.
+DELIVERY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
+
+
+class DeliveryMetrics:
+    """The engine's notifier calls in this process, by channel and notifier (see engine/dispatcher.py)."""
+
+    def __init__(self, registry: CollectorRegistry):
+        labels = ("channel", "notifier")
+        self.attempts = Counter(
+            f"{PREFIX}_delivery_attempts_total",
+            "Notifier calls made by this process's engine, by outcome: sent, temporary_failure, "
+            "permanent_failure, undeliverable",
+            (*labels, "outcome"),
+            registry=registry,
+        )
+        self.retries = Counter(
+            f"{PREFIX}_delivery_retries_total",
+            "Temporary failures that this process's engine scheduled to be tried again",
+            labels,
+            registry=registry,
+        )
+        self.given_up = Counter(
+            f"{PREFIX}_delivery_given_up_total",
+            "Messages that this process's engine failed for good after their last attempt failed temporarily",
+            labels,
+            registry=registry,
+        )
+        self.duration = Histogram(
+            f"{PREFIX}_delivery_duration_seconds",
+            "How long this process's notifier calls took",
+            labels,
+            buckets=DELIVERY_BUCKETS,
+            registry=registry,
+        )
+
+
+class Metrics:
+    """An app's registry: the default process collectors, HTTP requests, and its engine's deliveries."""
+
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        ProcessCollector(registry=self.registry)
+        PlatformCollector(registry=self.registry)
+        GCCollector(registry=self.registry)
+        self.requests = Counter(
+            f"{PREFIX}_http_requests_total",
+            "HTTP requests answered, by method, route template and status",
+            ("method", "route", "status"),
+            registry=self.registry,
+        )
+        self.latency = Histogram(
+            f"{PREFIX}_http_request_duration_seconds",
+            "Time from the start of a request to its answer, by method and route template",
+            ("method", "route"),
+            buckets=REQUEST_BUCKETS,
+            registry=self.registry,
+        )
+        self.delivery = DeliveryMetrics(self.registry)
