@@ -45,6 +45,7 @@ DEFAULT_PORTS = {"plain": 25, "starttls": 587, "tls": 465}
 HOST_NAME = re.compile(r"^(?=.{1,253}\.?$)[a-z0-9_](?:[a-z0-9_-]{0,62})(?:\.[a-z0-9_](?:[a-z0-9_-]{0,62}))*\.?$", re.I)
 MAX_REPLY = 200
 MASK = "********"
+LABELS = {"acknowledge": "Acknowledge", "resolve": "Resolve"}
 
 
 def normalized_address(address: str) -> str:
@@ -219,6 +220,8 @@ def _text_body(message: Message, fields: list[tuple[str, str]], details: str) ->
     lines = [message.summary, ""]
     if message.test:
         lines += ["This is a test message.", ""]
+    if message.actions:
+        lines += [f"{LABELS.get(a.action, a.action)}: {a.url}" for a in message.actions] + [""]
     lines += [f"{label}: {value}" for label, value in fields]
     lines += ["", "Details:", details, ""]
     return "\n".join(lines)
@@ -235,11 +238,23 @@ def _html_body(message: Message, fields: list[tuple[str, str]], details: str) ->
     test = "<p><em>This is a test message.</em></p>\n" if message.test else ""
     return (
         "<!DOCTYPE html>\n<html><body>\n"
-        f"<h2>{esc(message.summary)}</h2>\n{test}"
+        f"<h2>{esc(message.summary)}</h2>\n{test}{_buttons(message)}"
         f"<table>\n{chr(10).join(rows)}\n</table>\n"
         f"<h3>Details</h3>\n<pre>{esc(details)}</pre>\n"
         "</body></html>\n"
     )
+
+
+def _buttons(message: Message) -> str:
+    """The action links as buttons (links styled inline: mail clients drop style sheets and scripts)."""
+    if not message.actions:
+        return ""
+    style = "display:inline-block;padding:8px 16px;margin-right:8px;border-radius:4px;background:#1f6feb;color:#fff"
+    links = [
+        f'<a href="{html.escape(a.url)}" style="{style}">{html.escape(LABELS.get(a.action, a.action))}</a>'
+        for a in message.actions
+    ]
+    return f"<p>{' '.join(links)}</p>\n"
 
 
 async def _transmit(email: EmailMessage, settings: EmailSettings, recipients: list[str], budget: float) -> set[str]:

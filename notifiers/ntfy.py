@@ -1,6 +1,6 @@
 """`ntfy`: publishes each message to an ntfy topic (ntfy.sh or a self-hosted server) as JSON.
 
-One POST of `{"topic", "title", "message", "priority", "tags", "click"}` to the server's root URL
+One POST of `{"topic", "title", "message", "priority", "tags", "click", "actions"}` to the server's root URL
 (https://docs.ntfy.sh/publish/#publish-as-json). A contact address is a topic name.
 """
 
@@ -29,6 +29,7 @@ PRIORITIES = {"min": 1, "low": 2, "default": 3, "high": 4, "urgent": 5, "max": 5
 MAX_TITLE = 200
 MAX_MESSAGE_BYTES = 3500  # ntfy's default message-size-limit is 4096 bytes; stay well inside it
 MAX_TAG = 64
+LABELS = {"acknowledge": "Acknowledge", "resolve": "Resolve"}
 
 
 class NtfySettings(BaseModel):
@@ -99,7 +100,8 @@ class NtfyNotifier(Notifier):
 
 
 def payload(message: Message, topic: str, settings: NtfySettings) -> dict[str, Any]:
-    """The JSON object ntfy publishes; `click` opens the escalation when the message has a link."""
+    """The JSON object ntfy publishes; `click` opens the escalation when the message has a link, and each action
+    link is a button that POSTs to it from the phone (an ntfy `http` action: pressed, never fetched ahead)."""
     published: dict[str, Any] = {
         "topic": topic,
         "title": _one_line(message.summary, MAX_TITLE),
@@ -109,6 +111,12 @@ def payload(message: Message, topic: str, settings: NtfySettings) -> dict[str, A
     }
     if message.link:
         published["click"] = message.link
+    if message.actions:
+        published["actions"] = [
+            {"action": "http", "label": LABELS[a.action], "url": a.url, "method": "POST", "clear": True}
+            for a in message.actions
+            if a.action in LABELS
+        ]
     return published
 
 

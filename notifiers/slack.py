@@ -22,6 +22,8 @@ MEMBER_ID = re.compile(r"[UW][A-Z0-9]{2,}")
 MAX_HEADER = 150
 MAX_SECTION = 3000
 FENCE = "```"
+# The message's action links as buttons: each opens its confirmation page in the browser.
+LABELS = {"acknowledge": "Acknowledge", "resolve": "Resolve"}
 
 
 class SlackSettings(BaseModel):
@@ -108,9 +110,16 @@ def blocks(message: Message, channel: str, mention: str | None) -> list[dict[str
     if message.test:
         context += " · *test message*, no action needed"
     result.append({"type": "context", "elements": [mrkdwn(context)]})
+    buttons = [
+        {"type": "button", "text": {"type": "plain_text", "text": LABELS[a.action]}, "url": a.url, "action_id": a.action}
+        | ({"style": "primary"} if a.action == "acknowledge" else {})
+        for a in message.actions
+        if a.action in LABELS
+    ]
     if message.link:
-        button = {"type": "button", "text": {"type": "plain_text", "text": "Open escalation"}, "url": message.link}
-        result.append({"type": "actions", "elements": [button]})
+        buttons.append({"type": "button", "text": {"type": "plain_text", "text": "Open escalation"}, "url": message.link})
+    if buttons:
+        result.append({"type": "actions", "elements": buttons})
     return result
 
 

@@ -124,14 +124,19 @@ class TwilioSmsNotifier(Notifier):
 
 
 def text(message: Message) -> str:
-    """A short SMS: summary, escalation and step, and the link; at most Twilio's 1600 characters."""
+    """A short SMS: summary, escalation and step, and one link: the acknowledge link when the message has one (its
+    page acknowledges with one tap; the API link needs a token a phone does not have), else the message's link.
+    At most Twilio's 1600 characters."""
     summary = " ".join(message.summary.split())
     if len(summary) > MAX_SUMMARY:
         summary = summary[: MAX_SUMMARY - 1] + "…"
     lines = [("[nself-oncall test] " if message.test else "[nself-oncall] ") + summary]
     step = f"step {message.step}" + (f", loop {message.loop}" if message.loop else "")
     lines.append(f"Escalation {message.escalation_id}, {step}" if message.escalation_id else step.capitalize())
-    if message.link:
+    acknowledge = message.action_url("acknowledge")
+    if acknowledge:
+        lines.append(f"Ack: {acknowledge}")
+    elif message.link:
         lines.append(message.link)
     body = "\n".join(lines)
     return body if len(body) <= MAX_BODY else body[: MAX_BODY - 1] + "…"

@@ -5,6 +5,7 @@ What a plugin imports: `hookimpl` and the types below (see docs/plugins.md).
 
 from .plugins.hookspecs import hookimpl
 from .plugins.types import (
+    Action,
     Contact,
     DeliveryError,
     InvalidAddress,
@@ -19,6 +20,7 @@ from .plugins.types import (
 )
 
 __all__ = [
+    "Action",
     "Contact",
     "DeliveryError",
     "InvalidAddress",

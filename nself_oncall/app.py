@@ -12,7 +12,19 @@ from quart_schema import QuartSchema
 from tortoise import Tortoise
 from werkzeug.exceptions import BadRequest
 
-from .api import audit, calendars, escalations, health, metrics, notifiers, overrides, policies, schedules, users
+from .api import (
+    action_links,
+    audit,
+    calendars,
+    escalations,
+    health,
+    metrics,
+    notifiers,
+    overrides,
+    policies,
+    schedules,
+    users,
+)
 from .api.errors import ApiError, register_error_handlers
 from .api.fields import converters
 from .api.openapi import Provider
@@ -96,6 +108,7 @@ def create_app(settings: Settings, registry: Registry | None = None, engine: Eng
     app.register_blueprint(health.bp)
     app.register_blueprint(metrics.bp)
     app.register_blueprint(calendars.links)
+    app.register_blueprint(action_links.links)
     for module in (schedules, calendars, overrides, policies, users, escalations, notifiers, audit):
         app.register_blueprint(module.bp, url_prefix=API_PREFIX)
     _lifecycle(app, settings, engine)

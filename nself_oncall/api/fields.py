@@ -32,7 +32,7 @@ SLUG = r"[a-z0-9][a-z0-9_-]{0,63}"
 USER_ID = rf"[^\s\x2f{_CONTROLS}{_SURROGATES}]{{1,255}}"
 SERVER_ID = r"[0-9a-f]{24}"
 CHANNEL = r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}"
-# A calendar link's secret: secrets.token_urlsafe(32).
+# A calendar link's secret (secrets.token_urlsafe(32)), or an action link's (32 bytes of HMAC, encoded the same way).
 TOKEN = r"[A-Za-z0-9_-]{43}"
 _LINE = re.compile(rf"[^{_CONTROLS}{_SURROGATES}]*")
 _TEXT = re.compile(rf"[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f{_SURROGATES}]*")

@@ -270,6 +270,10 @@ class CalendarFeed(BaseModel):
     """An iCalendar document (RFC 5545): one VEVENT per shift, times in UTC."""
 
 
+class ActionPage(BaseModel):
+    """A small HTML page (no JavaScript): the escalation and one button, the result, or why the link does not work."""
+
+
 class MetricsText(BaseModel):
     """Prometheus's text exposition format, version 0.0.4."""
 

@@ -15,8 +15,8 @@ from datetime import datetime, timedelta
 
 from ..logs import ESCALATION_ID, NOTIFICATION_ID
 from ..metrics import DeliveryMetrics
-from ..plugins import Contact, Message, Outcome, Registry, Target, deliver
-from ..store import outbox
+from ..plugins import Action, Contact, Message, Outcome, Registry, Target, deliver
+from ..store import action_links, outbox
 from ..store.outbox import Claimed, Result
 from .retry import Retry
 
@@ -47,9 +47,12 @@ class Dispatcher:
         timeouts = [state.timeout for state in registry.channels.values() if state.ok]
         self.lease = timedelta(seconds=max(timeouts, default=0) + LEASE_MARGIN)
         self.limits = {name: state.rate_limit for name, state in registry.channels.items() if state.rate_limit}
+        self.link_key: bytes | None = None
 
     async def claim(self, now: datetime, limit: int) -> list[Claimed]:
-        return await outbox.claim(now, limit, self.owner, now + self.lease, self.limits)
+        if self.link_key is None:
+            self.link_key = await action_links.key()
+        return await outbox.claim(now, limit, self.owner, now + self.lease, self.limits, self.link_key)
 
     async def send(self, claimed: Claimed, clock: Callable[[], datetime]) -> Result:
         """Call the notifier for one claimed notification (never raises for a delivery failure).
@@ -73,6 +76,7 @@ class Dispatcher:
             target=Target(claimed.target.type, claimed.target.id),
             link=self._link(claimed),
             created_at=claimed.created_at,
+            actions=self._actions(claimed),
         )
         contact = Contact(claimed.channel or "", claimed.address, claimed.user, claimed.user_name)
         outcome = await deliver(self.registry, claimed.channel or "", message, contact)
@@ -101,6 +105,15 @@ class Dispatcher:
         if claimed.escalation_id is None:
             return f"{self.base_url}/api/v1/schedules/{claimed.schedule_id}/notices"
         return f"{self.base_url}/api/v1/escalations/{claimed.escalation_id}"
+
+    def _actions(self, claimed: Claimed) -> tuple[Action, ...]:
+        """An escalation's message links to acknowledge and resolve it (stored when it was claimed); a notice's has none."""
+        if claimed.escalation_id is None or self.link_key is None:
+            return ()
+        return tuple(
+            Action(name, f"{self.base_url}/a/{action_links.token(self.link_key, claimed.id, name)}")
+            for name in action_links.ACTIONS
+        )
 
     def result(self, claimed: Claimed, outcome: Outcome, now: datetime) -> Result:
         done = Result(claimed.id, claimed.lease, outcome.status, provider_id=outcome.provider_id, error=outcome.error)

@@ -2,13 +2,13 @@
 
 from .audit import AuditEntry
 from .calendars import CalendarSubscription
-from .escalations import Escalation, Notification
+from .escalations import ActionLink, Escalation, Notification, ServerKey
 from .notices import Notice
 from .policies import Policy, PolicyStep, PolicyTarget
 from .schedules import Layer, Override, Schedule
 from .users import ContactMethod, User
 
 __all__ = [
-    "AuditEntry", "CalendarSubscription", "ContactMethod", "Escalation", "Layer", "Notice", "Notification", "Override",
-    "Policy", "PolicyStep", "PolicyTarget", "Schedule", "User",
+    "ActionLink", "AuditEntry", "CalendarSubscription", "ContactMethod", "Escalation", "Layer", "Notice", "Notification",
+    "Override", "Policy", "PolicyStep", "PolicyTarget", "Schedule", "ServerKey", "User",
 ]

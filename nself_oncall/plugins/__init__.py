@@ -14,9 +14,10 @@ the application uses.
 from .delivery import deliver
 from .registry import ChannelState, Registry, build_registry
 from .status import channel_item, channel_items, notifier_items, registry_json, registry_text
-from .types import Contact, InvalidAddress, Message, Outcome, Target
+from .types import Action, Contact, InvalidAddress, Message, Outcome, Target
 
 __all__ = [
+    "Action",
     "ChannelState",
     "Contact",
     "InvalidAddress",

@@ -23,9 +23,22 @@ class Target:
 
 
 @dataclass(frozen=True)
+class Action:
+    """A personal link that acts on the message's escalation: `action` is `acknowledge` or `resolve`.
+
+    A GET of `url` shows a confirmation page and changes nothing (mail scanners and link previews fetch
+    every URL); a POST to it, with no body, acts, and records who: the contact's user, or the channel."""
+
+    action: str
+    url: str
+
+
+@dataclass(frozen=True)
 class Message:
     """One notification. `id` is unique per message and stays the same across retries:
-    send it as an idempotency key where the provider takes one."""
+    send it as an idempotency key where the provider takes one. `actions` are the links that
+    acknowledge or resolve the escalation from the message (none for a test message or a handoff
+    notice); they stay the same on every retry too."""
 
     id: str
     escalation_id: str | None
@@ -37,9 +50,15 @@ class Message:
     link: str | None
     created_at: datetime
     test: bool = False
+    actions: tuple[Action, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "details", _freeze(self.details))
+        object.__setattr__(self, "actions", tuple(self.actions))
+
+    def action_url(self, action: str) -> str | None:
+        """The URL of the `acknowledge` or `resolve` link, or None when the message has none."""
+        return next((a.url for a in self.actions if a.action == action), None)
 
     def as_json(self) -> dict[str, Any]:
         """The message as plain JSON values (what the webhook notifier posts)."""
@@ -54,6 +73,7 @@ class Message:
             "link": self.link,
             "created_at": self.created_at.isoformat().replace("+00:00", "Z"),
             "test": self.test,
+            "actions": [{"action": a.action, "url": a.url} for a in self.actions],
         }
 
 

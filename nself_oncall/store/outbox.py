@@ -25,6 +25,7 @@ from tortoise.transactions import in_transaction
 from .. import escalation
 from ..escalation import Rule, allowed_at
 from ..escalation.throttle import longest
+from . import action_links
 from .ids import new_id
 from .wake import NOTIFICATIONS, wake_engines
 
@@ -226,12 +227,19 @@ _CLAIMED_COLUMNS = (
 
 
 async def claim(
-    now: datetime, limit: int, owner: str, lease_until: datetime, limits: Mapping[str, Sequence[Rule]]
+    now: datetime,
+    limit: int,
+    owner: str,
+    lease_until: datetime,
+    limits: Mapping[str, Sequence[Rule]],
+    link_key: bytes | None = None,
 ) -> list[Claimed]:
     """Claim up to `limit` notifications ready at `now`, leased until `lease_until`; committed at return.
 
     A first attempt to a contact whose channel has rate limits (`limits`, by channel) and that has had
-    its share is not claimed: it waits, ready again when the limits allow it.
+    its share is not claimed: it waits, ready again when the limits allow it. With `link_key`, the
+    acknowledge and resolve links of the escalations' messages claimed are stored in the same
+    transaction (see store/action_links.py), so that they work before any notifier sends them.
     """
     lease = secrets.token_hex(16)
     async with in_transaction() as connection:
@@ -246,6 +254,8 @@ async def claim(
         if not take:
             return []
         rows = await _lease(connection, take, lease, owner, now, lease_until)
+        if link_key is not None:
+            await action_links.insert(connection, link_key, [r["id"] for r in rows if r["escalation_id"] is not None])
     return [_claimed(row, lease) for row in rows]
 
 

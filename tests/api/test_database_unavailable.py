@@ -45,6 +45,10 @@ async def test_a_database_that_went_away_is_a_503_until_it_is_back(cluster):
             assert response.status_code == 503, (path, await response.get_data(as_text=True))
             assert response.headers["Retry-After"] == "1"
             assert (await response.get_json())["error"]["code"] == "unavailable"
+        for method in ("GET", "POST"):  # an action link's answer is a page, also then
+            response = await client.open("/a/" + "A" * 43, method=method)
+            assert (response.status_code, response.headers["Retry-After"]) == (503, "1")
+            assert response.mimetype == "text/html" and "try again" in await response.get_data(as_text=True)
         down = await scrape(client)  # still answered: the process's own metrics, and that the database is down
         assert down.value("nself_oncall_database_up") == 0 and "nself_oncall_escalations" not in down.families
         assert down.value("nself_oncall_http_requests_total", method="GET", route="/api/v1/escalations", status="503") == 1

@@ -6,7 +6,7 @@ once more on seeded ids: so each reaches a row whatever fuzzing draws), then EXA
 requests of three kinds in equal shares: valid ones, invalid ones (schemathesis leaves the token
 out of some, so 401 is checked too), and valid ones naming rows seeded before each operation runs
 (`known_ids`: a schedule and a user that the seeded policy keeps, one of each free to delete, the
-policy, an override, an open escalation, a calendar link). No answer may be a 5xx, each status
+policy, an override, an open escalation with its acknowledge links, a calendar link). No answer may be a 5xx, each status
 and body must be documented, and the app must log no defect (input that reached the database
 unvalidated, or an unhandled error).
 
@@ -39,6 +39,10 @@ from schemathesis.errors import FailureGroup
 from schemathesis.python import asgi
 from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
 
+from nself_oncall.engine import Dispatcher, Escalator
+from nself_oncall.store import action_links
+from nself_oncall.store.cache import ScheduleCache
+
 EXAMPLES = int(os.environ.get("NSELF_ONCALL_SCHEMATHESIS_EXAMPLES", "40"))
 CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance]
 
@@ -46,7 +50,7 @@ CHECKS = [not_a_server_error, status_code_conformance, response_schema_conforman
 LOCAL_CHANNELS = ["log", "pigeon", "internal-hook"]
 
 
-def known_ids(client) -> dict[str, list[str]]:
+def known_ids(client, app) -> dict[str, list[str]]:
     """Seed what a previous operation may have deleted; the ids to use, by path parameter name
     and by policy target type (targets name only what the seeded policy keeps: "st-free" stays free)."""
     for name in ("st-kept", "st-free"):
@@ -65,6 +69,7 @@ def known_ids(client) -> dict[str, list[str]]:
     # A new calendar link for each operation: one may have been revoked, and a token is shown only once.
     link = _call(client, "POST", "/api/v1/calendar-subscriptions", {"schedule_id": "st-kept", "name": "st"})
     return {
+        "action_token": acknowledge_tokens(client, app, escalation.json()["id"]),
         "escalation_id": [escalation.json()["id"]],
         "schedule_id": ["st-kept", "st-free"],
         "user_id": ["st-kept", "st-free"],
@@ -77,6 +82,24 @@ def known_ids(client) -> dict[str, list[str]]:
         "subscription_id": [link["id"]],
         "token": [link["url"].rsplit("/", 1)[1].removesuffix(".ics")],
     }
+
+
+def acknowledge_tokens(client, app, escalation_id: str) -> list[str]:
+    """The acknowledge links of the escalation's messages. No API shows a link: the engine's two passes run once,
+    in the app's event loop (sending through the `log` channel), and the tokens are derived as the engine does."""
+
+    async def deliver() -> bytes:
+        now = datetime.now(UTC)
+        await Escalator(ScheduleCache()).run_once(now)
+        dispatcher = Dispatcher(app.extensions["notifiers"], "http://testserver", "schemathesis")
+        await dispatcher.run_once(now, lambda: now)
+        return await action_links.key()
+
+    key = asgi._get_portal().call(deliver)  # schemathesis's own loop, where the app runs (outside its API)
+    notifications = _call(client, "GET", f"/api/v1/escalations/{escalation_id}")["notifications"]
+    tokens = [action_links.token(key, n["id"], "acknowledge") for n in notifications if n["status"] == "sent"]
+    assert tokens, notifications
+    return tokens
 
 
 def _ensure(client, path: str, body: dict) -> None:
@@ -145,9 +168,9 @@ def coverage_cases(schema, operation):
     return schema.iter_coverage_cases(operation, generation_modes=list(GenerationMode), generation_config=config)
 
 
-def run_operation(client, schema, operation, statuses: Counter, failures: list[str], defects) -> None:
+def run_operation(client, app, schema, operation, statuses: Counter, failures: list[str], defects) -> None:
     """Call `operation` with every case; `defects()` is what the app has logged as one so far."""
-    known = known_ids(client)
+    known = known_ids(client, app)
 
     def check(case):
         logged = len(defects())
@@ -196,7 +219,7 @@ def test_every_answer_is_documented_and_none_is_a_5xx(db_url, make_app, auth, ca
             client.headers.update(auth)  # schemathesis leaves it out of some invalid requests
             for result in schema.get_all_operations():
                 operation = result.ok()
-                run_operation(client, schema, operation, statuses[operation.label], failures[operation.label], defects)
+                run_operation(client, app, schema, operation, statuses[operation.label], failures[operation.label], defects)
     finally:
         asgi.shutdown_lifespans()  # Tortoise.close_connections, before the next database's run
 

@@ -89,7 +89,7 @@ async def test_planned_then_sent_at_exactly_its_due_time_with_who_takes_over_fro
         f"Primary SRE: alice takes over at {local(h)} (until {local(h + 24 * HOUR)}); nobody was on call before"
     )
     assert message.escalation_id is None and message.step == 1 and contact.user_id == "alice"
-    assert message.link == "https://oncall.example.com/api/v1/schedules/primary/notices"
+    assert message.link == "https://oncall.example.com/api/v1/schedules/primary/notices" and message.actions == ()
     assert message.as_json()["details"] == {
         "kind": "handoff", "schedule_id": "primary", "schedule_name": "Primary SRE", "timezone": "America/New_York",
         "user": "alice", "previous_user": None, "start": z(h), "end": z(h + 24 * HOUR),

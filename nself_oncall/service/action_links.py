@@ -1,0 +1,70 @@
+"""Acknowledge or resolve from the message: the links each escalation message carries (see store/action_links.py).
+
+A link names one notification and one action. Reading it (`look`) changes nothing: mail scanners and link
+previews fetch every URL they see. Acting (`act`) goes through the escalations' own acknowledge and resolve,
+recording who the notification reached: its contact's user, or `channel:<name>` for a channel target, both
+as `by` and as the audit log's actor (the link is what names the person: no proxy header does here). A
+link of a resolved escalation, like an unknown one, is not found.
+"""
+
+from __future__ import annotations
+
+import hmac
+from dataclasses import dataclass
+
+from ..errors import Conflict, NotFound
+from ..records import EscalationRecord
+from ..store import action_links as store
+from . import escalations
+
+#: Compared with when no link has the hash asked for, so that both cases do the same work.
+_NO_HASH = "0" * 64
+
+
+class UnknownActionLink(NotFound):
+    """No open escalation behind this link (never made, or the escalation is resolved); the token is not repeated."""
+
+    def __init__(self) -> None:
+        Exception.__init__(self, "this link does not work any more: the escalation is resolved, or the link is unknown")
+
+
+@dataclass(frozen=True)
+class Link:
+    """What a link does (`action`), as whom (`by`), and the escalation it acts on, as it is now."""
+
+    action: str
+    by: str
+    escalation: EscalationRecord
+
+
+async def look(token: str) -> Link:
+    """The link's escalation, unchanged; `UnknownActionLink` when the link does not work."""
+    found = await _found(token)
+    escalation = await escalations.get(found.escalation_id)
+    if escalation.status == "resolved":
+        raise UnknownActionLink()
+    return Link(found.action, _by(found), escalation)
+
+
+async def act(token: str) -> Link:
+    """Acknowledge or resolve the link's escalation (acknowledging it again changes nothing)."""
+    found = await _found(token)
+    change = escalations.acknowledge if found.action == "acknowledge" else escalations.resolve
+    try:
+        escalation = await change(found.escalation_id, _by(found), actor=_by(found))
+    except (Conflict, NotFound):  # resolved (or deleted) since the link was made
+        raise UnknownActionLink() from None
+    return Link(found.action, _by(found), escalation)
+
+
+async def _found(token: str) -> store.Found:
+    """Looked up by the hash's unique index, then compared in constant time, also when nothing was found."""
+    digest = store.token_hash(token)
+    found = await store.find(digest)
+    if not hmac.compare_digest(found.token_hash if found else _NO_HASH, digest) or found is None:
+        raise UnknownActionLink()
+    return found
+
+
+def _by(found: store.Found) -> str:
+    return found.user if found.user is not None else f"channel:{found.channel}"
