@@ -8,7 +8,6 @@ document (`hide`): these are pages for people, documented in docs/operations.md.
 from __future__ import annotations
 
 import re
-import zlib
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -45,12 +44,6 @@ def _context():
 @bp.app_template_filter("clock")
 def _clock(value: datetime | None, zone: ZoneInfo = UTC, fmt: str = "%Y-%m-%d %H:%M") -> str:
     return "" if value is None else value.astimezone(zone).strftime(fmt)
-
-
-@bp.app_template_filter("hue")
-def _hue(name: str) -> int:
-    """A person's colour, the same on every page and every day."""
-    return zlib.crc32(name.encode()) % 360
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
@@ -98,7 +91,9 @@ async def schedule(schedule_id: str):
     intervals = await schedules.shifts(cache, schedule_id, since, until)
     gaps = (await coverage.gaps(cache, schedule_id, since, until)).gaps
     rows = timeline.days(intervals, gaps, zone, since, until, instant)
-    return await render_template("ui/schedule.html", view=view, zone=zone, days=rows, gaps=gaps, hours=range(0, 24, 3))
+    return await render_template(
+        "ui/schedule.html", view=view, zone=zone, days=rows, gaps=gaps, colours=timeline.colours(rows), hours=range(0, 24, 3)
+    )
 
 
 @bp.get("/escalations")

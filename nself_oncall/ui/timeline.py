@@ -33,6 +33,16 @@ class Day:
     now: float | None  # where "now" falls on this day, in percent
 
 
+# Pale colours far apart, so that neighbouring shifts of two people never look alike.
+PALETTE = ("#a8c8f0", "#f5c28c", "#b4dfa4", "#e3b1e6", "#f2e28b", "#9fd9d6", "#f0a9a9", "#c9c0ef")
+
+
+def colours(rows: list[Day]) -> dict[str, str]:
+    """A colour per person, in the order they first appear on the timeline."""
+    people = dict.fromkeys(b.user for row in rows for b in row.blocks if b.user is not None)
+    return {user: PALETTE[i % len(PALETTE)] for i, user in enumerate(people)}
+
+
 def day_range(zone: ZoneInfo, now: datetime, days: int) -> tuple[datetime, datetime]:
     """From the start of today to the start of the day `days` on, by the schedule's clock."""
     today = now.astimezone(zone).date()
