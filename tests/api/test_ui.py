@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+import sqlite3
 
 import pytest
 
 from apiclient import TOKEN, Api, settings_for
 from nself_oncall.app import create_app
+from nself_oncall.service import escalations
 from webui import CSRF, scenario
 
 PAGES = ("/ui/", "/ui/schedules", "/ui/schedules/sre", "/ui/escalations", "/ui/channels")
@@ -185,3 +187,14 @@ async def test_errors_are_pages_and_pages_are_not_cached_or_framed(ui):
 async def test_the_web_view_is_not_in_the_openapi_document(app):
     document = await (await app.test_client().get("/openapi.json")).get_json()
     assert document["paths"] and not [path for path in document["paths"] if path.startswith("/ui")]
+
+
+async def test_a_database_that_cannot_be_reached_is_a_503_page_with_retry_after(ui, monkeypatch):
+    async def locked(*args):
+        raise sqlite3.OperationalError("database is locked")
+
+    await ui.sign_in()
+    monkeypatch.setattr(escalations, "list_escalations", locked)
+    response, page = await ui.get("/ui/escalations")
+    assert response.status_code == 503 and response.mimetype == "text/html" and "try again" in page
+    assert response.headers["Retry-After"] == "1"
