@@ -102,3 +102,4 @@ def test_sign_in_read_the_timeline_and_acknowledge(browser, served, tmp_path):
     assert page.inner_text("h1") == "403"
     assert httpx.get(f"{served.base}/api/v1/escalations/{escalation}", headers={"Authorization": f"Bearer {TOKEN}"}).json()[
         "status"] == "acknowledged"
+    assert TOKEN not in served.output()  # signing in logs no token
