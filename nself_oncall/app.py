@@ -12,6 +12,7 @@ from quart_schema import QuartSchema
 from tortoise import Tortoise
 from werkzeug.exceptions import BadRequest
 
+from . import ui
 from .api import (
     action_links,
     audit,
@@ -111,13 +112,15 @@ def create_app(settings: Settings, registry: Registry | None = None, engine: Eng
     app.register_blueprint(action_links.links)
     for module in (schedules, calendars, overrides, policies, users, escalations, notifiers, audit):
         app.register_blueprint(module.bp, url_prefix=API_PREFIX)
+    ui.register(app)  # /ui/: pages behind a session cookie, not the bearer token
     _lifecycle(app, settings, engine)
     app.asgi_app = RequestIds(app.asgi_app)  # outermost: every answer carries X-Request-Id, errors too
     return app
 
 
 async def _authenticate() -> None:
-    """Every /api/v1 route, and /metrics, needs the bearer token, compared in constant time.
+    """Every /api/v1 route, and /metrics, needs the bearer token, compared in constant time. Nothing else does:
+    /health, calendar and action links carry their own credential, and /ui/ has its session (ui/session.py).
 
     The scheme name is case-insensitive (RFC 7235): "bearer" and "BEARER" work as "Bearer" does.
     """

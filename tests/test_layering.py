@@ -60,6 +60,13 @@ def test_the_engine_knows_no_http_and_reaches_the_database_only_through_the_stor
         assert not bad, f"engine/{module} imports {bad}"
 
 
+def test_the_web_view_calls_the_service_layer_as_the_api_does():
+    for module, names in _imports("ui").items():
+        bad = {n for n in names if n.split(".")[0] == "tortoise"
+               or n.startswith(("nself_oncall.models", "nself_oncall.store", "nself_oncall.engine"))}
+        assert not bad, f"ui/{module} imports {bad}"
+
+
 def test_the_api_does_not_reach_into_the_engine():
     for module, names in _imports("api").items():
         assert not {n for n in names if n.startswith("nself_oncall.engine")}, f"api/{module} imports the engine"

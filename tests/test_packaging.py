@@ -51,3 +51,9 @@ def test_builtins_are_entry_points_of_the_nself_oncall_group(wheel):
     group = text.split("[nself_oncall]", 1)[1].split("\n[", 1)[0]
     declared = dict(line.split(" = ") for line in group.strip().splitlines())
     assert declared == {name: f"nself_oncall.notifiers.{name}" for name in BUILTINS}
+
+
+def test_the_web_view_templates_are_shipped(wheel):
+    shipped = {n.rsplit("/", 1)[1] for n in wheel.namelist() if n.startswith("nself_oncall/ui/templates/ui/")}
+    assert shipped == {p.name for p in (ROOT / "nself_oncall" / "ui" / "templates" / "ui").glob("*.html")}
+    assert "schedule.html" in shipped

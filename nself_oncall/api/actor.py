@@ -1,4 +1,4 @@
-"""Who makes a change, for the audit log: the header the proxy in front sets, else `api`.
+"""Who makes a change, for the audit log: the header the proxy in front sets, else `api` (`ui` in the web view).
 
 The header is trusted as it comes (settings.actor_header, default X-Hasura-User-Id, as nself's
 gateway passes it): only a proxy that sets it, overwriting what clients send, makes it true.
@@ -11,15 +11,14 @@ from quart import current_app, request
 
 from .fields import check_user_id
 
-NO_ACTOR = "api"
 
-
-def actor() -> str:
+def actor(fallback: str = "api") -> str:
+    """The trusted header's user id, else `fallback`: what made the request (the API, the web view)."""
     header = current_app.config["SETTINGS"].actor_header
     value = request.headers.get(header) if header else None
     if value is None:
-        return NO_ACTOR
+        return fallback
     try:
         return check_user_id(value)
     except ValueError:
-        return NO_ACTOR
+        return fallback

@@ -1,0 +1,153 @@
+"""`/ui/`: the read-only web view. Schedules as 14-day timelines, escalations with their notifications, channels.
+
+Nothing here writes except the acknowledge and resolve buttons of an escalation's page. Every page needs the
+signed session cookie (session.py); every POST needs the session's CSRF token. No route is in the OpenAPI
+document (`hide`): these are pages for people, documented in docs/operations.md.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from quart import Blueprint, current_app, redirect, render_template, request, url_for
+from quart_schema import hide
+
+from ..api.actor import actor
+from ..api.fields import SERVER_ID, SLUG
+from ..service import channels, coverage, escalations, schedules
+from ..service.instants import now
+from . import session, timeline
+
+bp = Blueprint("ui", __name__, template_folder="templates")
+
+DAYS = 14
+PAGE_SIZE = 50
+BY = "ui"  # who acknowledged or resolved, as the escalation records it
+
+
+@bp.before_request
+async def _guard():
+    """Signed out: to the sign-in form (which comes back here). A POST without this session's CSRF token: 403."""
+    if request.endpoint != "ui.sign_in" and not session.signed_in():
+        return redirect(url_for("ui.sign_in", next=request.path), 303)
+    if request.method == "POST" and not await session.csrf_ok():
+        return await error_page(403, "This form has expired or did not come from this site: reload the page and try again.")
+    return None
+
+
+@bp.app_context_processor
+def _context():
+    return {"csrf_field": session.CSRF_FIELD, "csrf_token": session.csrf_token, "signed_in": session.signed_in}
+
+
+@bp.app_template_filter("clock")
+def _clock(value: datetime | None, zone: ZoneInfo = UTC, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    return "" if value is None else value.astimezone(zone).strftime(fmt)
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@hide
+async def sign_in():
+    """The form takes the API token (PLUGIN_SECRET); a wrong one is a 401 with the form again."""
+    target = _safe_next(request.args.get("next"))
+    if request.method == "GET":
+        return await render_template("ui/sign_in.html", next=target, error=None)
+    if not session.token_matches((await request.form).get("token", "")):
+        return await render_template("ui/sign_in.html", next=target, error="That is not the API token."), 401
+    session.sign_in()
+    return redirect(target, 303)
+
+
+@bp.post("/sign-out")
+@hide
+async def sign_out():
+    session.sign_out()
+    return redirect(url_for("ui.sign_in"), 303)
+
+
+@bp.get("/")
+@hide
+async def home():
+    return redirect(url_for("ui.schedule_list"), 303)
+
+
+@bp.get("/schedules")
+@hide
+async def schedule_list():
+    after = _cursor(request.args.get("after"), SLUG)
+    page = await schedules.list_schedules(PAGE_SIZE, after)
+    return await render_template("ui/schedules.html", page=page)
+
+
+@bp.get("/schedules/<slug:schedule_id>")
+@hide
+async def schedule(schedule_id: str):
+    """Who is on call now, then the next 14 days from today's midnight, by the schedule's own clock."""
+    cache = current_app.extensions["schedule_cache"]
+    view = await schedules.get(cache, schedule_id)
+    zone, instant = ZoneInfo(view.record.timezone), now()
+    since, until = timeline.day_range(zone, instant, DAYS)
+    intervals = await schedules.shifts(cache, schedule_id, since, until)
+    gaps = (await coverage.gaps(cache, schedule_id, since, until)).gaps
+    rows = timeline.days(intervals, gaps, zone, since, until, instant)
+    return await render_template(
+        "ui/schedule.html", view=view, zone=zone, days=rows, gaps=gaps, colours=timeline.colours(rows), hours=range(0, 24, 3)
+    )
+
+
+@bp.get("/escalations")
+@hide
+async def escalation_list():
+    before = _cursor(request.args.get("before"), SERVER_ID)
+    page = await escalations.list_escalations(None, None, PAGE_SIZE, before)
+    return await render_template("ui/escalations.html", page=page)
+
+
+@bp.get("/escalations/<server_id:escalation_id>")
+@hide
+async def escalation(escalation_id: str):
+    return await render_template("ui/escalation.html", escalation=await escalations.get(escalation_id))
+
+
+@bp.post("/escalations/<server_id:escalation_id>/acknowledge")
+@hide
+async def acknowledge(escalation_id: str):
+    await escalations.acknowledge(escalation_id, BY, actor=actor(fallback=BY))
+    return redirect(url_for("ui.escalation", escalation_id=escalation_id), 303)
+
+
+@bp.post("/escalations/<server_id:escalation_id>/resolve")
+@hide
+async def resolve(escalation_id: str):
+    await escalations.resolve(escalation_id, BY, actor=actor(fallback=BY))
+    return redirect(url_for("ui.escalation", escalation_id=escalation_id), 303)
+
+
+@bp.get("/channels")
+@hide
+async def channel_list():
+    return await render_template("ui/channels.html", channels=channels.list_channels(current_app.extensions["notifiers"]))
+
+
+@bp.route("/<path:anything>", methods=["GET", "POST"])
+@hide
+async def unknown(anything: str):
+    return await error_page(404, "There is no such page.")
+
+
+async def error_page(status: int, message: str):
+    return await render_template("ui/error.html", status=status, message=message), status
+
+
+def _safe_next(target: str | None) -> str:
+    """Only a page of the web view: never another site (an open redirect)."""
+    if target and target.startswith("/ui/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return url_for("ui.home")
+
+
+def _cursor(value: str | None, pattern: str) -> str | None:
+    """A cursor from a link of ours; anything else starts from the first page."""
+    return value if value is not None and re.fullmatch(pattern, value) else None

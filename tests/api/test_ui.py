@@ -1,0 +1,210 @@
+"""The web view under /ui/ with Quart's test client: sign-in, cookies, CSRF, pages, and the only two writes."""
+
+from __future__ import annotations
+
+import dataclasses
+import sqlite3
+
+import pytest
+
+from apiclient import TOKEN, Api, settings_for
+from nself_oncall.app import create_app
+from nself_oncall.service import escalations
+from webui import CSRF, scenario
+
+PAGES = ("/ui/", "/ui/schedules", "/ui/schedules/sre", "/ui/escalations", "/ui/channels")
+
+
+class Ui:
+    """A browser stand-in: the test client keeps the cookie; `csrf` is the token of the last page read."""
+
+    def __init__(self, client):
+        self.client = client
+        self.csrf = ""
+
+    async def get(self, path: str, **kwargs):
+        response = await self.client.get(path, **kwargs)
+        text = await response.get_data(as_text=True)
+        if found := CSRF.search(text):
+            self.csrf = found.group(1)
+        return response, text
+
+    async def post(self, path: str, form: dict | None = None, csrf: bool = True, **kwargs):
+        fields = {"csrf_token": self.csrf, **(form or {})} if csrf else dict(form or {})
+        response = await self.client.post(path, form=fields, **kwargs)
+        return response, await response.get_data(as_text=True)
+
+    async def sign_in(self, token: str = TOKEN):
+        await self.get("/ui/sign-in")
+        return await self.post("/ui/sign-in", {"token": token})
+
+
+@pytest.fixture
+def ui(app) -> Ui:
+    return Ui(app.test_client())
+
+
+@pytest.fixture
+async def escalation(api: Api) -> str:
+    data = scenario()
+    for path, body in (("schedules", data["schedule"]), ("overrides", data["override"]), ("users", data["user"]),
+                       ("policies", data["policy"])):
+        status, _ = await api.post(f"/api/v1/{path}", body)
+        assert status == 201, path
+    status, body = await api.post("/api/v1/escalations", {"policy_id": "sre-policy", "summary": "Disk <full>"})
+    assert status == 201
+    return body["id"]
+
+
+async def _state(api: Api) -> list:
+    """Everything the API can list: what a write anywhere would change."""
+    paths = ("schedules", "overrides", "users", "policies", "escalations")
+    return [(await api.get(f"/api/v1/{path}"))[1] for path in paths]
+
+
+async def test_signed_out_every_page_redirects_to_the_sign_in_form(ui, api, escalation):
+    for path in (*PAGES, f"/ui/escalations/{escalation}"):
+        response, _ = await ui.get(path, headers={"Authorization": f"Bearer {TOKEN}"})  # the bearer token is no session
+        assert response.status_code == 303 and response.headers["Location"] == f"/ui/sign-in?next={path}"
+    response, _ = await ui.post(f"/ui/escalations/{escalation}/acknowledge")
+    assert response.status_code == 303
+    assert (await api.get(f"/api/v1/escalations/{escalation}"))[1]["status"] == "triggered"
+
+
+async def test_sign_in_sets_a_strict_http_only_cookie_and_goes_back(ui):
+    response, page = await ui.get("/ui/sign-in?next=/ui/channels")
+    assert response.status_code == 200 and 'type="password"' in page
+    response, _ = await ui.post("/ui/sign-in?next=/ui/channels", {"token": TOKEN})
+    assert response.status_code == 303 and response.headers["Location"] == "/ui/channels"
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Path=/ui/" in cookie and "Secure" not in cookie
+    assert TOKEN not in cookie
+    response, page = await ui.get("/ui/channels")
+    assert response.status_code == 200 and "ops-email" in page and "not usable" in page  # pigeon has no notifier
+
+
+async def test_a_wrong_token_is_refused_with_the_form_again(ui):
+    response, page = await ui.sign_in("not-the-token")
+    assert response.status_code == 401 and "That is not the API token" in page and 'type="password"' in page
+    assert (await ui.get("/ui/schedules"))[0].status_code == 303
+
+
+async def test_sign_in_does_not_redirect_to_another_site(ui):
+    for target in ("https://evil.example/", "//evil.example/ui/", "/api/v1/schedules"):
+        await ui.get("/ui/sign-in")
+        response, _ = await ui.post(f"/ui/sign-in?next={target}", {"token": TOKEN})
+        assert response.headers["Location"] == "/ui/"
+
+
+@pytest.mark.parametrize("headers", [{"X-Forwarded-Proto": "https"}, {}])
+async def test_the_cookie_is_secure_behind_https(db_url, headers):
+    settings = settings_for(db_url)
+    if not headers:
+        settings = dataclasses.replace(settings, public_url="https://oncall.example.com")
+    app = create_app(settings)
+    async with app.test_app() as test_app:
+        ui = Ui(test_app.test_client())
+        await ui.get("/ui/sign-in")
+        response, _ = await ui.post("/ui/sign-in", {"token": TOKEN}, headers=headers)
+        assert "Secure" in response.headers["Set-Cookie"]
+
+
+async def test_every_post_needs_the_session_csrf_token(ui, api, escalation):
+    await ui.get("/ui/sign-in")
+    response, page = await ui.post("/ui/sign-in", {"token": TOKEN}, csrf=False)
+    assert response.status_code == 403 and "expired" in page and response.mimetype == "text/html"
+    await ui.sign_in()
+    before = await _state(api)
+    for action in ("acknowledge", "resolve"):
+        for form, csrf in (({}, False), ({"csrf_token": "forged"}, False)):
+            response, _ = await ui.post(f"/ui/escalations/{escalation}/{action}", form, csrf=csrf)
+            assert response.status_code == 403
+    assert (await ui.post("/ui/sign-out", csrf=False))[0].status_code == 403
+    assert await _state(api) == before
+    assert (await ui.get("/ui/schedules"))[0].status_code == 200  # still signed in
+
+
+async def test_the_csrf_token_changes_when_signing_in(ui):
+    await ui.get("/ui/sign-in")
+    before = ui.csrf
+    await ui.post("/ui/sign-in", {"token": TOKEN})
+    await ui.get("/ui/channels")
+    assert ui.csrf and ui.csrf != before
+
+
+async def test_pages_render_the_schedule_escalations_and_channels(ui, api, escalation):
+    await ui.sign_in()
+    _, page = await ui.get("/ui/schedules")
+    assert 'href="/ui/schedules/sre"' in page
+    response, page = await ui.get("/ui/schedules/sre")
+    assert response.status_code == 200
+    assert "On call now: <strong>bob</strong>" in page and "override" in page
+    assert page.count('class="track"') == 14 and 'class="block layer"' in page and 'class="block gap"' in page
+    assert 'id="gaps"' in page and "Europe/Berlin" in page
+    _, page = await ui.get("/ui/escalations")
+    assert f'href="/ui/escalations/{escalation}"' in page and "triggered" in page
+    assert "Disk &lt;full&gt;" in page and "Disk <full>" not in page
+    _, page = await ui.get(f"/ui/escalations/{escalation}")
+    assert "Acknowledge</button>" in page and "Resolve</button>" in page and "Nobody has been notified yet" in page
+
+
+async def test_acknowledge_and_resolve_buttons_act_as_ui(ui, api, escalation):
+    await ui.sign_in()
+    await ui.get(f"/ui/escalations/{escalation}")
+    response, _ = await ui.post(f"/ui/escalations/{escalation}/acknowledge")
+    assert response.status_code == 303 and response.headers["Location"] == f"/ui/escalations/{escalation}"
+    _, body = await api.get(f"/api/v1/escalations/{escalation}")
+    assert body["status"] == "acknowledged" and body["acknowledged_by"] == "ui"
+    _, page = await ui.get(f"/ui/escalations/{escalation}")
+    assert "Acknowledge</button>" not in page and "by ui" in page
+    await ui.post(f"/ui/escalations/{escalation}/resolve")
+    _, body = await api.get(f"/api/v1/escalations/{escalation}")
+    assert body["status"] == "resolved" and body["resolved_by"] == "ui"
+    response, page = await ui.post(f"/ui/escalations/{escalation}/acknowledge")
+    assert response.status_code == 409 and response.mimetype == "text/html" and "resolved" in page
+
+
+async def test_nothing_else_writes(ui, api, escalation):
+    await ui.sign_in()
+    for path in PAGES:
+        await ui.get(path)
+    before = await _state(api)
+    for path in (*PAGES[1:], f"/ui/escalations/{escalation}", "/ui/schedules/sre/delete"):
+        response, _ = await ui.post(path, {"name": "changed", "status": "resolved"})
+        assert response.status_code in (404, 405) and response.mimetype == "text/html", path
+    assert await _state(api) == before
+
+
+async def test_errors_are_pages_and_pages_are_not_cached_or_framed(ui):
+    await ui.sign_in()
+    for path in ("/ui/schedules/missing", "/ui/escalations/" + "0" * 24, "/ui/nothing/here"):
+        response, page = await ui.get(path)
+        assert response.status_code == 404 and response.mimetype == "text/html" and "<h1>404</h1>" in page, path
+        assert response.headers["Cache-Control"] == "no-store"
+        assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+
+
+async def test_the_web_view_is_not_in_the_openapi_document(app):
+    document = await (await app.test_client().get("/openapi.json")).get_json()
+    assert document["paths"] and not [path for path in document["paths"] if path.startswith("/ui")]
+
+
+async def test_a_database_that_cannot_be_reached_is_a_503_page_with_retry_after(ui, monkeypatch):
+    async def locked(*args):
+        raise sqlite3.OperationalError("database is locked")
+
+    await ui.sign_in()
+    monkeypatch.setattr(escalations, "list_escalations", locked)
+    response, page = await ui.get("/ui/escalations")
+    assert response.status_code == 503 and response.mimetype == "text/html" and "try again" in page
+    assert response.headers["Retry-After"] == "1"
+
+
+async def test_the_buttons_are_in_the_audit_log_as_the_headers_user_else_ui(ui, api, escalation):
+    await ui.sign_in()
+    await ui.get(f"/ui/escalations/{escalation}")
+    await ui.post(f"/ui/escalations/{escalation}/acknowledge", headers={"X-Hasura-User-Id": "alice"})
+    await ui.get(f"/ui/escalations/{escalation}")
+    await ui.post(f"/ui/escalations/{escalation}/resolve")
+    _, body = await api.get(f"/api/v1/audit?resource=escalation&id={escalation}")
+    assert [(e["action"], e["actor"]) for e in body["items"]] == [("resolve", "ui"), ("acknowledge", "alice"), ("trigger", "api")]

@@ -1,0 +1,30 @@
+"""The web view's test data and a signed-in client, shared by tests/api/test_ui.py and tests/test_ui_browser.py."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def stamp(at: datetime) -> str:
+    return at.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def scenario(now: datetime | None = None) -> dict:
+    """A schedule whose only layer (alice and carol, a day each) ends in ten days, leaving a gap; bob overrides it around now; a
+    policy that pages the schedule through the log channel."""
+    now = (now or datetime.now(UTC)).replace(second=0, microsecond=0)
+    return {
+        "schedule": {
+            "id": "sre", "name": "SRE", "timezone": "Europe/Berlin",
+            "layers": [{"name": "weekdays", "users": ["alice", "carol"], "rotation": {"unit": "day"},
+                        "start": "2024-01-01T00:00:00", "end": stamp(now + timedelta(days=10))}],
+        },
+        "override": {"schedule_id": "sre", "user": "bob", "start": stamp(now - timedelta(hours=1)),
+                     "end": stamp(now + timedelta(hours=2))},
+        "user": {"id": "bob", "name": "Bob", "contacts": [{"channel": "log", "address": "bob"}]},
+        "policy": {"id": "sre-policy", "name": "SRE paging", "steps": [
+            {"delay_minutes": 5, "targets": [{"type": "schedule", "id": "sre"}]}]},
+            }
