@@ -65,6 +65,7 @@ def _state(value: Any, mask: Callable[[str], str]) -> dict[str, Any] | None:
         data["contacts"] = [{**c, "address": mask(c["address"])} for c in data["contacts"]]
     elif isinstance(value, EscalationRecord):
         data = {k: v for k, v in data.items() if k not in _ESCALATION_LEFT_OUT}
+        data["steps_notified"] = data.pop("steps_done")  # the API's name for it
     return data
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from urllib.parse import unquote
 from zoneinfo import ZoneInfo
 
 from quart import Blueprint, current_app, redirect, render_template, request, url_for
@@ -142,10 +143,14 @@ async def error_page(status: int, message: str):
 
 
 def _safe_next(target: str | None) -> str:
-    """Only a page of the web view: never another site (an open redirect)."""
-    if target and target.startswith("/ui/") and not target.startswith("//") and "\\" not in target:
+    """Only a page of the web view: never another site (an open redirect), nor a path that leaves /ui/ by
+    dot segments (plain or percent-encoded)."""
+    if target and _UI_PATH.fullmatch(target) and ".." not in unquote(target).split("?")[0]:
         return target
     return url_for("ui.home")
+
+
+_UI_PATH = re.compile(r"/ui/[A-Za-z0-9/_.~%-]*(\?[A-Za-z0-9=&_.~%-]*)?")
 
 
 def _cursor(value: str | None, pattern: str) -> str | None:

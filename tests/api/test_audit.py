@@ -81,6 +81,8 @@ async def test_every_change_appears_once_with_its_actor(api):
         assert set(entry) == {"id", "at", "actor", "resource", "resource_id", "action", "before", "after"}
         assert (entry["before"] is None) == (entry["action"] in ("create", "trigger"))
         assert (entry["after"] is None) == (entry["action"] == "delete")
+        if entry["resource"] == "escalation":  # the API's field names
+            assert "steps_notified" in entry["after"] and "steps_done" not in entry["after"]
     assert [e["at"] for e in entries] == sorted((e["at"] for e in entries), reverse=True)
 
 

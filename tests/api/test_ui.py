@@ -90,7 +90,8 @@ async def test_a_wrong_token_is_refused_with_the_form_again(ui):
 
 
 async def test_sign_in_does_not_redirect_to_another_site(ui):
-    for target in ("https://evil.example/", "//evil.example/ui/", "/api/v1/schedules"):
+    for target in ("https://evil.example/", "//evil.example/ui/", "/api/v1/schedules", "/ui/../api/v1/users",
+                   "/ui/%2e%2e/metrics", "/ui/%2E%2E/metrics"):
         await ui.get("/ui/sign-in")
         response, _ = await ui.post(f"/ui/sign-in?next={target}", {"token": TOKEN})
         assert response.headers["Location"] == "/ui/"
