@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from html import escape
 
-from quart import Blueprint, Response
+from quart import Blueprint, Response, request
 from quart_schema import document_response, hide, security_scheme, tag
 
 from ..records import EscalationRecord
@@ -78,11 +78,12 @@ async def malformed(anything: str):
     return _gone(service.UnknownActionLink())
 
 
-@links.after_request
+@links.after_app_request
 async def _errors_as_pages(response: Response) -> Response:
-    """An error that the app's own handlers answered (the database unreachable: 503 with Retry-After) is a page
-    here too, not the API's JSON: whoever follows a link reads it in a browser."""
-    if response.status_code < 400 or response.mimetype != "application/json":
+    """Under /a/, an error that the app's own handlers answered (the database unreachable: 503 with Retry-After;
+    a method no link takes: 405, found before any route of ours runs) is a page too, not the API's JSON:
+    whoever follows a link reads it in a browser."""
+    if not request.path.startswith("/a/") or response.status_code < 400 or response.mimetype != "application/json":
         return response
     body = await response.get_json()
     message = body["error"]["message"] if isinstance(body, dict) and "error" in body else "the request failed"

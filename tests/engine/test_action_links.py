@@ -85,6 +85,9 @@ async def test_unknown_and_malformed_links_are_404_pages(app, api, engine):
         for method in ("GET", "POST"):
             status, html = await page(app, method, "https://oncall.example.com" + path)
             assert status == 404 and "does not work" in html, (path, method)
+    for method in ("PUT", "DELETE", "PATCH"):  # no link takes these: still a page, not the API's JSON
+        status, html = await page(app, method, "https://oncall.example.com/a/" + "A" * 43)
+        assert status == 405 and html.startswith("<!DOCTYPE html>"), method
 
 
 async def test_a_link_is_the_same_at_every_attempt_in_any_process_and_never_shown_elsewhere(app, api, engine, caplog):
