@@ -92,7 +92,7 @@ def expand(step: Due, oncall: Mapping[str, OnCall], users: Mapping[str, Person |
         if reason is not None:
             messages.append(_undeliverable(base, user_id, reason))
         elif user_id is None:  # a channel, notified directly
-            messages.append(_with(base, channel=target.id))
+            messages.append(replace(base, channel=target.id))
         else:
             messages += _contacts(base, user_id, users.get(user_id))
     return messages
@@ -133,14 +133,10 @@ def _contacts(base: Message, user_id: str, user: Person | None) -> list[Message]
     if not user.contacts:
         return [_undeliverable(base, user_id, f"user {user_id!r} has no contact methods")]
     return [
-        _with(base, contact_position=j, user=user.id, user_name=user.name, channel=c.channel, address=c.address)
+        replace(base, contact_position=j, user=user.id, user_name=user.name, channel=c.channel, address=c.address)
         for j, c in enumerate(user.contacts)
     ]
 
 
 def _undeliverable(base: Message, user_id: str | None, reason: str) -> Message:
-    return _with(base, user=user_id, reason=reason)
-
-
-def _with(base: Message, **changes: object) -> Message:
-    return replace(base, **changes)
+    return replace(base, user=user_id, reason=reason)

@@ -13,7 +13,7 @@ from typing import Any
 
 from tortoise import connections
 
-from .outbox import _instant, _sqlite
+from .sql import instant, sqlite_params
 
 
 @dataclass(frozen=True)
@@ -48,11 +48,11 @@ async def backlog(now: datetime) -> Backlog:
 
 
 def _maybe_instant(value: Any) -> datetime | None:
-    return None if value is None else _instant(value)
+    return None if value is None else instant(value)
 
 
 async def _query(sql: str, values: list[Any]) -> list[dict[str, Any]]:
     connection = connections.get("default")
     if connection.capabilities.dialect != "postgres":
-        sql = _sqlite(sql)
+        sql = sqlite_params(sql)
     return await connection.execute_query_dict(sql, values)

@@ -21,7 +21,8 @@ from .. import escalation
 from ..oncall.handoffs import Handoff
 from ..records import NoticeItem
 from .ids import new_id
-from .outbox import _instant, _sqlite, _times, insert_notifications, notification_row
+from .outbox import insert_notifications, notification_row
+from .sql import due_times, instant, sqlite_params
 
 
 @dataclass(frozen=True)
@@ -93,12 +94,12 @@ class SendCounts:
 
 async def plan_times(now: datetime) -> tuple[bool, datetime | None]:
     """Whether a schedule's notices are to be planned at `now`, and when the next one is after `now`."""
-    return await _times("schedules", "notices_plan_at", now)
+    return await due_times("schedules", "notices_plan_at", now)
 
 
 async def send_times(now: datetime) -> tuple[bool, datetime | None]:
     """Whether a planned notice is due at `now`, and when the next one is due after `now`."""
-    return await _times("notices", "send_at", now)
+    return await due_times("notices", "send_at", now)
 
 
 _SCHEDULES_TO_PLAN = {
@@ -141,7 +142,7 @@ async def _replan(
     wanted = {(h.shift_start, h.user, h.index): h for h in handoffs}
     moved, gone = 0, []
     for row in await _rows(connection, _KNOWN, [schedule_id, since]):
-        handoff = wanted.pop((_instant(row["shift_start"]), row["user"], row["notice"]), None)
+        handoff = wanted.pop((instant(row["shift_start"]), row["user"], row["notice"]), None)
         if row["send_at"] is None:
             continue  # written already: never touched, and not planned again
         if handoff is None:
@@ -180,7 +181,7 @@ async def send_due(
         dialect = connection.capabilities.dialect
         new: list[tuple[Any, ...]] = []
         for row in await connection.execute_query_dict(_DUE[dialect], [now, limit]):
-            due = DueNotice(row["id"], row["schedule_id"], _instant(row["shift_start"]), row["user"], row["notice"],
+            due = DueNotice(row["id"], row["schedule_id"], instant(row["shift_start"]), row["user"], row["notice"],
                             row["channel"], row["minutes_before"])
             decision = await decide(due)
             if isinstance(decision, Drop):
@@ -208,9 +209,9 @@ async def notified(schedule_id: str, since: datetime, until: datetime) -> list[N
     rows = await _rows(connections.get("default"), _ITEMS, [schedule_id, since, until])
     return [
         NoticeItem(
-            shift_start=_instant(r["shift_start"]), user=r["user"], notice=r["notice"], channel=r["channel"],
-            due_at=_instant(r["due_at"]), status=r["status"],
-            sent_at=None if r["sent_at"] is None else _instant(r["sent_at"]), error=r["error"],
+            shift_start=instant(r["shift_start"]), user=r["user"], notice=r["notice"], channel=r["channel"],
+            due_at=instant(r["due_at"]), status=r["status"],
+            sent_at=None if r["sent_at"] is None else instant(r["sent_at"]), error=r["error"],
         )
         for r in rows
     ]
@@ -237,4 +238,4 @@ async def _rows(connection: Any, sql: str, values: list[Any]) -> list[dict[str, 
 
 
 def _dialect(connection: Any, sql: str) -> str:
-    return sql if connection.capabilities.dialect == "postgres" else _sqlite(sql)
+    return sql if connection.capabilities.dialect == "postgres" else sqlite_params(sql)

@@ -27,6 +27,7 @@ from ..escalation import Rule, allowed_at
 from ..escalation.throttle import longest
 from . import action_links
 from .ids import new_id
+from .sql import due_times, instant, sqlite_params
 from .wake import NOTIFICATIONS, wake_engines
 
 
@@ -128,7 +129,7 @@ async def advance_due(now: datetime, limit: int, plan: Plan, sender: str | None 
         advanced: list[tuple[str, int, datetime | None]] = []
         for row in rows:
             policy = escalation.policy_from_json(_json(row["policy"]))
-            advance = await plan(DueEscalation(row["id"], policy, _instant(row["created_at"]), row["steps_done"]))
+            advance = await plan(DueEscalation(row["id"], policy, instant(row["created_at"]), row["steps_done"]))
             new += [notification_row(p, now, escalation_id=row["id"]) for p in advance.planned]
             advanced.append((row["id"], advance.steps_done, advance.next_due))
         if advanced:
@@ -185,23 +186,13 @@ def _json(value: Any) -> Any:
 
 async def step_times(now: datetime) -> tuple[bool, datetime | None]:
     """Whether an escalation step is due at `now`, and when the next one due after `now` is due (None: none is)."""
-    return await _times("escalations", "due_at", now)
+    return await due_times("escalations", "due_at", now)
 
 
 async def delivery_times(now: datetime) -> tuple[bool, datetime | None]:
     """Whether a notification can be claimed at `now`, and when the next one can be after `now` (None: none
     can): due, retried, or its lease running out."""
-    return await _times("notifications", "available_at", now)
-
-
-async def _times(table: str, column: str, now: datetime) -> tuple[bool, datetime | None]:
-    sql = f"""SELECT EXISTS (SELECT 1 FROM {table} WHERE {column} <= $1) AS ready,
-                     (SELECT MIN({column}) FROM {table} WHERE {column} > $1) AS next"""
-    connection = connections.get("default")
-    if connection.capabilities.dialect != "postgres":
-        sql = _sqlite(sql)
-    row = (await connection.execute_query_dict(sql, [now]))[0]
-    return bool(row["ready"]), None if row["next"] is None else _instant(row["next"])
+    return await due_times("notifications", "available_at", now)
 
 
 _SELECT_READY = {
@@ -270,7 +261,7 @@ async def _lease(
         sql = f"{set_lease} WHERE id = ANY($5::text[]) RETURNING {_CLAIMED_COLUMNS}"
         return await connection.execute_query_dict(sql, [lease, owner, lease_until, now, ids])
     marks = ", ".join("?" * len(ids))
-    sql = f"{_sqlite(set_lease)} WHERE id IN ({marks}) RETURNING {_CLAIMED_COLUMNS}"
+    sql = f"{sqlite_params(set_lease)} WHERE id IN ({marks}) RETURNING {_CLAIMED_COLUMNS}"
     return await connection.execute_query_dict(sql, [lease, owner, lease_until, now, *ids])
 
 
@@ -295,7 +286,7 @@ async def _throttled(
         history_rows = await connection.execute_query_dict(sql, [*keys, since])
     history: dict[str, list[datetime]] = defaultdict(list)
     for row in history_rows:
-        history[row["contact_key"]].append(_instant(row["first_attempt_at"]))
+        history[row["contact_key"]].append(instant(row["first_attempt_at"]))
     waiting = {}
     for row in candidates:
         recent = history[row["contact_key"]]
@@ -320,8 +311,8 @@ def _claimed(row: dict[str, Any], lease: str) -> Claimed:
         channel=row["channel"],
         address=row["address"],
         attempts=row["attempts"],
-        due_at=_instant(row["due_at"]),
-        created_at=_instant(row["created_at"]),
+        due_at=instant(row["due_at"]),
+        created_at=instant(row["created_at"]),
         summary=row["summary"],
         details=_json(row["details"]),
         notice_id=row["notice_id"],
@@ -392,15 +383,5 @@ async def stop_retries(connection: Any, ids: Sequence[str] | None = None, escala
 
 async def _execute(connection: Any, sql: str, values: list[Any]) -> None:
     if connection.capabilities.dialect != "postgres":
-        sql = _sqlite(sql)
+        sql = sqlite_params(sql)
     await connection.execute_query(sql, values)
-
-
-def _sqlite(sql: str) -> str:
-    """$1, $2 ... as SQLite's numbered parameters ?1, ?2 ..."""
-    return sql.replace("$", "?")
-
-
-def _instant(value: Any) -> datetime:
-    """A timestamp as the driver returns it: aware already (asyncpg), or SQLite's text."""
-    return datetime.fromisoformat(value) if isinstance(value, str) else value
