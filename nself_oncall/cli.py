@@ -43,7 +43,16 @@ settings read from the environment:
   NSELF_ONCALL_RETRY_SECONDS   wait before the first retry, 0.1-300; each next one doubles,
                                up to 300 s (default: 5)
   NSELF_ONCALL_ACTOR_HEADER    the header the proxy in front sets to the user making a change,
-                               for the audit log; empty: trust none (default: X-Hasura-User-Id)
+                               for the audit log, e.g. X-Hasura-User-Id behind nself's gateway
+                               (default: none: trust no header)
+  NSELF_ONCALL_LINK_SECRET     the secret that acknowledge links in messages are derived from
+                               (default: derived from PLUGIN_SECRET)
+  NSELF_ONCALL_LINK_TTL        how long such a link works: 30m, 12h, 7d (default: 7d)
+  NSELF_ONCALL_METRICS_TOKEN   a bearer token that reads /metrics and nothing else
+                               (default: none: /metrics takes PLUGIN_SECRET only)
+  NSELF_ONCALL_RETENTION_DAYS  days a resolved escalation, its notifications and links, and a sent
+                               notice are kept; 0: for ever (default: 90)
+  NSELF_ONCALL_AUDIT_DAYS      days an audit entry is kept; 0: for ever (default: 365)
   NSELF_ONCALL_LOG_FORMAT      text, or json: one JSON object per line on stderr, with the request,
                                escalation and notification ids (default: text)
   NSELF_ONCALL_FAILPOINTS      for crash tests only: "after_claim:0.1,..." kills the engine's process

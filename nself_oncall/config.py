@@ -7,6 +7,7 @@ import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -14,10 +15,15 @@ from urllib.parse import urlsplit
 DEFAULT_DATABASE_URL = "sqlite://nself_oncall.db"
 DEFAULT_CHANNELS = {"log": {"notifier": "log"}}
 CHANNEL_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
-DEFAULT_ACTOR_HEADER = "X-Hasura-User-Id"
+# What nself's gateway sets to the signed-in user (trusted only when NSELF_ONCALL_ACTOR_HEADER names it).
+NSELF_ACTOR_HEADER = "X-Hasura-User-Id"
 # An HTTP header name (RFC 9110's token).
 _HEADER_NAME = re.compile(r"^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}$")
 LOG_FORMATS = ("text", "json")
+#: Where the engine can be made to kill its own process, for the crash tests (engine/faults.py).
+FAIL_POINTS = ("after_claim", "after_send", "before_result")
+_DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*([smhd]?)")
+_SECONDS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
 
 # Every environment variable the service reads (`from_env` can read no other: see _Declared). plugin.json
 # lists them too, and tests/test_manifest.py keeps the two equal. A `{ env = "VAR" }` value in plugins.toml
@@ -35,6 +41,11 @@ ENV_SETTINGS = (
     "NSELF_ONCALL_FAILPOINTS",
     "NSELF_ONCALL_LOG_FORMAT",
     "NSELF_ONCALL_ACTOR_HEADER",
+    "NSELF_ONCALL_LINK_SECRET",
+    "NSELF_ONCALL_LINK_TTL",
+    "NSELF_ONCALL_METRICS_TOKEN",
+    "NSELF_ONCALL_RETENTION_DAYS",
+    "NSELF_ONCALL_AUDIT_DAYS",
 )
 
 
@@ -76,8 +87,17 @@ class Settings:
     retry_seconds: float = 5.0
     failpoints: Mapping[str, float] = field(default_factory=dict)
     # The request header that names who makes a change, for the audit log; None: trust no header.
-    actor_header: str | None = DEFAULT_ACTOR_HEADER
+    actor_header: str | None = None
     log_format: str = "text"
+    # The secret the action links' key is derived from; None: derived from plugin_secret.
+    link_secret: str | None = None
+    link_ttl: timedelta = timedelta(days=7)
+    # A second bearer token that reads /metrics and nothing else.
+    metrics_token: str | None = None
+    # How long resolved escalations (with their notifications and links) and sent notices are kept, and how long
+    # audit entries are; 0: for ever.
+    retention_days: int = 90
+    audit_days: int = 365
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -89,7 +109,7 @@ class Settings:
             host=env.get("HOST") or "127.0.0.1",
             port=port_number(env.get("PORT") or "3840"),
             database_url=env.get("DATABASE_URL") or DEFAULT_DATABASE_URL,
-            plugin_secret=env.get("PLUGIN_SECRET") or None,
+            plugin_secret=_secret(env, "PLUGIN_SECRET"),
             plugins_file=plugins_file,
             channels=_channels(plugins.get("channels", {}), environ),
             disabled_plugins=_disabled(plugins.get("plugins", {})),
@@ -98,8 +118,13 @@ class Settings:
             delivery_attempts=int(_number(env, "NSELF_ONCALL_DELIVERY_ATTEMPTS", 5, 1, 100, whole=True)),
             retry_seconds=_number(env, "NSELF_ONCALL_RETRY_SECONDS", 5.0, 0.1, 300),
             failpoints=_failpoints(env.get("NSELF_ONCALL_FAILPOINTS", "")),
-            actor_header=_actor_header(env.get("NSELF_ONCALL_ACTOR_HEADER", DEFAULT_ACTOR_HEADER)),
+            actor_header=_actor_header(env.get("NSELF_ONCALL_ACTOR_HEADER", "")),
             log_format=_choice(env, "NSELF_ONCALL_LOG_FORMAT", LOG_FORMATS),
+            link_secret=_secret(env, "NSELF_ONCALL_LINK_SECRET"),
+            link_ttl=_duration(env, "NSELF_ONCALL_LINK_TTL", timedelta(days=7), timedelta(minutes=1), timedelta(days=365)),
+            metrics_token=_secret(env, "NSELF_ONCALL_METRICS_TOKEN"),
+            retention_days=int(_number(env, "NSELF_ONCALL_RETENTION_DAYS", 90, 0, 36500, whole=True)),
+            audit_days=int(_number(env, "NSELF_ONCALL_AUDIT_DAYS", 365, 0, 36500, whole=True)),
         )
 
     @property
@@ -161,6 +186,9 @@ def tortoise_config(database_url: str) -> dict[str, Any]:
         # left open; so skip the query.
         expanded["credentials"]["reset"] = _keep_session
         connection = expanded
+    elif expanded["engine"] == "tortoise.backends.sqlite":
+        # Write transactions begin IMMEDIATE (see store/sqlite_client.py).
+        connection = {**expanded, "engine": "nself_oncall.store.sqlite_client"}
     return {
         "connections": {"default": connection},
         "apps": {
@@ -286,12 +314,42 @@ def _number(env: Mapping[str, str], name: str, default: float, low: float, high:
 
 
 def _failpoints(value: str) -> dict[str, float]:
-    from .engine.faults import parse
+    """'point:probability,...' -> {point: probability}."""
+    points = {}
+    for part in filter(None, (p.strip() for p in value.split(","))):
+        name, _, chance = part.partition(":")
+        if name not in FAIL_POINTS:
+            raise ConfigError(f"NSELF_ONCALL_FAILPOINTS: unknown fail point {name!r} (known: {', '.join(FAIL_POINTS)})")
+        try:
+            probability = float(chance or 1)
+        except ValueError:
+            probability = -1.0
+        if not 0 <= probability <= 1:
+            raise ConfigError(f"NSELF_ONCALL_FAILPOINTS: fail point {name}: a probability from 0 to 1, not {chance!r}")
+        points[name] = probability
+    return points
 
-    try:
-        return parse(value)
-    except ValueError as exc:
-        raise ConfigError(f"NSELF_ONCALL_FAILPOINTS: {exc}") from None
+
+def _secret(env: Mapping[str, str], name: str) -> str | None:
+    """A token or secret setting: printable ASCII without spaces (it is compared as bytes and sent in headers)."""
+    value = env.get(name, "")
+    if not value:
+        return None
+    if not value.isascii() or not value.isprintable() or " " in value:
+        raise ConfigError(f"{name}: use printable ASCII characters without spaces (the value is not shown)")
+    return value
+
+
+def _duration(env: Mapping[str, str], name: str, default: timedelta, low: timedelta, high: timedelta) -> timedelta:
+    """A duration: a number of seconds, or with a unit: 90s, 30m, 12h, 7d."""
+    value = env.get(name, "").strip().lower()
+    if not value:
+        return default
+    match = _DURATION.fullmatch(value)
+    duration = timedelta(seconds=float(match[1]) * _SECONDS[match[2]]) if match else None
+    if duration is None or not low <= duration <= high:
+        raise ConfigError(f"{name}: expected a duration from {low} to {high} like 30m, 12h or 7d, not {value!r}")
+    return duration
 
 
 def port_number(value: str, setting: str = "PORT") -> int:

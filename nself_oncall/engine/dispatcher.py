@@ -1,7 +1,7 @@
 """Notification rows -> notifier calls -> results.
 
 Claims are committed before any notifier is called, and results are written in batches by one
-writer, each only while its lease is held (see store/outbox.py). A temporary failure is tried again
+writer, each only while its lease is held (see store/claims.py and store/results.py). A temporary failure is tried again
 later with backoff (engine/retry.py) until the attempts run out; a permanent one fails at once.
 """
 
@@ -16,8 +16,9 @@ from datetime import datetime, timedelta
 from ..logs import ESCALATION_ID, NOTIFICATION_ID
 from ..metrics import DeliveryMetrics
 from ..plugins import Action, Contact, Message, Outcome, Registry, Target, deliver
-from ..store import action_links, outbox
-from ..store.outbox import Claimed, Result
+from ..store import action_links, claims, results
+from ..store.claims import Claimed
+from ..store.results import Result
 from .retry import Retry
 
 log = logging.getLogger(__name__)
@@ -52,7 +53,7 @@ class Dispatcher:
     async def claim(self, now: datetime, limit: int) -> list[Claimed]:
         if self.link_key is None:
             self.link_key = await action_links.key()
-        return await outbox.claim(now, limit, self.owner, now + self.lease, self.limits, self.link_key)
+        return await claims.claim(now, limit, self.owner, now + self.lease, self.limits, self.link_key)
 
     async def send(self, claimed: Claimed, clock: Callable[[], datetime]) -> Result:
         """Call the notifier for one claimed notification (never raises for a delivery failure).
@@ -132,6 +133,5 @@ class Dispatcher:
     async def run_once(self, now: datetime, clock: Callable[[], datetime]) -> int:
         """Claim what is ready at `now`, deliver it all and write the results; returns how many were claimed."""
         claimed = await self.claim(now, self.concurrency)
-        results = await asyncio.gather(*(self.send(c, clock) for c in claimed))
-        await outbox.finish(results)
+        await results.finish(await asyncio.gather(*(self.send(c, clock) for c in claimed)))
         return len(claimed)

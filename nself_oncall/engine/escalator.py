@@ -16,9 +16,9 @@ from datetime import datetime
 from .. import escalation
 from ..logs import ESCALATION_ID
 from ..records import UserRecord
-from ..store import outbox, targets
+from ..store import steps, targets
 from ..store.cache import ScheduleCache
-from ..store.outbox import Advance, DueEscalation
+from ..store.steps import Advance, DueEscalation
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +36,7 @@ class Escalator:
         async def plan(due: DueEscalation) -> Advance:
             return await self._plan(due, now, found)
 
-        return await outbox.advance_due(now, self.batch, plan, self.sender)
+        return await steps.advance_due(now, self.batch, plan, self.sender)
 
     async def _plan(self, due: DueEscalation, now: datetime, found: dict[str, UserRecord | None]) -> Advance:
         token = ESCALATION_ID.set(due.id)  # on every log line written for it

@@ -1,53 +1,45 @@
 """Start, wake and stop the engine: the escalator's, the notice planner's and the dispatcher's loops in this process.
 
-Each loop sleeps until its next due time (a query tells it), looks at least once a second, and
-wakes at once when work is added: in this process through `wake()`, and on PostgreSQL from any
-process through LISTEN/NOTIFY. Any number of engines can share one PostgreSQL. On SQLite one engine
-runs per database file, under an exclusive lock on `<database>.engine-lock`: a second process waits
-as a standby and takes over when the first one stops.
+Each loop sleeps until its next due time (a query tells it), looks at least once a second, and wakes at once when
+work is added (engine/wakeups.py). Any number of engines can share one PostgreSQL; on SQLite one engine runs per
+database file (engine/exclusive.py). Results of notifier calls are written by one writer (engine/results.py).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import fcntl
 import logging
 import os
 import secrets
 import socket
-import time
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from typing import Any, TypeVar
+from datetime import datetime
 
-from ..config import Settings, dialect_of
+from ..clock import utcnow
+from ..config import Settings
 from ..metrics import DeliveryMetrics
 from ..plugins import Registry
-from ..store import notices, outbox
+from ..store import claims, notices, steps
 from ..store.cache import ScheduleCache
-from ..store.listen import Listener, sqlite_file
-from ..store.outbox import Result
 from ..store.wake import ESCALATIONS, NOTICES, NOTIFICATIONS
 from .dispatcher import Dispatcher
 from .escalator import Escalator
+from .exclusive import sqlite_engine_lock
 from .faults import FailPoints
 from .notices import Notices
+from .results import ResultWriter
 from .retry import Retry
+from .tasks import own_task
+from .wakeups import Wakeups
 
 log = logging.getLogger(__name__)
-
-T = TypeVar("T")
 
 #: The longest an idle loop sleeps before it looks again.
 IDLE = 1.0
 #: After a database error a loop waits this long before it tries again.
 BACKOFF = 0.5
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)
@@ -74,27 +66,25 @@ class Engine:
         self.owner = options.owner or f"{socket.gethostname()}:{os.getpid()}"
         self.clock = clock
         self.faults = options.failpoints
-        self._sender = secrets.token_hex(8)  # names this engine in its wake-up notifications
+        sender = secrets.token_hex(8)  # names this engine in its wake-up notifications
+        self.wakeups = Wakeups(database_url, sender)
         cache = ScheduleCache()
-        self.escalator = Escalator(cache, options.escalation_batch, self._sender)
-        self.notices = Notices(cache, options.escalation_batch, self._sender)
+        self.escalator = Escalator(cache, options.escalation_batch, sender)
+        self.notices = Notices(cache, options.escalation_batch, sender)
         self.dispatcher = Dispatcher(registry, base_url, self.owner, options.retry, options.concurrency, metrics=metrics)
-        self._events = {ESCALATIONS: asyncio.Event(), NOTICES: asyncio.Event(), NOTIFICATIONS: asyncio.Event()}
+        self.results = ResultWriter(self.dispatcher.lease, self.faults, self._database_error)
+        self._events = self.wakeups.events
         self._stopping = asyncio.Event()
         self._slot_free = asyncio.Event()
         # A dispatcher with all its slots taken claims again once a quarter of them are free, not as each one
         # frees: a claim is a transaction, and one per notification cost more than the notifications.
         self._refill = max(1, options.concurrency // 4)
         self._in_flight: set[asyncio.Task[None]] = set()
-        self._results: list[Result] = []
-        self._results_ready = asyncio.Event()
-        self._writer_done = False
         self._task: asyncio.Task[None] | None = None
 
     def wake(self) -> None:
         """Work was added in this process: look now."""
-        for event in self._events.values():
-            event.set()
+        self.wakeups.wake()
 
     def start(self) -> None:
         self._task = asyncio.get_running_loop().create_task(self._main(), name="engine")
@@ -125,17 +115,16 @@ class Engine:
                 await self._sleep(self._stopping, IDLE)
 
     async def _run(self) -> None:
-        async with self._exclusive(), self._listening():
+        async with sqlite_engine_lock(self.database_url, self._stopping, self._sleep), self.wakeups.listening():
             if self._stopping.is_set():
                 return
             log.info("engine running as %s", self.owner)
-            writer = asyncio.create_task(self._write_results(), name="engine-results")
+            writer = asyncio.create_task(self.results.run(), name="engine-results")
             try:
                 await asyncio.gather(self._escalate(), self._notify_handoffs(), self._dispatch())
             finally:
                 await self._drain()
-                self._writer_done = True
-                self._results_ready.set()
+                self.results.finish()
                 await writer
 
     async def _escalate(self) -> None:
@@ -144,8 +133,8 @@ class Engine:
             event.clear()
             try:
                 now = self.clock()
-                due, next_at = await _own_task(outbox.step_times(now))
-                if due and await _own_task(self.escalator.run_once(now)):
+                due, next_at = await own_task(steps.step_times(now))
+                if due and await own_task(self.escalator.run_once(now)):
                     self._events[NOTIFICATIONS].set()
                     continue  # look again: for more, and at the next due times of those just notified
                 wait = await self._until(next_at)
@@ -161,11 +150,11 @@ class Engine:
             event.clear()
             try:
                 now = self.clock()
-                plan_due, next_plan = await _own_task(notices.plan_times(now))
-                send_due, next_send = await _own_task(notices.send_times(now))
-                worked = plan_due and (await _own_task(self.notices.plan(now))).schedules > 0
+                plan_due, next_plan = await own_task(notices.plan_times(now))
+                send_due, next_send = await own_task(notices.send_times(now))
+                worked = plan_due and (await own_task(self.notices.plan(now))).schedules > 0
                 if send_due:
-                    sent = await _own_task(self.notices.send(now))
+                    sent = await own_task(self.notices.send(now))
                     if sent.sent:
                         self._events[NOTIFICATIONS].set()
                     worked = worked or bool(sent.sent or sent.dropped or sent.retimed)
@@ -187,8 +176,8 @@ class Engine:
                 full, wait = True, IDLE
                 if free >= self._refill:
                     now = self.clock()
-                    ready, next_at = await _own_task(outbox.delivery_times(now))
-                    claimed = await _own_task(dispatcher.claim(now, free)) if ready else []
+                    ready, next_at = await own_task(claims.delivery_times(now))
+                    claimed = await own_task(dispatcher.claim(now, free)) if ready else []
                     if claimed:
                         self.faults.hit("after_claim")
                     for c in claimed:
@@ -199,47 +188,15 @@ class Engine:
                 full, wait = False, self._database_error("dispatcher", exc)
             await self._sleep(event, wait, self._slot_free if full else None)
 
-    async def _send(self, claimed: outbox.Claimed) -> None:
+    async def _send(self, claimed: claims.Claimed) -> None:
         try:
             result = await self.dispatcher.send(claimed, self.clock)
             self.faults.hit("after_send")
-            self._results.append(result)
-            self._results_ready.set()
+            self.results.add(result)
         finally:
             self._in_flight.discard(asyncio.current_task())
             if self.dispatcher.concurrency - len(self._in_flight) >= self._refill:
                 self._slot_free.set()
-
-    async def _write_results(self) -> None:
-        """Write results as they come, in batches; when told to finish, write what is left and return.
-        Never cancelled halfway: a batch dropped unwritten would be sent again after its lease."""
-        while True:
-            await self._results_ready.wait()
-            self._results_ready.clear()
-            await self._flush(final=self._writer_done)
-            if self._writer_done:
-                self._writer_done = False
-                return
-
-    async def _flush(self, final: bool) -> None:
-        """Write the results gathered so far; keep them (and try again) while the database is away."""
-        deadline = time.monotonic() + (self.dispatcher.lease.total_seconds() if final else float("inf"))
-        while self._results:
-            batch, self._results = self._results, []
-            self.faults.hit("before_result")
-            try:
-                written = await _own_task(outbox.finish(batch))
-                if len(written) < len(batch):
-                    log.warning("engine: %d result(s) not written: another engine holds their lease now",
-                                len(batch) - len(written))
-            except Exception as exc:
-                self._results = batch + self._results
-                wait = self._database_error("result writer", exc)
-                if time.monotonic() + wait > deadline:
-                    log.error("engine: %d result(s) could not be written; their notifications will be claimed again",
-                              len(self._results))
-                    return
-                await asyncio.sleep(wait)
 
     async def _drain(self) -> None:
         if self._in_flight:
@@ -264,80 +221,6 @@ class Engine:
     def _database_error(self, who: str, exc: Exception) -> float:
         log.warning("engine %s: %s: %s; trying again in %g s", who, type(exc).__name__, exc, BACKOFF)
         return BACKOFF
-
-    @contextlib.asynccontextmanager
-    async def _exclusive(self):
-        """On SQLite, hold the engine lock of the database file (waiting as a standby while another has it)."""
-        if dialect_of(self.database_url) != "sqlite":
-            yield
-            return
-        path = sqlite_file(self.database_url)
-        if path == ":memory:":
-            yield
-            return
-        with open(f"{path}.engine-lock", "a+b") as lock:
-            told = False
-            while not self._stopping.is_set():
-                try:
-                    fcntl.flock(lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    if not told:
-                        log.info("engine: another process runs the engine of %s; waiting to take over", path)
-                        told = True
-                    await self._sleep(self._stopping, 2.0)
-            try:
-                yield
-            finally:
-                fcntl.flock(lock.fileno(), fcntl.LOCK_UN)
-
-    @contextlib.asynccontextmanager
-    async def _listening(self):
-        """On PostgreSQL, LISTEN for work added by any process, reconnecting when the connection drops."""
-        if dialect_of(self.database_url) != "postgres":
-            yield
-            return
-        task = asyncio.create_task(self._listen(), name="engine-listen")
-        try:
-            yield
-        finally:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-
-    async def _listen(self) -> None:
-        def on_work(payload: str) -> None:
-            work, _, sender = payload.partition(" ")
-            event = self._events.get(work)
-            if event is not None and sender != self._sender:  # this engine woke itself when it added the work
-                event.set()
-
-        while True:
-            listener = None
-            try:
-                listener = await Listener.open(self.database_url, on_work)
-                self.wake()  # work may have been added while nobody listened
-                while True:
-                    await asyncio.sleep(IDLE)
-                    await listener.check()
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:
-                log.warning("engine: LISTEN connection lost (%s); the loops look every %g s until it is back",
-                            type(exc).__name__, IDLE)
-                await asyncio.sleep(IDLE)
-            finally:
-                if listener is not None:
-                    listener.close()
-
-
-async def _own_task(work: Coroutine[Any, Any, T]) -> T:
-    """Run one pass's database work in a task of its own, so that what it leaves in its task's context ends
-    with it. Tortoise (1.1.9) makes a transaction the task's current connection before BEGIN and leaves it so
-    when BEGIN fails (the database went away between the pool and BEGIN): run in a loop's own task, every
-    later pass would use that dead transaction and fail ("connection has been released back to the pool")
-    for as long as the process lives."""
-    return await asyncio.create_task(work)
 
 
 def engine_options(settings: Settings) -> EngineOptions:

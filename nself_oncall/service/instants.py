@@ -6,11 +6,10 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from .. import oncall
+from ..clock import utcnow
 from ..errors import BadQuery, Invalid
 
-
-def now() -> datetime:
-    return datetime.now(UTC)
+now = utcnow  # the service's clock (nself_oncall/clock.py)
 
 
 def to_instant(value: datetime, zone: ZoneInfo) -> datetime:

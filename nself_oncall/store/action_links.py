@@ -23,17 +23,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from tortoise import connections
-
+from ..clock import utcnow
 from ..models import ActionLink
-from .ids import utcnow
+from .sql import default, execute, is_postgres, rows
 
 ACTIONS = ("acknowledge", "resolve")
 _KEY_NAME = "action_links"
-_NEW_KEY = {
-    "postgres": "INSERT INTO server_keys (name, value, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-    "sqlite": "INSERT INTO server_keys (name, value, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-}
+_NEW_KEY = "INSERT INTO server_keys (name, value, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING"
 _INSERT = {
     "postgres": """INSERT INTO action_links (token_hash, notification_id, action)
                    SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) ON CONFLICT DO NOTHING""",
@@ -64,22 +60,21 @@ def token_hash(value: str) -> str:
 
 async def key() -> bytes:
     """The database's link key, made on first use; processes racing to make it all read the one that won."""
-    connection = connections.get("default")
-    dialect = connection.capabilities.dialect
-    await connection.execute_query(_NEW_KEY[dialect], [_KEY_NAME, secrets.token_hex(32), utcnow()])
-    rows = await connection.execute_query_dict(_select("SELECT value FROM server_keys WHERE name = $1", dialect), [_KEY_NAME])
-    return bytes.fromhex(rows[0]["value"])
+    connection = default()
+    await execute(connection, _NEW_KEY, [_KEY_NAME, secrets.token_hex(32), utcnow()])
+    found = await rows(connection, "SELECT value FROM server_keys WHERE name = $1", [_KEY_NAME])
+    return bytes.fromhex(found[0]["value"])
 
 
 async def insert(connection: Any, link_key: bytes, notification_ids: Sequence[str]) -> None:
     """Store the hashes of the links of these notifications in `connection`'s transaction (again: nothing changes)."""
-    rows = [(token_hash(token(link_key, n, a)), n, a) for n in notification_ids for a in ACTIONS]
-    if not rows:
+    links = [(token_hash(token(link_key, n, a)), n, a) for n in notification_ids for a in ACTIONS]
+    if not links:
         return
-    if connection.capabilities.dialect == "postgres":
-        await connection.execute_query(_INSERT["postgres"], [list(column) for column in zip(*rows, strict=True)])
+    if is_postgres(connection):
+        await connection.execute_query(_INSERT["postgres"], [list(column) for column in zip(*links, strict=True)])
     else:
-        await connection.execute_many(_INSERT["sqlite"], [list(row) for row in rows])
+        await connection.execute_many(_INSERT["sqlite"], [list(link) for link in links])
 
 
 async def find(digest: str) -> Found | None:
@@ -89,7 +84,3 @@ async def find(digest: str) -> Found | None:
         return None
     notification = row.notification
     return Found(row.token_hash, row.action, notification.escalation_id, notification.user, notification.channel)
-
-
-def _select(sql: str, dialect: str) -> str:
-    return sql if dialect == "postgres" else sql.replace("$", "?")

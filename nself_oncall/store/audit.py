@@ -21,9 +21,10 @@ from typing import Any
 from tortoise import BaseDBAsyncClient
 from tortoise.expressions import Q
 
+from ..clock import utcnow
 from ..models import AuditEntry
 from ..records import AuditRecord, EscalationRecord, Page, UserRecord
-from .ids import new_id, utcnow
+from .ids import new_id
 
 #: An escalation's state in the log leaves out its policy snapshot (a copy of a policy whose every change
 #: the log holds already) and its notifications (the engine's, not the API's).

@@ -18,25 +18,18 @@ from datetime import datetime, time, timedelta
 from typing import Any, Generic, TypeVar
 from zoneinfo import ZoneInfo
 
-from tortoise import connections
-
 from .. import oncall
+from ..clock import utcnow
 from ..errors import NotFound
 from ..models import Layer, Schedule
 from ..oncall.handoffs import Notice
 from ..oncall.people import named
 from ..records import LayerRecord, ScheduleRecord
 from . import overrides
-from .ids import utcnow
+from .sql import default, rows
 
-_VERSION_SQL = {
-    "sqlite": "SELECT version, created_at FROM schedules WHERE id = ?",
-    "postgres": "SELECT version, created_at FROM schedules WHERE id = $1",
-}
-_PAGE_SQL = {
-    "sqlite": "SELECT id, version, created_at FROM schedules WHERE id > ? ORDER BY id LIMIT ?",
-    "postgres": "SELECT id, version, created_at FROM schedules WHERE id > $1 ORDER BY id LIMIT $2",
-}
+_VERSION_SQL = "SELECT version, created_at FROM schedules WHERE id = $1"
+_PAGE_SQL = "SELECT id, version, created_at FROM schedules WHERE id > $1 ORDER BY id LIMIT $2"
 #: LIMIT for "every row" (ids sort after "", as none is empty)
 _EVERY = 2**62
 #: A cached schedule holds the overrides that end after its load time minus this.
@@ -170,20 +163,16 @@ class _SharedReads(Generic[K, V]):
 
 async def _page_versions(page: tuple[int | None, str | None]) -> PageOfVersions:
     limit, after = page
-    connection = connections.get("default")
-    _, rows = await connection.execute_query(
-        _PAGE_SQL[connection.capabilities.dialect], [after or "", _EVERY if limit is None else limit + 1]
-    )
-    more = limit is not None and len(rows) > limit
-    return [(row[0], (row[1], row[2])) for row in rows[:limit]], more
+    found = await rows(default(), _PAGE_SQL, [after or "", _EVERY if limit is None else limit + 1])
+    more = limit is not None and len(found) > limit
+    return [(row["id"], (row["version"], row["created_at"])) for row in found[:limit]], more
 
 
 async def _current_version(schedule_id: str) -> Version:
-    connection = connections.get("default")
-    rows = await connection.execute_query_dict(_VERSION_SQL[connection.capabilities.dialect], [schedule_id])
-    if not rows:
+    found = await rows(default(), _VERSION_SQL, [schedule_id])
+    if not found:
         raise NotFound("schedule", schedule_id)
-    return tuple(rows[0].values())
+    return found[0]["version"], found[0]["created_at"]
 
 
 async def _load(schedule_id: str, version: Version) -> Loaded:

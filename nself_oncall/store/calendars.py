@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from tortoise.transactions import in_transaction
 
+from ..clock import utcnow
 from ..errors import NotFound
 from ..models import CalendarSubscription, Schedule
 from ..records import Page, SubscriptionRecord
 from . import audit
-from .ids import new_id, utcnow
+from .ids import new_id
 
 
 async def create(

@@ -19,7 +19,7 @@ from .. import escalation
 from ..errors import Conflict, NotFound
 from ..models import Escalation, Notification
 from ..records import EscalationRecord, NotificationRecord, Page, TargetRecord
-from . import audit, outbox, policies
+from . import audit, policies, results
 from .ids import new_id
 from .wake import ESCALATIONS, wake_engines
 
@@ -117,7 +117,7 @@ async def acknowledge(escalation_id: str, by: str | None, now: datetime, *, acto
             row.status, row.acknowledged_at, row.acknowledged_by = "acknowledged", now, by
             row.due_at, row.updated_at = None, now
             await row.save()
-            await outbox.stop_retries(connection, escalation_id=escalation_id)
+            await results.stop_retries(connection, escalation_id=escalation_id)
             await _log(connection, "acknowledge", before, row, actor, now)
     return await get(escalation_id)
 
@@ -130,7 +130,7 @@ async def resolve(escalation_id: str, by: str | None, now: datetime, *, actor: s
         row.status, row.resolved_at, row.resolved_by = "resolved", now, by
         row.due_at, row.open_key, row.updated_at = None, None, now
         await row.save()
-        await outbox.stop_retries(connection, escalation_id=escalation_id)
+        await results.stop_retries(connection, escalation_id=escalation_id)
         await _log(connection, "resolve", before, row, actor, now)
     return await get(escalation_id)
 

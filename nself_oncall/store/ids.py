@@ -1,4 +1,4 @@
-"""Ids and clocks shared by the stores."""
+"""Ids shared by the stores: server-made ids, slugs derived from names, client-chosen ids inserted."""
 
 from __future__ import annotations
 
@@ -6,22 +6,18 @@ import re
 import secrets
 import time
 import unicodedata
-from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from tortoise.exceptions import IntegrityError
 from tortoise.models import Model
 
+from ..clock import utcnow
 from ..errors import Conflict, Invalid
 from ..models import PolicyTarget
 
 M = TypeVar("M", bound=Model)
 
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 def new_id() -> str:

@@ -11,9 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from tortoise import connections
-
-from .sql import instant, sqlite_params
+from .sql import default, maybe_instant, rows
 
 
 @dataclass(frozen=True)
@@ -44,15 +42,8 @@ async def backlog(now: datetime) -> Backlog:
                     (SELECT MIN(available_at) FROM notifications WHERE available_at <= $1) AS message,
                     (SELECT MIN(due_at) FROM escalations WHERE due_at <= $1) AS step"""
     row = (await _query(sql, [now]))[0]
-    return Backlog(row["pending"], _maybe_instant(row["message"]), _maybe_instant(row["step"]))
-
-
-def _maybe_instant(value: Any) -> datetime | None:
-    return None if value is None else instant(value)
+    return Backlog(row["pending"], maybe_instant(row["message"]), maybe_instant(row["step"]))
 
 
 async def _query(sql: str, values: list[Any]) -> list[dict[str, Any]]:
-    connection = connections.get("default")
-    if connection.capabilities.dialect != "postgres":
-        sql = sqlite_params(sql)
-    return await connection.execute_query_dict(sql, values)
+    return await rows(default(), sql, values)

@@ -1,6 +1,6 @@
 """Handoff notices: rows planned ahead, due ones turned into notifications, and both read back.
 
-Like the escalations (store/outbox.py), every pass is one transaction that locks the rows it works on
+Like the escalations (store/steps.py), every pass is one transaction that locks the rows it works on
 (`FOR UPDATE SKIP LOCKED` on PostgreSQL, so engines in several processes take disjoint work; SQLite has
 one engine). A notice row's unique key (schedule, shift start, user, notice) and the one transaction that
 writes its notifications and clears its `send_at` make each notice go out once, whichever engine gets it.
@@ -14,15 +14,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from tortoise import connections
 from tortoise.transactions import in_transaction
 
 from .. import escalation
 from ..oncall.handoffs import Handoff
 from ..records import NoticeItem
+from . import notifications
 from .ids import new_id
-from .outbox import insert_notifications, notification_row
-from .sql import due_times, instant, sqlite_params
+from .sql import any_of, default, due_times, execute, instant, is_postgres, rows
 
 
 @dataclass(frozen=True)
@@ -102,11 +101,7 @@ async def send_times(now: datetime) -> tuple[bool, datetime | None]:
     return await due_times("notices", "send_at", now)
 
 
-_SCHEDULES_TO_PLAN = {
-    "postgres": """SELECT id FROM schedules WHERE notices_plan_at <= $1 ORDER BY notices_plan_at LIMIT $2
-                   FOR UPDATE SKIP LOCKED""",
-    "sqlite": "SELECT id FROM schedules WHERE notices_plan_at <= ? ORDER BY notices_plan_at LIMIT ?",
-}
+_SCHEDULES_TO_PLAN = "SELECT id FROM schedules WHERE notices_plan_at <= $1 ORDER BY notices_plan_at LIMIT $2"
 _KNOWN = """SELECT id, shift_start, "user", notice, channel, minutes_before, send_at FROM notices
             WHERE schedule_id = $1 AND shift_start >= $2"""
 _INSERT_PLANNED = """INSERT INTO notices (id, schedule_id, shift_start, "user", notice, channel, minutes_before, due_at,
@@ -124,15 +119,14 @@ async def plan_due(now: datetime, limit: int, plan: Callable[[str], Awaitable[Pl
     already turned into notifications is never touched (its key stays taken: it is not sent again)."""
     added = moved = dropped = 0
     async with in_transaction() as connection:
-        dialect = connection.capabilities.dialect
-        rows = await connection.execute_query_dict(_SCHEDULES_TO_PLAN[dialect], [now, limit])
-        for row in rows:
+        due = await rows(connection, _SCHEDULES_TO_PLAN + _locking(connection), [now, limit])
+        for row in due:
             decided = await plan(row["id"])
             if decided.handoffs is not None:
                 a, m, d = await _replan(connection, row["id"], decided.since, decided.handoffs, now)
                 added, moved, dropped = added + a, moved + m, dropped + d
-            await _run(connection, "UPDATE schedules SET notices_plan_at = $1 WHERE id = $2", [decided.next_at, row["id"]])
-    return PlanCounts(len(rows), added, moved, dropped)
+            await execute(connection, "UPDATE schedules SET notices_plan_at = $1 WHERE id = $2", [decided.next_at, row["id"]])
+    return PlanCounts(len(due), added, moved, dropped)
 
 
 async def _replan(
@@ -141,7 +135,7 @@ async def _replan(
     """Make the planned rows of shifts from `since` on be `handoffs`; returns how many were added, moved, dropped."""
     wanted = {(h.shift_start, h.user, h.index): h for h in handoffs}
     moved, gone = 0, []
-    for row in await _rows(connection, _KNOWN, [schedule_id, since]):
+    for row in await rows(connection, _KNOWN, [schedule_id, since]):
         handoff = wanted.pop((instant(row["shift_start"]), row["user"], row["notice"]), None)
         if row["send_at"] is None:
             continue  # written already: never touched, and not planned again
@@ -149,22 +143,18 @@ async def _replan(
             gone.append(row["id"])
         elif (row["channel"], row["minutes_before"]) != (handoff.notice.channel, handoff.notice.minutes_before):
             values = [handoff.notice.channel, handoff.notice.minutes_before, handoff.due_at, row["id"]]
-            await _run(connection, _MOVE, values)
+            await execute(connection, _MOVE, values)
             moved += 1
     await _delete(connection, gone)
     for h in wanted.values():
         values = [new_id(), schedule_id, h.shift_start, h.user, h.index, h.notice.channel, h.notice.minutes_before,
                   h.due_at, now]
-        await _run(connection, _INSERT_PLANNED, values)
+        await execute(connection, _INSERT_PLANNED, values)
     return len(wanted), moved, len(gone)
 
 
-_DUE = {
-    "postgres": """SELECT id, schedule_id, shift_start, "user", notice, channel, minutes_before FROM notices
-                   WHERE send_at <= $1 ORDER BY send_at LIMIT $2 FOR UPDATE SKIP LOCKED""",
-    "sqlite": """SELECT id, schedule_id, shift_start, "user", notice, channel, minutes_before FROM notices
-                 WHERE send_at <= ? ORDER BY send_at LIMIT ?""",
-}
+_DUE = """SELECT id, schedule_id, shift_start, "user", notice, channel, minutes_before FROM notices
+          WHERE send_at <= $1 ORDER BY send_at LIMIT $2"""
 _SENT = {
     "postgres": "UPDATE notices SET send_at = NULL, summary = $1, details = $2::jsonb WHERE id = $3",
     "sqlite": "UPDATE notices SET send_at = NULL, summary = ?, details = ? WHERE id = ?",
@@ -180,21 +170,21 @@ async def send_due(
     async with in_transaction() as connection:
         dialect = connection.capabilities.dialect
         new: list[tuple[Any, ...]] = []
-        for row in await connection.execute_query_dict(_DUE[dialect], [now, limit]):
+        for row in await rows(connection, _DUE + _locking(connection), [now, limit]):
             due = DueNotice(row["id"], row["schedule_id"], instant(row["shift_start"]), row["user"], row["notice"],
                             row["channel"], row["minutes_before"])
             decision = await decide(due)
             if isinstance(decision, Drop):
                 counts.dropped.append((due, decision.reason))
             elif isinstance(decision, Retime):
-                await _run(connection, _MOVE, [decision.channel, decision.minutes_before, decision.due_at, due.id])
+                await execute(connection, _MOVE, [decision.channel, decision.minutes_before, decision.due_at, due.id])
                 counts.retimed += 1
             else:
-                new += [notification_row(p, now, notice_id=due.id) for p in decision.planned]
+                new += [notifications.row(p, now, notice_id=due.id) for p in decision.planned]
                 await connection.execute_query(_SENT[dialect], [decision.summary, json.dumps(decision.details), due.id])
                 counts.sent += 1
         await _delete(connection, [due.id for due, _ in counts.dropped])
-        await insert_notifications(connection, new, sender)
+        await notifications.insert(connection, new, sender)
     return counts
 
 
@@ -206,36 +196,24 @@ _ITEMS = """SELECT o.shift_start, o."user", o.notice, o.due_at, n.channel, n.sta
 
 async def notified(schedule_id: str, since: datetime, until: datetime) -> list[NoticeItem]:
     """The messages written for the schedule's notices of shifts starting in [since, until), in due order."""
-    rows = await _rows(connections.get("default"), _ITEMS, [schedule_id, since, until])
+    found = await rows(default(), _ITEMS, [schedule_id, since, until])
     return [
         NoticeItem(
             shift_start=instant(r["shift_start"]), user=r["user"], notice=r["notice"], channel=r["channel"],
             due_at=instant(r["due_at"]), status=r["status"],
             sent_at=None if r["sent_at"] is None else instant(r["sent_at"]), error=r["error"],
         )
-        for r in rows
+        for r in found
     ]
 
 
-_DELETE = "DELETE FROM notices WHERE send_at IS NOT NULL AND"
-
-
 async def _delete(connection: Any, ids: Sequence[str]) -> None:
-    if not ids:
-        return
-    if connection.capabilities.dialect == "postgres":
-        await connection.execute_query(f"{_DELETE} id = ANY($1::text[])", [list(ids)])
-    else:
-        await connection.execute_query(f"{_DELETE} id IN ({', '.join('?' * len(ids))})", list(ids))
+    """Drop planned rows (never one written already)."""
+    if ids:
+        which, values = any_of(connection, "id", ids, 1)
+        await execute(connection, f"DELETE FROM notices WHERE send_at IS NOT NULL AND {which}", values)
 
 
-async def _run(connection: Any, sql: str, values: list[Any]) -> None:
-    await connection.execute_query(_dialect(connection, sql), values)
-
-
-async def _rows(connection: Any, sql: str, values: list[Any]) -> list[dict[str, Any]]:
-    return await connection.execute_query_dict(_dialect(connection, sql), values)
-
-
-def _dialect(connection: Any, sql: str) -> str:
-    return sql if connection.capabilities.dialect == "postgres" else sqlite_params(sql)
+def _locking(connection: Any) -> str:
+    """Lock the rows a pass works on, skipping those another engine holds (PostgreSQL; SQLite has one engine)."""
+    return " FOR UPDATE SKIP LOCKED" if is_postgres(connection) else ""

@@ -8,11 +8,12 @@ from tortoise.expressions import F, Q
 from tortoise.transactions import in_transaction
 
 from .. import oncall
+from ..clock import utcnow
 from ..errors import Invalid, NotFound
 from ..models import Override, Schedule
 from ..records import OverrideRecord, Page
 from . import audit
-from .ids import new_id, utcnow
+from .ids import new_id
 
 
 async def create(schedule_id: str, user: str, start: datetime, end: datetime, *, actor: str) -> OverrideRecord:

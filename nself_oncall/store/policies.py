@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Collection
-from datetime import datetime
 from typing import Any
 
-from tortoise import connections
 from tortoise.transactions import in_transaction
 
 from .. import escalation
+from ..clock import utcnow
 from ..errors import Invalid, NotFound
 from ..models import Policy, PolicyStep, PolicyTarget, Schedule, User
 from ..records import Page, PolicyRecord, StepRecord, TargetRecord
 from . import audit
-from .ids import derive_id, insert_new, utcnow
+from .ids import derive_id, insert_new
+from .sql import default, instant, rows
 
 _STEPS = "steps__targets"
 _KINDS = ("schedule", "user", "channel")
@@ -25,31 +25,29 @@ _GET = """SELECT p.id, p.name, p.description, p."repeat", p.created_at, p.update
           FROM policies AS p
           LEFT JOIN policy_steps AS s ON s.policy_id = p.id
           LEFT JOIN policy_targets AS t ON t.step_id = s.id
-          WHERE p.id = {mark} ORDER BY s.position, t.position"""
+          WHERE p.id = $1 ORDER BY s.position, t.position"""
 
 
 async def get(policy_id: str) -> PolicyRecord:
     """One query (every trigger reads its policy: ORM objects with prefetch cost more than the query)."""
-    connection = connections.get("default")
-    mark = "$1" if connection.capabilities.dialect == "postgres" else "?"
-    rows = await connection.execute_query_dict(_GET.format(mark=mark), [policy_id])
-    if not rows:
+    found = await rows(default(), _GET, [policy_id])
+    if not found:
         raise NotFound("policy", policy_id)
     steps: dict[int, tuple[float, list[TargetRecord]]] = {}  # in order of position
-    for row in rows:
+    for row in found:
         if row["step"] is not None:
             _, targets = steps.setdefault(row["step"], (row["delay_minutes"], []))
             if row["type"] is not None:
                 targets.append(TargetRecord(row["type"], row["target_id"]))
-    first = rows[0]
+    first = found[0]
     return PolicyRecord(
         id=first["id"],
         name=first["name"],
         description=first["description"],
         repeat=first["repeat"],
         steps=tuple(StepRecord(delay, tuple(targets)) for delay, targets in steps.values()),
-        created_at=_instant(first["created_at"]),
-        updated_at=_instant(first["updated_at"]),
+        created_at=instant(first["created_at"]),
+        updated_at=instant(first["updated_at"]),
     )
 
 
@@ -66,17 +64,12 @@ def snapshot(policy: PolicyRecord) -> escalation.Policy:
     )
 
 
-def _instant(value: Any) -> datetime:
-    """A timestamp as the driver returns it: aware already (asyncpg), or SQLite's text."""
-    return datetime.fromisoformat(value) if isinstance(value, str) else value
-
-
 async def list_page(limit: int, after: str | None) -> Page[PolicyRecord]:
     query = Policy.all().order_by("id").limit(limit + 1).prefetch_related(_STEPS)
     if after is not None:
         query = query.filter(id__gt=after)
-    rows = await query
-    return Page(tuple(_record(r) for r in rows[:limit]), len(rows) > limit)
+    found = await query
+    return Page(tuple(_record(r) for r in found[:limit]), len(found) > limit)
 
 
 async def create(data: dict[str, Any], channels: Collection[str], *, actor: str) -> PolicyRecord:

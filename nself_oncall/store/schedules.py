@@ -10,12 +10,13 @@ from zoneinfo import ZoneInfo
 from tortoise.transactions import in_transaction
 
 from .. import oncall
+from ..clock import utcnow
 from ..errors import Invalid, NotFound
 from ..models import Layer, Schedule
 from ..records import Page, ScheduleRecord
 from . import audit
 from .cache import schedule_record, to_pure_layer
-from .ids import derive_id, insert_new, refuse_if_targeted, utcnow
+from .ids import derive_id, insert_new, refuse_if_targeted
 
 
 async def _layers_of(schedule_id: str) -> list[Layer]:

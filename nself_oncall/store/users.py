@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
-from tortoise import connections
 from tortoise.transactions import in_transaction
 
+from ..clock import utcnow
 from ..errors import NotFound
 from ..models import ContactMethod, User
 from ..records import ContactRecord, Page, UserRecord
 from . import audit
-from .ids import insert_new, refuse_if_targeted, utcnow
+from .ids import insert_new, refuse_if_targeted
+from .sql import any_of, default, instant, rows
 
 NAME_LENGTH = User._meta.fields_map["name"].max_length
 Contact = tuple[str, str]  # (channel, address), already checked
@@ -29,8 +29,8 @@ async def list_page(limit: int, after: str | None) -> Page[UserRecord]:
     query = User.all().order_by("id").limit(limit + 1).prefetch_related("contacts")
     if after is not None:
         query = query.filter(id__gt=after)
-    rows = await query
-    return Page(tuple(_record(r) for r in rows[:limit]), len(rows) > limit)
+    found = await query
+    return Page(tuple(_record(r) for r in found[:limit]), len(found) > limit)
 
 
 async def create(user_id: str, name: str | None, contacts: list[Contact], *, actor: str) -> UserRecord:
@@ -96,26 +96,18 @@ async def get_many(user_ids: set[str]) -> dict[str, UserRecord]:
     than the query)."""
     if not user_ids:
         return {}
-    connection = connections.get("default")
-    ids = sorted(user_ids)
-    if connection.capabilities.dialect == "postgres":
-        which, values = "u.id = ANY($1::text[])", [ids]
-    else:
-        which, values = f"u.id IN ({', '.join('?' * len(ids))})", ids
+    connection = default()
+    which, values = any_of(connection, "u.id", sorted(user_ids), 1)
     sql = f"""SELECT u.id, u.name, u.created_at, u.updated_at, c.channel, c.address
               FROM users AS u LEFT JOIN contact_methods AS c ON c.user_id = u.id
               WHERE {which} ORDER BY u.id, c.position"""
     found: dict[str, tuple[dict[str, Any], list[ContactRecord]]] = {}
-    for row in await connection.execute_query_dict(sql, values):
+    for row in await rows(connection, sql, values):
         _, contacts = found.setdefault(row["id"], (row, []))
         if row["channel"] is not None:
             contacts.append(ContactRecord(row["channel"], row["address"]))
     return {
-        ident: UserRecord(ident, row["name"], tuple(contacts), _instant(row["created_at"]), _instant(row["updated_at"]))
+        ident: UserRecord(ident, row["name"], tuple(contacts), instant(row["created_at"]), instant(row["updated_at"]))
         for ident, (row, contacts) in found.items()
     }
 
-
-def _instant(value: Any) -> datetime:
-    """A timestamp as the driver returns it: aware already (asyncpg), or SQLite's text."""
-    return datetime.fromisoformat(value) if isinstance(value, str) else value

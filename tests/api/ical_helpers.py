@@ -58,9 +58,10 @@ def vobject_events(body: bytes) -> list[dict]:
 
 
 def fetched_apart(events: list[dict]) -> list[tuple]:
-    """What two fetches of a default range, made a moment apart, share: the first event's start (clipped to
-    the range's start, a second of its own each fetch) and the DTSTAMPs can differ."""
-    return [(e["uid"], e["start"] if i else None, e["end"], e["summary"]) for i, e in enumerate(events)]
+    """What two fetches of a default range, made a moment apart, share: the first event's start and the last
+    one's end (clipped to the range, a second of their own each fetch) and the DTSTAMPs can differ."""
+    last = len(events) - 1
+    return [(e["uid"], e["start"] if i else None, e["end"] if i < last else None, e["summary"]) for i, e in enumerate(events)]
 
 
 def instant(text: str) -> datetime:

@@ -10,7 +10,7 @@ import pytest
 
 from apiclient import Api, settings_for
 from nself_oncall.app import create_app
-from nself_oncall.config import ConfigError, Settings
+from nself_oncall.config import NSELF_ACTOR_HEADER, ConfigError, Settings
 from nself_oncall.store import audit
 
 AS_ALICE = {"X-Hasura-User-Id": "alice"}
@@ -19,6 +19,12 @@ SCHEDULE = {"id": "primary", "name": "Primary", "layers": [
 POLICY = {"id": "sre", "name": "SRE", "steps": [{"delay_minutes": 5, "targets": [{"type": "schedule", "id": "primary"}]}]}
 EMAIL, PHONE = "dana.secret@example.com", "+14155550123"
 DANA = {"id": "dana", "name": "Dana", "contacts": [{"channel": "ops-email", "address": EMAIL}]}
+
+
+@pytest.fixture
+def make_app():
+    """The app as behind nself's gateway, which sets X-Hasura-User-Id (NSELF_ONCALL_ACTOR_HEADER names it)."""
+    return lambda database_url: create_app(dataclasses.replace(settings_for(database_url), actor_header=NSELF_ACTOR_HEADER))
 
 
 async def _entries(api: Api, query: str = "") -> list[dict]:
@@ -184,8 +190,15 @@ async def test_the_header_is_a_setting(db_url):
         assert [e["actor"] for e in await _entries(api)] == ["bob", "api"]
 
 
+async def test_no_header_is_trusted_unless_the_setting_names_it(db_url):
+    async with create_app(settings_for(db_url)).test_app() as app:
+        api = Api(app.test_client())
+        await _ok(api.post("/api/v1/users", {"id": "u1"}, headers=AS_ALICE), 201)
+        assert [e["actor"] for e in await _entries(api)] == ["api"]
+
+
 def test_the_header_setting():
-    assert Settings.from_env({}).actor_header == "X-Hasura-User-Id"
+    assert Settings.from_env({}).actor_header is None
     assert Settings.from_env({"NSELF_ONCALL_ACTOR_HEADER": "X-Auth-Request-User"}).actor_header == "X-Auth-Request-User"
     assert Settings.from_env({"NSELF_ONCALL_ACTOR_HEADER": ""}).actor_header is None
     with pytest.raises(ConfigError, match="NSELF_ONCALL_ACTOR_HEADER"):

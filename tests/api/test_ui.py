@@ -9,6 +9,7 @@ import pytest
 
 from apiclient import TOKEN, Api, settings_for
 from nself_oncall.app import create_app
+from nself_oncall.config import NSELF_ACTOR_HEADER
 from nself_oncall.service import escalations
 from webui import CSRF, scenario
 
@@ -37,6 +38,12 @@ class Ui:
     async def sign_in(self, token: str = TOKEN):
         await self.get("/ui/sign-in")
         return await self.post("/ui/sign-in", {"token": token})
+
+
+@pytest.fixture
+def make_app():
+    """The app as behind nself's gateway, which sets X-Hasura-User-Id (NSELF_ONCALL_ACTOR_HEADER names it)."""
+    return lambda database_url: create_app(dataclasses.replace(settings_for(database_url), actor_header=NSELF_ACTOR_HEADER))
 
 
 @pytest.fixture

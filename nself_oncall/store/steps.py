@@ -1,0 +1,83 @@
+"""Due escalations -> notification rows: the escalator's queries.
+
+A pass locks the escalations due (`FOR UPDATE SKIP LOCKED` on PostgreSQL, so that engines in any number of
+processes take disjoint work without waiting on each other; SQLite has a single engine, see engine/runner.py),
+writes what the engine decided for each and moves their due times on, in one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from tortoise.transactions import in_transaction
+
+from .. import escalation
+from . import notifications
+from .sql import due_times, instant, is_postgres, json_value, rows
+
+
+@dataclass(frozen=True)
+class DueEscalation:
+    id: str
+    policy: escalation.Policy
+    triggered_at: datetime
+    steps_done: int
+
+
+@dataclass(frozen=True)
+class Advance:
+    """What the engine decided for one due escalation: the messages to write (pending, or undeliverable with
+    their reason) and how far it got."""
+
+    planned: list[escalation.Message]
+    steps_done: int
+    next_due: datetime | None
+
+
+Plan = Callable[[DueEscalation], Awaitable[Advance]]
+
+_SELECT_DUE = "SELECT id, policy, created_at, steps_done FROM escalations WHERE due_at <= $1 ORDER BY due_at LIMIT $2"
+_ADVANCE_PG = """UPDATE escalations AS e SET steps_done = v.steps_done, due_at = v.due_at
+                 FROM unnest($1::text[], $2::int[], $3::timestamptz[]) AS v(id, steps_done, due_at)
+                 WHERE e.id = v.id"""
+_ADVANCE_SQLITE = "UPDATE escalations SET steps_done = ?, due_at = ? WHERE id = ?"
+
+
+async def step_times(now: datetime) -> tuple[bool, datetime | None]:
+    """Whether an escalation step is due at `now`, and when the next one due after `now` is due (None: none is).
+
+    Each loop of the engine asks this (or its like) before it opens a transaction: most wake-ups find nothing to
+    do, and one query answers that for a quarter of the round trips of an empty transaction. Only times after
+    `now` count as next: what was due by then and not taken is locked by another engine, which is working on it."""
+    return await due_times("escalations", "due_at", now)
+
+
+async def advance_due(now: datetime, limit: int, plan: Plan, sender: str | None = None) -> int:
+    """Lock up to `limit` escalations due at `now`, write what `plan` decides for each, and move their
+    due times on, in one transaction. Returns how many escalations were handled. The notification that
+    wakes the engines names `sender`, the engine calling (see wake_engines)."""
+    async with in_transaction() as connection:
+        locking = " FOR UPDATE SKIP LOCKED" if is_postgres(connection) else ""
+        due = await rows(connection, _SELECT_DUE + locking, [now, limit])
+        new: list[tuple[Any, ...]] = []
+        advanced: list[tuple[str, int, datetime | None]] = []
+        for row in due:
+            policy = escalation.policy_from_json(json_value(row["policy"]))
+            advance = await plan(DueEscalation(row["id"], policy, instant(row["created_at"]), row["steps_done"]))
+            new += [notifications.row(p, now, escalation_id=row["id"]) for p in advance.planned]
+            advanced.append((row["id"], advance.steps_done, advance.next_due))
+        await _advance(connection, advanced)
+        await notifications.insert(connection, new, sender)
+    return len(due)
+
+
+async def _advance(connection: Any, advanced: list[tuple[str, int, datetime | None]]) -> None:
+    if not advanced:
+        return
+    if is_postgres(connection):
+        await connection.execute_query(_ADVANCE_PG, [list(column) for column in zip(*advanced, strict=True)])
+    else:
+        await connection.execute_many(_ADVANCE_SQLITE, [[steps, due, ident] for ident, steps, due in advanced])
