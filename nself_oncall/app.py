@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hmac
-import re
 import types
 from typing import Any
 
@@ -28,6 +27,7 @@ from .api import (
 )
 from .api.errors import ApiError, register_error_handlers
 from .api.fields import converters
+from .api.nesting import nested_deeper_than
 from .api.openapi import Provider
 from .config import ConfigError, Settings, tortoise_config
 from .engine import Engine, EngineOptions
@@ -43,15 +43,12 @@ METRICS = "/metrics"
 
 
 MAX_JSON_DEPTH = 32
-_STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"')
-_BRACKETS = re.compile(r"[\[\]{}]")
 
 
 class JSONRequest(Request):
     """Reads the body as JSON whatever the Content-Type says (curl -d sends a form type).
 
-    Nesting deeper than MAX_JSON_DEPTH is refused before parsing: deep enough input makes
-    the parser (and anything that walks the result) recurse without bound.
+    Nesting deeper than MAX_JSON_DEPTH is refused before parsing (api/nesting.py).
     """
 
     async def get_json(self, force: bool = True, silent: bool = False, cache: bool = True) -> Any:
@@ -59,20 +56,9 @@ class JSONRequest(Request):
             text = await self.get_data(as_text=True)
         except UnicodeDecodeError:
             raise BadRequest("request body is not UTF-8") from None
-        if _depth(text) > MAX_JSON_DEPTH:
+        if nested_deeper_than(text, MAX_JSON_DEPTH):
             raise BadRequest(f"request body is nested deeper than {MAX_JSON_DEPTH} levels")
         return await super().get_json(force=force, silent=silent, cache=cache)
-
-
-def _depth(text: str) -> int:
-    """How deeply the arrays and objects of a JSON text nest (brackets inside strings do not count)."""
-    if text.count("[") + text.count("{") <= MAX_JSON_DEPTH:
-        return 0
-    depth = deepest = 0
-    for bracket in _BRACKETS.findall(_STRINGS.sub("", text)):
-        depth += 1 if bracket in "[{" else -1
-        deepest = max(deepest, depth)
-    return deepest
 
 
 def create_app(settings: Settings, registry: Registry | None = None, engine: EngineOptions | None = None) -> Quart:
