@@ -40,13 +40,8 @@ def _calendar(body: bytes) -> Response:
 
 
 @links.before_app_serving
-async def _start_writers() -> None:
+async def _keep_documents() -> None:
     current_app.extensions["feed_documents"] = FeedDocuments(feed_ical)
-
-
-@links.after_app_serving
-async def _stop_writers() -> None:
-    current_app.extensions.pop("feed_documents").close()
 
 
 @bp.get("/schedules/<slug:schedule_id>/shifts.ics")

@@ -1,11 +1,11 @@
-"""Calendar documents: written off the event loop, a few at a time, and kept per link.
+"""Calendar documents: written off the event loop, and kept per link.
 
 Writing a large schedule's document costs about a second of CPU (icalendar), and calendar apps fetch their links
-unauthenticated, every hour or so, many at once when a team subscribes. So documents are written in a small pool
-of worker threads (WRITERS at a time), never on the event loop that serves requests; and a link's document is
-kept with the versions of the schedules it was made from (store/cache.py), served again while they stand, for
-FRESH at most (its range moves with the clock). Fetches of a link while its document is written wait for that
-one writing. At most KEPT_BYTES of documents are kept, the least recently served dropped first.
+unauthenticated, every hour or so, many at once when a team subscribes. So documents are written by the worker
+threads of service/workers.py, never on the event loop that serves requests; and a link's document is kept with
+the versions of the schedules it was made from (store/cache.py), served again while they stand, for FRESH at most
+(its range moves with the clock). Fetches of a link while its document is written wait for that one writing. At
+most KEPT_BYTES of documents are kept, the least recently served dropped first.
 """
 
 from __future__ import annotations
@@ -13,18 +13,16 @@ from __future__ import annotations
 import asyncio
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from .instants import now
+from .workers import off_loop
 
 if TYPE_CHECKING:
     from .calendars import Feed
 
-#: Documents written at the same time; more wait for a worker.
-WRITERS = 2
 #: How long a kept document is served while its schedules do not change.
 FRESH = timedelta(minutes=5)
 KEPT_BYTES = 32 * 1024 * 1024
@@ -41,9 +39,8 @@ class _Kept:
 
 
 class FeedDocuments:
-    def __init__(self, write: Writer, writers: int = WRITERS, kept_bytes: int = KEPT_BYTES):
+    def __init__(self, write: Writer, kept_bytes: int = KEPT_BYTES):
         self._write = write
-        self._pool = ThreadPoolExecutor(writers, thread_name_prefix="nself-oncall-feeds")
         self._kept_bytes = kept_bytes
         self._kept: OrderedDict[str, _Kept] = OrderedDict()
         self._size = 0
@@ -51,7 +48,7 @@ class FeedDocuments:
 
     async def write(self, feed: Feed, stamp: datetime) -> bytes:
         """The document of `feed`, written by a worker thread."""
-        return await asyncio.get_running_loop().run_in_executor(self._pool, self._write, feed, stamp)
+        return await off_loop(self._write, feed, stamp)
 
     async def kept(self, link: str, versions: Hashable, make: Callable[[], Awaitable[Feed]]) -> bytes:
         """The document of `link` as of `versions`: kept, being written, or written now from the feed `make()`
@@ -68,9 +65,6 @@ class FeedDocuments:
             self._making[key] = making
             making.add_done_callback(lambda done: self._made(key, done))
         return await asyncio.shield(making)
-
-    def close(self) -> None:
-        self._pool.shutdown(wait=False, cancel_futures=True)
 
     async def _make(self, link: str, versions: Hashable, make: Callable[[], Awaitable[Feed]], instant: datetime) -> bytes:
         body = await self.write(await make(), instant)

@@ -204,7 +204,7 @@ async def test_a_link_is_written_once_off_the_loop_and_again_at_once_after_a_cha
     documents._write = counted
     fetched = await asyncio.gather(*(_link(api, path) for _ in range(20)))
     assert {body for _, body in fetched} == {fetched[0][1]} and len(writers) == 1
-    assert writers[0] is not threading.current_thread() and writers[0].name.startswith("nself-oncall-feeds")
+    assert writers[0] is not threading.current_thread() and writers[0].name.startswith("nself-oncall-worker")
     assert (await _link(api, path))[1] == fetched[0][1] and len(writers) == 1
 
     assert (await api.patch("/api/v1/schedules/primary", {"name": "Renamed"}))[0] == 200
