@@ -30,7 +30,8 @@ from .api.fields import converters
 from .api.nesting import nested_deeper_than
 from .api.openapi import Provider
 from .config import ConfigError, Settings, tortoise_config
-from .engine import Engine, EngineOptions
+from .engine import EngineOptions
+from .engine_process import EngineProcess
 from .logs import RequestIds
 from .metrics import Metrics
 from .plugins import Registry, build_registry
@@ -64,7 +65,7 @@ class JSONRequest(Request):
 def create_app(settings: Settings, registry: Registry | None = None, engine: EngineOptions | None = None) -> Quart:
     """The service for `settings`; notifier plugins are loaded here unless `registry` is given.
 
-    With `engine` options the escalation engine runs in the app's process while it serves (`serve`);
+    With `engine` options the escalation engine runs in a process of its own while the app serves (`serve`);
     without, the API only writes rows and another process's engine notifies (`serve --api-only`, tests)."""
     if not settings.plugin_secret:
         raise ConfigError("create_app needs settings.plugin_secret (serve generates one when PLUGIN_SECRET is unset)")
@@ -124,11 +125,10 @@ def _lifecycle(app: Quart, settings: Settings, options: EngineOptions | None) ->
     @app.before_serving
     async def _open_database() -> None:
         await Tortoise.init(config=tortoise_config(settings.database_url), _enable_global_fallback=True)
-        if options is not None:
-            registry, delivery = app.extensions["notifiers"], app.extensions["metrics"].delivery
-            engine = Engine(settings.database_url, registry, settings.base_url, options, metrics=delivery)
-            app.extensions["engine"], app.extensions["wake_engine"] = engine, engine.wake
+        if options is not None:  # apart from the requests' event loop (engine_process.py)
+            engine = EngineProcess(settings, options, app.extensions["metrics"].delivery)
             engine.start()
+            app.extensions["engine"], app.extensions["wake_engine"] = engine, engine.wake
 
     @app.after_serving
     async def _close_database() -> None:

@@ -1,0 +1,77 @@
+"""Requests that held `serve`'s event loop for seconds, and with it every due page (issue 15, item 11): for the test
+that keeps pages on time beside them (test_pager_under_load.py) and for bench/pager_under_load.py.
+
+- `escaped`: an 80 KB body of escaped quotes (an unterminated string); the old nesting check took 19 s over it.
+- `deep`: a 1 MB body nested 500,000 levels deep (refused, after a look at every byte).
+- `links`: LINKS calendar links of a large schedule fetched at once, without a token, again and again; the
+  schedule changes before each round, so that every document is written again.
+- `feed` and `shifts`: the large schedule as iCalendar, and as JSON over 400 days, with the bearer token.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import Counter
+
+import httpx
+
+#: Hourly rotations of seven people in eight layers, each on call two and a half hours a day at its own time:
+#: about 4,700 shifts in a feed's 194 days (a 1.2 MB document, about a second of CPU to write).
+BIG = {
+    "id": "big", "name": "Big", "timezone": "Europe/Berlin",
+    "layers": [
+        {"name": f"l{i}", "users": [f"u{j}" for j in range(7)], "rotation": {"unit": "hour"},
+         "start": "2024-01-01T00:00:00", "restrictions": [{"start": f"{3 * i:02d}:00", "end": f"{3 * i + 2:02d}:30"}]}
+        for i in range(8)
+    ],
+}
+LINKS = 20
+ESCAPED = '{"policy_id": "p", "summary": "' + '\\"' * 40_000
+DEEP = "[" * 500_000 + "]" * 500_000
+KINDS = ("escaped", "deep", "links", "feed", "shifts")
+
+
+async def seed(base: str, auth: dict[str, str]) -> list[str]:
+    """The large schedule and LINKS links to it; the links' paths."""
+    async with httpx.AsyncClient(base_url=base, headers=auth, timeout=60) as client:
+        response = await client.post("/api/v1/schedules", json=BIG)
+        assert response.status_code == 201, response.text
+        paths = []
+        for i in range(LINKS):
+            response = await client.post("/api/v1/calendar-subscriptions", json={"schedule_id": "big", "name": f"n{i}"})
+            assert response.status_code == 201, response.text
+            paths.append("/ical/" + response.json()["url"].rsplit("/ical/", 1)[1])
+        return paths
+
+
+async def heavy_load(base: str, auth: dict[str, str], links: list[str], until: float) -> Counter[tuple[str, int]]:
+    """Every kind of heavy request, two of each at a time, until time.monotonic() passes `until`; how many of
+    each kind were answered, by status."""
+    answered: Counter[tuple[str, int]] = Counter()
+    limits = httpx.Limits(max_connections=LINKS + 16)
+    async with httpx.AsyncClient(base_url=base, timeout=120, limits=limits) as client:
+
+        async def repeat(kind: str, send) -> None:
+            while time.monotonic() < until:
+                for response in await send():
+                    answered[kind, response.status_code] += 1
+
+        async def post(body: str):
+            return [await client.post("/api/v1/escalations", content=body, headers=auth)]
+
+        async def fetch_links():
+            description = f"round {sum(answered.values())}"
+            await client.patch("/api/v1/schedules/big", json={"description": description}, headers=auth)
+            return await asyncio.gather(*(client.get(path) for path in links))
+
+        year = {"since": "2024-01-01T00:00:00Z", "until": "2025-02-01T00:00:00Z"}
+        sends = {
+            "escaped": lambda: post(ESCAPED),
+            "deep": lambda: post(DEEP),
+            "links": fetch_links,
+            "feed": lambda: asyncio.gather(client.get("/api/v1/schedules/big/shifts.ics", headers=auth)),
+            "shifts": lambda: asyncio.gather(client.get("/api/v1/schedules/big/shifts", params=year, headers=auth)),
+        }
+        await asyncio.gather(*(repeat(kind, send) for kind, send in sends.items() for _ in range(2)))
+    return answered
