@@ -16,7 +16,7 @@ from nself_oncall.cli import main
 
 def profiled() -> int:
     out = sys.argv.pop(1)
-    profile = cProfile.Profile(time.process_time)
+    profile = cProfile.Profile(time.thread_time)
     signal.signal(signal.SIGUSR1, lambda *_: profile.enable())
     signal.signal(signal.SIGUSR2, lambda *_: profile.disable())
     try:
