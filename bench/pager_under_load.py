@@ -97,8 +97,8 @@ async def run(args: argparse.Namespace, folder: Path) -> None:
         for phase in ("idle", "loaded"):
             start = time.time()
             until = time.monotonic() + args.seconds
-            load = heavy_load(base, AUTH, links, until) if phase == "loaded" else asyncio.sleep(0, Counter())
-            accepted, answered = await asyncio.gather(trigger_every(base, until), load)
+            load = heavy_load(base, AUTH, links, until) if phase == "loaded" else asyncio.sleep(0, (Counter(), Counter()))
+            accepted, (_, answered) = await asyncio.gather(trigger_every(base, until), load)
             triggered.update(accepted)
             phases[phase] = (start + STEP_DELAY, time.time(), answered)
         await asyncio.sleep(STEP_DELAY + 3)

@@ -1,16 +1,19 @@
 """Requests that held `serve`'s event loop for seconds, and with it every due page (issue 15, item 11): for the test
 that keeps pages on time beside them (test_pager_under_load.py) and for bench/pager_under_load.py.
 
-- `escaped`: an 80 KB body of escaped quotes (an unterminated string); the old nesting check took 19 s over it.
+- `escaped`: an 80 KB body of escaped quotes (an unterminated string) after 40 brackets in a string (more than
+  32 brackets: the body is scanned); the old nesting check took 19 s over it.
 - `deep`: a 1 MB body nested 500,000 levels deep (refused, after a look at every byte).
-- `links`: LINKS calendar links of a large schedule fetched at once, without a token, again and again; the
-  schedule changes before each round, so that every document is written again.
+- `links`: FETCHES fetches at once of LINKS calendar links of a large schedule, without a token, again and again;
+  the schedule changes before each round, so that every link's document is written again.
 - `feed` and `shifts`: the large schedule as iCalendar, and as JSON over 400 days, with the bearer token.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
+import sys
 import time
 from collections import Counter
 
@@ -26,8 +29,8 @@ BIG = {
         for i in range(8)
     ],
 }
-LINKS = 20
-ESCAPED = '{"policy_id": "p", "summary": "' + '\\"' * 40_000
+LINKS, FETCHES = 4, 20
+ESCAPED = '{"policy_id": "p", "details": "' + "[" * 40 + '", "summary": "' + '\\"' * 40_000
 DEEP = "[" * 500_000 + "]" * 500_000
 KINDS = ("escaped", "deep", "links", "feed", "shifts")
 
@@ -45,15 +48,20 @@ async def seed(base: str, auth: dict[str, str]) -> list[str]:
         return paths
 
 
-async def heavy_load(base: str, auth: dict[str, str], links: list[str], until: float) -> Counter[tuple[str, int]]:
-    """Every kind of heavy request, two of each at a time, until time.monotonic() passes `until`; how many of
-    each kind were answered, by status."""
+async def heavy_load(
+    base: str, auth: dict[str, str], links: list[str], until: float
+) -> tuple[Counter[str], Counter[tuple[str, int]]]:
+    """Every kind of heavy request at once (two bodies of each kind, one round of link fetches, one feed, one
+    range of shifts), again and again until time.monotonic() passes `until`, when what is still under way is
+    dropped; how many requests of each kind were sent, and how many were answered, by kind and status."""
+    sent: Counter[str] = Counter()
     answered: Counter[tuple[str, int]] = Counter()
-    limits = httpx.Limits(max_connections=LINKS + 16)
+    limits = httpx.Limits(max_connections=FETCHES + 16)
     async with httpx.AsyncClient(base_url=base, timeout=120, limits=limits) as client:
 
         async def repeat(kind: str, send) -> None:
-            while time.monotonic() < until:
+            while True:
+                sent[kind] += FETCHES if kind == "links" else 1
                 for response in await send():
                     answered[kind, response.status_code] += 1
 
@@ -63,15 +71,36 @@ async def heavy_load(base: str, auth: dict[str, str], links: list[str], until: f
         async def fetch_links():
             description = f"round {sum(answered.values())}"
             await client.patch("/api/v1/schedules/big", json={"description": description}, headers=auth)
-            return await asyncio.gather(*(client.get(path) for path in links))
+            return await asyncio.gather(*(client.get(links[i % len(links)]) for i in range(FETCHES)))
 
         year = {"since": "2024-01-01T00:00:00Z", "until": "2025-02-01T00:00:00Z"}
-        sends = {
-            "escaped": lambda: post(ESCAPED),
-            "deep": lambda: post(DEEP),
-            "links": fetch_links,
-            "feed": lambda: asyncio.gather(client.get("/api/v1/schedules/big/shifts.ics", headers=auth)),
-            "shifts": lambda: asyncio.gather(client.get("/api/v1/schedules/big/shifts", params=year, headers=auth)),
-        }
-        await asyncio.gather(*(repeat(kind, send) for kind, send in sends.items() for _ in range(2)))
-    return answered
+        loads = [
+            *(repeat("escaped", lambda: post(ESCAPED)) for _ in range(2)),
+            *(repeat("deep", lambda: post(DEEP)) for _ in range(2)),
+            repeat("links", fetch_links),
+            repeat("feed", lambda: asyncio.gather(client.get("/api/v1/schedules/big/shifts.ics", headers=auth))),
+            repeat("shifts", lambda: asyncio.gather(client.get("/api/v1/schedules/big/shifts", params=year, headers=auth))),
+        ]
+        tasks = [asyncio.create_task(load) for load in loads]
+        await asyncio.wait(tasks, timeout=max(0.0, until - time.monotonic()))
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+    return sent, answered
+
+
+async def _main(base: str, token: str, seconds: float) -> None:
+    """Seed, say so on stdout, wait for a line on stdin, load for `seconds`; then print what was sent and answered
+    (JSON)."""
+    auth = {"Authorization": f"Bearer {token}"}
+    links = await seed(base, auth)
+    print("seeded", flush=True)
+    await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
+    started = time.time()
+    sent, answered = await heavy_load(base, auth, links, time.monotonic() + seconds)
+    counts = [[kind, status, n] for (kind, status), n in answered.items()]
+    print(json.dumps({"started": started, "ended": time.time(), "sent": sent, "answered": counts}), flush=True)
+
+
+if __name__ == "__main__":  # `python heavy.py BASE TOKEN SECONDS`: the load from a process of its own
+    asyncio.run(_main(sys.argv[1], sys.argv[2], float(sys.argv[3])))
