@@ -11,7 +11,8 @@ came as on an idle server (tens of milliseconds) on PostgreSQL. So `serve` start
   gone, and it stops);
 - counts its deliveries in the app's /metrics (the child sends each count up a pipe);
 - stops it on SIGTERM or SIGINT, the engine finishing its notifier calls and writing their results, and waits;
-- starts another when it dies (a crash, an out-of-memory kill, a crash test's fail point), after RESTART seconds.
+- starts another when it ends without being asked to (a crash, an out-of-memory kill, a crash test's fail point),
+  after RESTART seconds.
 """
 
 from __future__ import annotations
@@ -135,9 +136,13 @@ class EngineProcess:
             self._wakes = None
         if self._ended is not None and not self._ended.done():
             self._ended.set_result(None)
-        if self._stopping or process.exitcode == 0:  # stopped on purpose (a signal to it alone, too)
+        if self._stopping:
             return
-        log.error("engine process exited with status %s; starting another in %g s", process.exitcode, RESTART)
+        # A signal to the engine process alone stops it gracefully (status 0); serve without an engine would answer
+        # while paging nobody. When serve is signalled too (a terminal's Ctrl+C, systemd's whole cgroup), it is
+        # stopping before RESTART has passed.
+        level = logging.WARNING if process.exitcode == 0 else logging.ERROR
+        log.log(level, "engine process exited with status %s; starting another in %g s", process.exitcode, RESTART)
         asyncio.get_running_loop().call_later(RESTART, self._restart)
 
     def _restart(self) -> None:

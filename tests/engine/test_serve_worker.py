@@ -149,3 +149,24 @@ def test_serve_starts_its_engine_again_when_it_dies(tmp_path: Path, serve_proces
     output = served.output()
     assert "engine process exited with status -9; starting another in 1 s" in output
     assert statuses(tmp_path) == ["sent", "sent"]
+
+
+def _gone(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"  # a zombie not reaped yet
+    except FileNotFoundError:
+        return True
+
+
+def test_the_engine_process_stops_when_serve_dies(tmp_path: Path, serve_process, receiver):
+    """No engine is left behind (on SQLite it would keep the database's engine lock from the next serve)."""
+    hook = receiver()
+    served = serve_process(tmp_path, environment(tmp_path, hook.url))
+    served.wait_healthy()
+    seed(served.base, hook.url)
+    trigger(served.base, "engine runs")
+    assert wait_until(lambda: summaries(hook) == ["engine runs"])
+    engine = _engine_process(served)
+    served.process.kill()
+    served.process.wait()
+    assert wait_until(lambda: _gone(engine), timeout=40)
