@@ -42,12 +42,6 @@ class Notices:
         self.batch = batch
         self.sender = sender  # names the engine in the notifications that wake the others (see wake_engines)
 
-    async def run_once(self, now: datetime) -> int:
-        """Plan what is to be planned at `now`, then write the notices due; returns how many of both."""
-        planned = await self.plan(now)
-        sent = await self.send(now)
-        return planned.schedules + sent.sent + len(sent.dropped) + sent.retimed
-
     async def plan(self, now: datetime) -> PlanCounts:
         counts = await notices.plan_due(now, self.batch, lambda schedule_id: self._plan(schedule_id, now))
         if counts.added or counts.moved or counts.dropped:

@@ -313,7 +313,7 @@ async def test_an_acknowledgement_stops_retries_but_not_first_attempts(api, engi
     status, acked = await api.post(f"/api/v1/escalations/{esc['id']}/acknowledge")
     assert status == 200
     recorder.fail["b1"] = TemporaryError("busy too")
-    await results.finish([await engine.dispatcher.send(c, lambda: t0 + minutes(5)) for c in claimed])
+    await results.finish([(await engine.dispatcher.send(c, lambda: t0 + minutes(5)))[0] for c in claimed])
     await engine.dispatch(t0 + minutes(60))
     _, got = await api.get(f"/api/v1/escalations/{esc['id']}")
     by_address = {(n["user"], n["channel"], n["step"]): n for n in got["notifications"]}
