@@ -32,7 +32,7 @@ async def trigger(
     """A new escalation (True, with an audit entry), or the open one with the same `dedup_key` (False: nothing
     changed, nothing logged)."""
     snapshot = policies.snapshot(await policies.get(policy_id))
-    for _ in range(3):  # an open escalation found by its key may be resolved before it is read again
+    for _ in range(3):
         if dedup_key is not None and (open_one := await _open_with_key(dedup_key)) is not None:
             return open_one, False
         try:
@@ -72,13 +72,10 @@ async def _insert(
 
 
 async def _open_with_key(dedup_key: str) -> EscalationRecord | None:
-    row = await Escalation.get_or_none(open_key=dedup_key).only("id")
-    if row is None:
-        return None
-    try:
-        return await get(row.id)
-    except NotFound:
-        return None
+    """The escalation open with this key, as the one read of its row found it: a resolve clears `open_key` in the
+    write that sets its status, so the row read is open (reading it again by id could find it resolved since)."""
+    row = await Escalation.get_or_none(open_key=dedup_key)
+    return None if row is None else await _with_notifications(row)
 
 
 async def list_page(
@@ -101,9 +98,11 @@ async def get(escalation_id: str) -> EscalationRecord:
     row = await Escalation.get_or_none(id=escalation_id)
     if row is None:
         raise NotFound("escalation", escalation_id)
-    notes = await Notification.filter(escalation_id=escalation_id).order_by(
-        "loop", "step", "target_position", "contact_position"
-    )
+    return await _with_notifications(row)
+
+
+async def _with_notifications(row: Escalation) -> EscalationRecord:
+    notes = await Notification.filter(escalation_id=row.id).order_by("loop", "step", "target_position", "contact_position")
     return _record(row, tuple(_notification(n) for n in notes))
 
 

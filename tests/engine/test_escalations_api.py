@@ -5,9 +5,12 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime, timedelta
 
+from tortoise import connections
+
 from nself_oncall import PermanentError, TemporaryError
+from nself_oncall.clock import utcnow
 from nself_oncall.engine.retry import Retry
-from nself_oncall.store import results
+from nself_oncall.store import escalations, results
 
 
 def minutes(n: float) -> timedelta:
@@ -106,6 +109,30 @@ async def test_dedup_returns_the_open_escalation_and_notifies_nobody_again(api, 
     assert status == 201 and fresh["id"] != first["id"]
     status, other = await trigger(api, engine, dedup_key="another")
     assert status == 201
+
+
+async def test_a_dedup_match_is_open_when_read_even_if_a_resolve_commits_right_after(api, engine, monkeypatch):
+    """A resolve that commits just after the trigger found the open escalation by its key: the trigger answers
+    that escalation as it found it, open (it came first), never one already resolved; the next trigger is new."""
+    await setup(api)
+    status, first = await trigger(api, engine, dedup_key="svc-api-5xx")
+    assert status == 201
+    resolved = []
+    client = connections.get("default")
+    read = client.execute_query
+
+    async def read_then_resolve(sql, values=None):
+        answer = await read(sql, values)
+        if not resolved and sql.startswith("SELECT") and 'WHERE "open_key"=' in sql:  # the read by key
+            resolved.append(await escalations.resolve(first["id"], "bob", utcnow(), actor="test"))
+        return answer
+
+    monkeypatch.setattr(client, "execute_query", read_then_resolve)
+    status, again = await trigger(api, engine, dedup_key="svc-api-5xx")
+    assert [r.status for r in resolved] == ["resolved"]  # it ran between the trigger's read and its answer
+    assert (status, again["id"], again["status"], again["resolved_at"]) == (200, first["id"], "triggered", None)
+    status, fresh = await trigger(api, engine, dedup_key="svc-api-5xx")
+    assert status == 201 and fresh["id"] != first["id"] and fresh["status"] == "triggered"
 
 
 async def test_acknowledge_stops_further_steps_and_resolve_ends(api, engine):
