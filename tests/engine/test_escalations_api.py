@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime, timedelta
 
+from races import finished_or_waiting
 from tortoise import connections
 
 from nself_oncall import PermanentError, TemporaryError
@@ -326,6 +327,38 @@ async def test_a_step_racing_an_acknowledgement_is_wholly_before_it_or_not_sent(
         step1 = [n for n in got["notifications"] if n["step"] == 1]
         assert len(step1) in (0, 3), got["notifications"]
         assert got["status"] == "acknowledged" and got["next_step_at"] is None
+
+
+async def test_a_retry_written_while_an_acknowledgement_commits_is_stopped(api, engine, recorder, db_url, monkeypatch):
+    """The acknowledgement stops the retries waiting (a1's is not: it is being sent) and, before it commits, a1's
+    failure is written with a retry: whichever commits first, the retry is not left scheduled."""
+    await setup(api, repeat=0)
+    recorder.fail["a1"] = TemporaryError("busy")
+    esc, t0 = await triggered_at(api, engine)
+    await engine.escalate(t0)
+    claimed = await engine.dispatcher.claim(t0, 10)  # a1 and a2, under way
+    written = [(await engine.dispatcher.send(c, lambda: t0))[0] for c in claimed]
+    assert sorted(r.status for r in written) == ["pending", "sent"]
+    logged, commit = asyncio.Event(), asyncio.Event()
+    log = escalations._log
+
+    async def log_then_wait(*args, **kwargs):  # the acknowledgement's last step before it commits
+        await log(*args, **kwargs)
+        logged.set()
+        await commit.wait()
+
+    monkeypatch.setattr(escalations, "_log", log_then_wait)
+    acknowledging = asyncio.create_task(api.post(f"/api/v1/escalations/{esc['id']}/acknowledge"))
+    await logged.wait()
+    finishing = asyncio.create_task(results.finish(written))
+    await finished_or_waiting(finishing, db_url)
+    commit.set()
+    assert (await acknowledging)[0] == 200 and await finishing == {r.id for r in written}
+    _, got = await api.get(f"/api/v1/escalations/{esc['id']}")
+    a1 = got["notifications"][0]
+    assert (a1["status"], a1["error"]) == ("failed", "busy (not retried: the escalation is acknowledged)")
+    await engine.run(t0 + minutes(60))
+    assert recorder.addresses() == ["a1", "a2"]
 
 
 async def test_an_acknowledgement_stops_retries_but_not_first_attempts(api, engine, recorder):
