@@ -33,3 +33,18 @@ async def _waiting(probe: asyncpg.Connection | None) -> bool:
         return bool(connections.get("default")._lock._waiters)
     sql = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
     return await probe.fetchval(sql) > 0
+
+
+def held_after(monkeypatch, module, name: str) -> tuple[asyncio.Event, asyncio.Event]:
+    """Make the coroutine function `module.name`, once it has run, wait until released: (reached, release)."""
+    reached, release = asyncio.Event(), asyncio.Event()
+    original = getattr(module, name)
+
+    async def hold(*args, **kwargs):
+        result = await original(*args, **kwargs)
+        reached.set()
+        await release.wait()
+        return result
+
+    monkeypatch.setattr(module, name, hold)
+    return reached, release

@@ -10,11 +10,11 @@ from tortoise.transactions import in_transaction
 from .. import escalation
 from ..clock import utcnow
 from ..errors import Invalid, NotFound
-from ..models import Policy, PolicyStep, PolicyTarget, Schedule, User
+from ..models import Policy, PolicyStep, PolicyTarget
 from ..records import Page, PolicyRecord, StepRecord, TargetRecord
 from . import audit
 from .ids import derive_id, insert_new
-from .sql import default, instant, rows
+from .sql import any_of, default, instant, is_postgres, rows
 
 _STEPS = "steps__targets"
 _KINDS = ("schedule", "user", "channel")
@@ -74,7 +74,7 @@ async def list_page(limit: int, after: str | None) -> Page[PolicyRecord]:
 
 async def create(data: dict[str, Any], channels: Collection[str], *, actor: str) -> PolicyRecord:
     async with in_transaction() as connection:
-        await _check_targets(data["steps"], channels)
+        await _check_targets(connection, data["steps"], channels)
         ident = data.get("id") or await derive_id(Policy, data["name"])
         row = await insert_new(Policy, ident, name=data["name"], description=data["description"], repeat=data["repeat"])
         await _save_steps(row, data["steps"])
@@ -93,7 +93,7 @@ async def update(policy_id: str, data: dict[str, Any], channels: Collection[str]
             if data.get(key) is not None:
                 setattr(row, key, data[key])
         if data.get("steps") is not None:
-            await _check_targets(data["steps"], channels)
+            await _check_targets(connection, data["steps"], channels)
             await PolicyStep.filter(policy_id=policy_id).delete()
             await _save_steps(row, data["steps"])
         row.updated_at = utcnow()
@@ -113,12 +113,12 @@ async def delete(policy_id: str, *, actor: str) -> None:
         await audit.record(connection, "policy", policy_id, "delete", before=before, after=None, actor=actor)
 
 
-async def _check_targets(steps: list[dict[str, Any]], channels: Collection[str]) -> None:
+async def _check_targets(connection: Any, steps: list[dict[str, Any]], channels: Collection[str]) -> None:
     """Every target must name an existing schedule, user record or configured channel (one query per kind)."""
     wanted = {kind: {t["id"] for step in steps for t in step["targets"] if t["type"] == kind} for kind in _KINDS}
     found = {
-        "schedule": await _existing(Schedule, wanted["schedule"]),
-        "user": await _existing(User, wanted["user"]),
+        "schedule": await _existing(connection, "schedules", wanted["schedule"]),
+        "user": await _existing(connection, "users", wanted["user"]),
         "channel": wanted["channel"] & set(channels),
     }
     for i, step in enumerate(steps):
@@ -129,8 +129,16 @@ async def _check_targets(steps: list[dict[str, Any]], channels: Collection[str])
                 raise Invalid(f"steps[{i}].targets[{j}].id", f"no {kind} {ident!r} {where}")
 
 
-async def _existing(model: type[Schedule] | type[User], ids: set[str]) -> set[str]:
-    return set(await model.filter(id__in=list(ids)).values_list("id", flat=True)) if ids else set()
+async def _existing(connection: Any, table: str, ids: set[str]) -> set[str]:
+    """The ids among `ids` that `table` has, locked until the policy commits. A delete of one of them locks its row
+    and then refuses if a policy targets it (ids.refuse_if_targeted): on PostgreSQL, FOR SHARE makes it wait for
+    this policy and then see it (or, deleting first, makes this policy wait and then not find the row); SQLite's
+    write transactions run one at a time."""
+    if not ids:
+        return set()
+    which, values = any_of(connection, "id", sorted(ids), 1)
+    lock = " FOR SHARE" if is_postgres(connection) else ""
+    return {row["id"] for row in await rows(connection, f"SELECT id FROM {table} WHERE {which} ORDER BY id{lock}", values)}
 
 
 async def _save_steps(policy: Policy, steps: list[dict[str, Any]]) -> None:

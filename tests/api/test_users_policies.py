@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+
+import pytest
+from races import finished_or_waiting, held_after
+
+from nself_oncall.store import policies, schedules, users
+
 ALICE = {"id": "alice@example.com", "name": "Alice Doe", "contacts": [{"channel": "ops-email", "address": "alice@example.com"}]}
 POLICY = {
     "id": "sre", "name": "SRE escalation", "repeat": 1,
@@ -121,3 +128,54 @@ async def test_targets_in_use_cannot_be_deleted(api):
     assert status == 409
     await api.delete("/api/v1/policies/sre")
     assert (await api.delete("/api/v1/schedules/primary"))[0] == 204
+
+
+async def _target(api, kind: str) -> dict:
+    """A schedule or a user that nothing targets yet, and a policy body that targets it."""
+    if kind == "schedule":
+        assert (await api.post("/api/v1/users", {"id": "alice"}))[0] == 201
+        body = {"id": "primary", "name": "Primary", "layers": [
+            {"users": ["alice"], "rotation": {"unit": "week"}, "start": "2026-01-01T00:00:00Z"}]}
+        assert (await api.post("/api/v1/schedules", body))[0] == 201
+    else:
+        assert (await api.post("/api/v1/users", {"id": "carol"}))[0] == 201
+    target = {"type": kind, "id": "primary" if kind == "schedule" else "carol"}
+    return {"id": "sre", "name": "SRE", "steps": [{"delay_minutes": 5, "targets": [target]}]}
+
+
+def _delete_path(kind: str) -> str:
+    return "/api/v1/schedules/primary" if kind == "schedule" else "/api/v1/users/carol"
+
+
+@pytest.mark.parametrize("kind", ["schedule", "user"])
+async def test_a_target_deleted_while_a_policy_naming_it_is_saved_is_kept(api, db_url, monkeypatch, kind):
+    """The policy has checked its target and not yet committed when the delete comes: the delete waits and then
+    finds the target named (409)."""
+    body = await _target(api, kind)
+    checked, go_on = held_after(monkeypatch, policies, "_check_targets")
+    creating = asyncio.create_task(api.post("/api/v1/policies", body))
+    await checked.wait()
+    deleting = asyncio.create_task(api.delete(_delete_path(kind)))
+    await finished_or_waiting(deleting, db_url)
+    go_on.set()
+    assert (await creating)[0] == 201
+    status, refused = await deleting
+    assert status == 409 and "policy 'sre'" in refused["error"]["message"], refused
+    assert (await api.get(_delete_path(kind)))[0] == 200
+
+
+@pytest.mark.parametrize("kind", ["schedule", "user"])
+async def test_a_policy_naming_a_target_being_deleted_is_refused(api, db_url, monkeypatch, kind):
+    """The delete has found its target named by no policy and not yet committed when the policy comes: the policy
+    waits and then finds no such target (422)."""
+    body = await _target(api, kind)
+    checked, go_on = held_after(monkeypatch, schedules if kind == "schedule" else users, "refuse_if_targeted")
+    deleting = asyncio.create_task(api.delete(_delete_path(kind)))
+    await checked.wait()
+    creating = asyncio.create_task(api.post("/api/v1/policies", body))
+    await finished_or_waiting(creating, db_url)
+    go_on.set()
+    assert (await deleting)[0] == 204
+    status, refused = await creating
+    assert status == 422 and refused["error"]["details"][0]["field"] == "steps[0].targets[0].id", refused
+    assert (await api.get("/api/v1/policies/sre"))[0] == 404

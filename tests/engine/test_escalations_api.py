@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime, timedelta
 
-from races import finished_or_waiting
+from races import finished_or_waiting, held_after
 from tortoise import connections
 
 from nself_oncall import PermanentError, TemporaryError
@@ -339,15 +339,7 @@ async def test_a_retry_written_while_an_acknowledgement_commits_is_stopped(api, 
     claimed = await engine.dispatcher.claim(t0, 10)  # a1 and a2, under way
     written = [(await engine.dispatcher.send(c, lambda: t0))[0] for c in claimed]
     assert sorted(r.status for r in written) == ["pending", "sent"]
-    logged, commit = asyncio.Event(), asyncio.Event()
-    log = escalations._log
-
-    async def log_then_wait(*args, **kwargs):  # the acknowledgement's last step before it commits
-        await log(*args, **kwargs)
-        logged.set()
-        await commit.wait()
-
-    monkeypatch.setattr(escalations, "_log", log_then_wait)
+    logged, commit = held_after(monkeypatch, escalations, "_log")  # the acknowledgement's last step before it commits
     acknowledging = asyncio.create_task(api.post(f"/api/v1/escalations/{esc['id']}/acknowledge"))
     await logged.wait()
     finishing = asyncio.create_task(results.finish(written))
