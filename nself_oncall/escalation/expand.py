@@ -19,6 +19,9 @@ from .timing import Due
 
 #: Why a schedule target reaches nobody: nobody is on call at the step's due instant.
 GAP = "nobody on call"
+#: The most messages an escalation may make through its last repeat: over it, a policy is refused when it is saved,
+#: triggered or previewed.
+MAX_MESSAGES = 10_000
 
 
 @dataclass(frozen=True)
@@ -69,10 +72,18 @@ class Message:
     reason: str | None = None
 
 
-def fewest_messages(policy: Policy) -> int:
-    """How many messages an escalation of `policy` makes at least, through its last repeat: every target
-    of every step makes one or more (a user makes one per contact)."""
-    return (policy.repeat + 1) * sum(len(step.targets) for step in policy.steps)
+def fewest_messages(policy: Policy, contacts: Mapping[str, int] | None = None) -> int:
+    """How many messages an escalation of `policy` makes at least, through its last repeat: a user target one per
+    contact (`contacts` counts them by user; without, or for a user with none, one), any other target one at least
+    (a schedule reaches whoever is on call when its step is due, one per contact of theirs)."""
+    counts = contacts or {}
+    per_loop = sum(counts.get(t.id, 1) if t.type == "user" else 1 for step in policy.steps for t in step.targets)
+    return (policy.repeat + 1) * per_loop
+
+
+def too_many(count: str) -> str:
+    """Why a policy is refused: `count` messages ("at least 12,000", say) are over MAX_MESSAGES."""
+    return f"an escalation of this policy sends {count} messages through its last repeat, over the limit of {MAX_MESSAGES:,}"
 
 
 def users_named(step: Due, oncall: Mapping[str, OnCall]) -> set[str]:

@@ -30,11 +30,14 @@ async def trigger(
     policy_id: str, summary: str, details: dict[str, Any], dedup_key: str | None, now: datetime, *, actor: str
 ) -> tuple[EscalationRecord, bool]:
     """A new escalation (True, with an audit entry), or the open one with the same `dedup_key` (False: nothing
-    changed, nothing logged)."""
+    changed, nothing logged). 422 when an escalation of the policy would make too many messages (a new one only:
+    a duplicate makes none)."""
     snapshot = policies.snapshot(await policies.get(policy_id))
-    for _ in range(3):
+    for attempt in range(3):
         if dedup_key is not None and (open_one := await _open_with_key(dedup_key)) is not None:
             return open_one, False
+        if attempt == 0:
+            await policies.check_size(snapshot, "policy_id")
         try:
             return await _insert(snapshot, summary, details, dedup_key, now, actor), True
         except IntegrityError:  # another trigger with the same key committed first

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+from dataclasses import replace
 from typing import Any
 
 from tortoise.transactions import in_transaction
@@ -12,7 +13,7 @@ from ..clock import utcnow
 from ..errors import Invalid, NotFound
 from ..models import Policy, PolicyStep, PolicyTarget
 from ..records import Page, PolicyRecord, StepRecord, TargetRecord
-from . import audit
+from . import audit, users
 from .ids import derive_id, insert_new
 from .sql import any_of, default, instant, is_postgres, rows
 
@@ -76,6 +77,7 @@ async def create(data: dict[str, Any], channels: Collection[str], *, actor: str)
     async with in_transaction() as connection:
         await _check_targets(connection, data["steps"], channels)
         ident = data.get("id") or await derive_id(Policy, data["name"])
+        await check_size(escalation.Policy(ident, data["name"], data["repeat"], _steps(data["steps"])), "steps")
         row = await insert_new(Policy, ident, name=data["name"], description=data["description"], repeat=data["repeat"])
         await _save_steps(row, data["steps"])
         after = await get(ident)
@@ -89,11 +91,14 @@ async def update(policy_id: str, data: dict[str, Any], channels: Collection[str]
         if row is None:
             raise NotFound("policy", policy_id)
         before = await get(policy_id)
+        if data.get("steps") is not None:
+            await _check_targets(connection, data["steps"], channels)
+        if data.get("steps") is not None or data.get("repeat") is not None:
+            await _check_size_after(before, data)
         for key in ("name", "description", "repeat"):
             if data.get(key) is not None:
                 setattr(row, key, data[key])
         if data.get("steps") is not None:
-            await _check_targets(connection, data["steps"], channels)
             await PolicyStep.filter(policy_id=policy_id).delete()
             await _save_steps(row, data["steps"])
         row.updated_at = utcnow()
@@ -101,6 +106,34 @@ async def update(policy_id: str, data: dict[str, Any], channels: Collection[str]
         after = await get(policy_id)
         await audit.record(connection, "policy", policy_id, "update", before=before, after=after, actor=actor)
     return after
+
+
+async def check_size(policy: escalation.Policy, field: str) -> None:
+    """422 (naming `field`) when an escalation of `policy` makes more than MAX_MESSAGES messages at least, as
+    `escalation.fewest_messages` counts them: the user targets' contacts are read (one query), nothing else is.
+    A schedule target counts one: whom it reaches is known when its step is due (the engine writes a large step
+    in parts, see store/steps.py)."""
+    fewest = escalation.fewest_messages(policy)
+    if fewest <= escalation.MAX_MESSAGES:
+        named = {t.id for step in policy.steps for t in step.targets if t.type == "user"}
+        fewest = escalation.fewest_messages(policy, await users.contact_counts(named))
+    if fewest > escalation.MAX_MESSAGES:
+        raise Invalid(field, escalation.too_many(f"at least {fewest:,}"))
+
+
+async def _check_size_after(before: PolicyRecord, data: dict[str, Any]) -> None:
+    """check_size of the policy as `data` (a PATCH) changes it."""
+    policy = snapshot(before)
+    steps = policy.steps if data.get("steps") is None else _steps(data["steps"])
+    repeat = policy.repeat if data.get("repeat") is None else data["repeat"]
+    await check_size(replace(policy, repeat=repeat, steps=steps), "steps" if data.get("steps") is not None else "repeat")
+
+
+def _steps(steps: list[dict[str, Any]]) -> tuple[escalation.Step, ...]:
+    return tuple(
+        escalation.Step(s["delay_minutes"], tuple(escalation.Target(t["type"], t["id"]) for t in s["targets"]))
+        for s in steps
+    )
 
 
 async def delete(policy_id: str, *, actor: str) -> None:

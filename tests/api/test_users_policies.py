@@ -179,3 +179,28 @@ async def test_a_policy_naming_a_target_being_deleted_is_refused(api, db_url, mo
     status, refused = await creating
     assert status == 422 and refused["error"]["details"][0]["field"] == "steps[0].targets[0].id", refused
     assert (await api.get("/api/v1/policies/sre"))[0] == 404
+
+
+async def test_a_policy_over_the_message_limit_is_refused_when_saved(api):
+    """The preview's limit, counted before anything is written: every target of every loop makes a message, a user
+    one per contact. Refused, nothing changes."""
+    contacts = [{"channel": "log", "address": f"c{i}"} for i in range(50)]
+    assert (await api.post("/api/v1/users", {"id": "many", "contacts": contacts}))[0] == 201
+    assert (await api.post("/api/v1/users", {"id": "one", "contacts": contacts[:1]}))[0] == 201
+    wide = [{"delay_minutes": 1, "targets": [{"type": "user", "id": "many"}] * 201}]  # 201 x 50 = 10,050
+    status, body = await api.post("/api/v1/policies", {"id": "big", "name": "Big", "steps": wide})
+    assert status == 422 and body["error"]["details"] == [{"field": "steps", "message": (
+        "an escalation of this policy sends at least 10,050 messages through its last repeat, over the limit of 10,000")}]
+    assert (await api.get("/api/v1/policies/big"))[0] == 404
+    many_steps = [{"delay_minutes": 1, "targets": [{"type": "channel", "id": "log"}] * 2000}] * 6  # 12,000
+    assert (await api.post("/api/v1/policies", {"id": "big", "name": "Big", "steps": many_steps}))[0] == 422
+
+    steps = [{"delay_minutes": 1, "targets": [{"type": "user", "id": "one"}] * 500}] * 2  # 1,000 a loop
+    status, saved = await api.post("/api/v1/policies", {"id": "big", "name": "Big", "repeat": 9, "steps": steps})
+    assert status == 201, saved  # 10,000: at the limit
+    status, body = await api.patch("/api/v1/policies/big", {"repeat": 10})
+    assert status == 422 and body["error"]["details"][0]["field"] == "repeat"
+    assert "at least 11,000 messages" in body["error"]["message"]
+    status, body = await api.patch("/api/v1/policies/big", {"steps": [{**steps[0], "targets": [{"type": "user", "id": "many"}]}] * 21})
+    assert status == 422 and body["error"]["details"][0]["field"] == "steps"
+    assert await api.get("/api/v1/policies/big") == (200, saved)

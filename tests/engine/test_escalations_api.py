@@ -136,6 +136,25 @@ async def test_a_dedup_match_is_open_when_read_even_if_a_resolve_commits_right_a
     assert status == 201 and fresh["id"] != first["id"] and fresh["status"] == "triggered"
 
 
+async def test_a_trigger_of_a_policy_over_the_message_limit_is_refused(api, engine):
+    """A user the policy names has had 50 contacts since it was saved: 201 x 50 messages. A trigger counts the
+    contacts (nothing else is looked up) and refuses; a duplicate of the open escalation still answers it."""
+    assert (await api.post("/api/v1/users", {"id": "many", "contacts": [{"channel": "pager", "address": "m0"}]}))[0] == 201
+    step = {"delay_minutes": 5, "targets": [{"type": "user", "id": "many"}] * 201}
+    assert (await api.post("/api/v1/policies", {"id": "sre", "name": "SRE", "steps": [step]}))[0] == 201
+    status, first = await trigger(api, engine, dedup_key="disk")
+    assert status == 201
+    contacts = [{"channel": "pager", "address": f"m{i}"} for i in range(50)]
+    assert (await api.patch("/api/v1/users/many", {"contacts": contacts}))[0] == 200
+    status, body = await trigger(api, engine)
+    assert status == 422 and body["error"]["details"] == [{"field": "policy_id", "message": (
+        "an escalation of this policy sends at least 10,050 messages through its last repeat, over the limit of 10,000")}]
+    status, again = await trigger(api, engine, dedup_key="disk")
+    assert status == 200 and again["id"] == first["id"]
+    _, listed = await api.get("/api/v1/escalations")
+    assert [e["id"] for e in listed["items"]] == [first["id"]]
+
+
 async def test_acknowledge_stops_further_steps_and_resolve_ends(api, engine):
     await setup(api)
     esc, t0 = await triggered_at(api, engine)
