@@ -1,8 +1,9 @@
 """The process's own Prometheus metrics: one CollectorRegistry per app, never prometheus_client's global one
 (tests make many apps in one process, and each must count alone).
 
-What lives here is counted in memory as it happens: HTTP requests (api/metrics.py records them) and the
-deliveries of this process's engine (engine/dispatcher.py). The gauges read from the database at scrape time
+What lives here is counted in memory as it happens: HTTP requests (api/metrics.py records them), the
+deliveries of this process's engine (engine/dispatcher.py) and the work items it could not do (engine/escalator.py,
+engine/notices.py). The gauges read from the database at scrape time
 are made by api/metrics.py from service/metrics.py's snapshot. docs/operations.md lists every metric.
 
 Labels are low-cardinality by design: a route template, a method, a status, a channel or notifier name from
@@ -24,10 +25,18 @@ REQUEST_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0,
 DELIVERY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
 
 
-class DeliveryMetrics:
-    """The engine's notifier calls in this process, by channel and notifier (see engine/dispatcher.py)."""
+class EngineMetrics:
+    """What this process's engine counts: its notifier calls, by channel and notifier (see engine/dispatcher.py),
+    and the escalations and notices it could not plan, by job."""
 
     def __init__(self, registry: CollectorRegistry):
+        self.failures = Counter(
+            f"{PREFIX}_engine_failures_total",
+            "Escalations and handoff notices that this process's engine could not plan (each recorded with the "
+            "reason, the others went on), by job: escalator, notice_planner, notice_sender",
+            ("job",),
+            registry=registry,
+        )
         labels = ("channel", "notifier")
         self.attempts = Counter(
             f"{PREFIX}_delivery_attempts_total",
@@ -58,7 +67,7 @@ class DeliveryMetrics:
 
 
 class Metrics:
-    """An app's registry: the default process collectors, HTTP requests, and its engine's deliveries."""
+    """An app's registry: the default process collectors, HTTP requests, and what its engine counts."""
 
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
@@ -78,4 +87,4 @@ class Metrics:
             buckets=REQUEST_BUCKETS,
             registry=self.registry,
         )
-        self.delivery = DeliveryMetrics(self.registry)
+        self.engine = EngineMetrics(self.registry)

@@ -8,14 +8,13 @@ later with backoff (engine/retry.py) until the attempts run out; a permanent one
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import random
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from ..logs import ESCALATION_ID, NOTIFICATION_ID
-from ..metrics import DeliveryMetrics
+from ..logs import written_for
+from ..metrics import EngineMetrics
 from ..plugins import Action, Attempt, Contact, Message, Outcome, Registry, Target, attempt, observe
 from ..store import action_links, claims
 from ..store.claims import Claimed
@@ -37,7 +36,7 @@ class Dispatcher:
         retry: Retry | None = None,
         concurrency: int = 200,
         rand: Callable[[], float] = random.random,
-        metrics: DeliveryMetrics | None = None,
+        metrics: EngineMetrics | None = None,
     ):
         self.registry = registry
         self.base_url = base_url
@@ -61,12 +60,12 @@ class Dispatcher:
         the attempt to tell the observers of once the result is handed over (`observe`).
 
         Every log line written meanwhile, the notifier's own included, carries the notification's ids."""
-        with _logged_as(claimed.id, claimed.escalation_id):
+        with written_for(claimed.escalation_id, claimed.id):
             return await self._send(claimed, clock)
 
     async def observe(self, done: Attempt) -> None:
         """Tell the `delivery_attempted` observers of an attempt; their log lines carry the notification's ids."""
-        with _logged_as(done.message.id, done.message.escalation_id):
+        with written_for(done.message.escalation_id, done.message.id):
             await observe(self.registry, done)
 
     async def _send(self, claimed: Claimed, clock: Callable[[], datetime]) -> tuple[Result, Attempt]:
@@ -133,13 +132,3 @@ class Dispatcher:
         wait = self.retry.delay(claimed.attempts, outcome.retry_after, self.rand)
         return Result(claimed.id, claimed.lease, "pending", retry_at=now + timedelta(seconds=wait), error=outcome.error)
 
-
-@contextlib.contextmanager
-def _logged_as(notification_id: str, escalation_id: str | None) -> Iterator[None]:
-    """Every log line written in this block carries the notification's ids."""
-    tokens = NOTIFICATION_ID.set(notification_id), ESCALATION_ID.set(escalation_id)
-    try:
-        yield
-    finally:
-        NOTIFICATION_ID.reset(tokens[0])
-        ESCALATION_ID.reset(tokens[1])

@@ -19,7 +19,7 @@ from datetime import datetime
 
 from ..clock import utcnow
 from ..config import Settings
-from ..metrics import DeliveryMetrics
+from ..metrics import EngineMetrics
 from ..plugins import Attempt, Registry
 from ..store import claims, notices, steps
 from ..store.cache import ScheduleCache
@@ -59,7 +59,7 @@ class Engine:
         base_url: str,
         options: EngineOptions = EngineOptions(),
         clock: Callable[[], datetime] = utcnow,
-        metrics: DeliveryMetrics | None = None,
+        metrics: EngineMetrics | None = None,
     ):
         """`metrics`: where to count deliveries when this process serves /metrics (`serve`; a worker has no HTTP)."""
         self.database_url = database_url
@@ -69,8 +69,8 @@ class Engine:
         sender = secrets.token_hex(8)  # names this engine in its wake-up notifications
         self.wakeups = Wakeups(database_url, sender)
         cache = ScheduleCache()
-        self.escalator = Escalator(cache, options.escalation_batch, sender)
-        self.notices = Notices(cache, options.escalation_batch, sender)
+        self.escalator = Escalator(cache, options.escalation_batch, sender, metrics)
+        self.notices = Notices(cache, options.escalation_batch, sender, metrics)
         self.dispatcher = Dispatcher(registry, base_url, self.owner, options.retry, options.concurrency, metrics=metrics)
         self.results = ResultWriter(self.dispatcher.lease, self.faults, self._database_error)
         self._events = self.wakeups.events

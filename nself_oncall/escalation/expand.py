@@ -9,7 +9,7 @@ engine and the preview decide alike from the same facts.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Protocol
@@ -96,17 +96,30 @@ def expand(step: Due, oncall: Mapping[str, OnCall], users: Mapping[str, Person |
 
     `oncall` holds, for every schedule the step names, who is on call at `step.at`; `users` the records
     of the users among `users_named(step, oncall)` (a user missing, or None, has no record)."""
-    messages: list[Message] = []
+    return list(messages(step, oncall, users))
+
+
+def messages(step: Due, oncall: Mapping[str, OnCall], users: Mapping[str, Person | None]) -> Iterator[Message]:
+    """`expand`, one message at a time (the engine takes a large step's messages a part at a time)."""
     for position, target in enumerate(step.targets):
         base = Message(step.loop, step.step, position, 0, target, step.at)
         user_id, reason = _named(target, oncall)
         if reason is not None:
-            messages.append(_undeliverable(base, user_id, reason))
+            yield _undeliverable(base, user_id, reason)
         elif user_id is None:  # a channel, notified directly
-            messages.append(replace(base, channel=target.id))
+            yield replace(base, channel=target.id)
         else:
-            messages += _contacts(base, user_id, users.get(user_id))
-    return messages
+            yield from _contacts(base, user_id, users.get(user_id))
+
+
+def unplanned(step: Due, reason: str) -> list[Message]:
+    """The messages of a reached step whose targets could not be looked up at all: one per target, undeliverable
+    with `reason` (a user target names its user)."""
+    return [
+        _undeliverable(Message(step.loop, step.step, position, 0, target, step.at),
+                       target.id if target.type == "user" else None, reason)
+        for position, target in enumerate(step.targets)
+    ]
 
 
 def channel_problem(channel: str, configured: bool, error: str | None) -> str | None:

@@ -57,7 +57,7 @@ class TestEngine:
         options = EngineOptions(retry=Retry(attempts=3, base=10), owner=owner)
         self.engine = Engine(
             db_url, registry, base_url, options, clock=lambda: self.clock,
-            metrics=app.app.extensions["metrics"].delivery,  # counted as `serve`'s engine counts
+            metrics=app.app.extensions["metrics"].engine,  # counted as `serve`'s engine counts
         )
         self.engine.dispatcher.rand = lambda: 1.0
         self.escalator, self.notices, self.dispatcher = self.engine.escalator, self.engine.notices, self.engine.dispatcher
