@@ -131,12 +131,19 @@ async def test_a_schedule_that_cannot_be_loaded_stops_no_other_target_of_its_ste
     assert [r.exc_info[0].__name__ for r in caplog.records if r.levelno == logging.ERROR] == ["ZoneInfoNotFoundError"]
 
 
-async def test_a_notice_that_cannot_be_prepared_stops_no_other_notice(app, api, engine, recorder, caplog, monkeypatch):
+async def two_schedules(api) -> tuple[datetime, datetime]:
+    """`primary` (alice) and `secondary` (carol), each with a notice to the team channel at its shifts' start: the
+    instant of the next shifts, and when the notices were configured."""
     await notice_users(api)
     h = next_hour(datetime.now(UTC)) + timedelta(hours=1)
     await schedule(api, h, [{"channel": "team", "minutes_before": 0}], ident="primary")
     _, configured = await schedule(api, h, [{"channel": "team", "minutes_before": 0}], people=("carol",),
                                    ident="secondary")
+    return h, configured
+
+
+async def test_a_notice_that_cannot_be_prepared_stops_no_other_notice(app, api, engine, recorder, caplog, monkeypatch):
+    h, configured = await two_schedules(api)
     await engine.run(configured)
     failed = fail_once(monkeypatch, notices.Notices, "_decide", lambda _, due, *__: due.schedule_id == "primary",
                        raise_zone_error)
@@ -144,8 +151,8 @@ async def test_a_notice_that_cannot_be_prepared_stops_no_other_notice(app, api, 
         await engine.run(h)
     assert failed
     assert [m.details["schedule_id"] for m, _ in recorder.calls] == ["secondary"]
-    [(item)] = [i for i in (await api.get(f"/api/v1/schedules/primary/notices?since={z(h)}&until={z(h + MINUTE)}"))[1]
-                ["items"]]
+    _, body = await api.get(f"/api/v1/schedules/primary/notices?since={z(h)}&until={z(h + MINUTE)}")
+    [item] = body["items"]
     assert (item["user"], item["status"]) == ("alice", "undeliverable")
     assert item["error"].startswith("could not be prepared: ZoneInfoNotFoundError: ")
     [line] = [r for r in caplog.records if r.levelno == logging.ERROR]
@@ -156,11 +163,7 @@ async def test_a_notice_that_cannot_be_prepared_stops_no_other_notice(app, api, 
 
 
 async def test_a_schedule_whose_notices_cannot_be_planned_stops_no_other(app, api, engine, recorder, monkeypatch):
-    await notice_users(api)
-    h = next_hour(datetime.now(UTC)) + timedelta(hours=1)
-    await schedule(api, h, [{"channel": "team", "minutes_before": 0}], ident="primary")
-    _, configured = await schedule(api, h, [{"channel": "team", "minutes_before": 0}], people=("carol",),
-                                   ident="secondary")
+    h, configured = await two_schedules(api)
     await engine.notify(configured)
     failed = fail_once(monkeypatch, notices.Notices, "_plan", lambda _, schedule_id, *__: schedule_id == "primary",
                        run_refused_statement)
