@@ -8,10 +8,11 @@ from typing import Any
 import asyncpg
 from tortoise.backends.base.config_generator import expand_db_url
 
+from ..config import CONNECT_TIMEOUT
 from .wake import WAKE_CHANNEL
 
 
-async def connect(database_url: str, timeout: float = 60) -> asyncpg.Connection:
+async def connect(database_url: str, timeout: float = CONNECT_TIMEOUT) -> asyncpg.Connection:
     """A plain asyncpg connection to the PostgreSQL database of `database_url`."""
     credentials = expand_db_url(database_url)["credentials"]
     return await asyncpg.connect(
@@ -33,7 +34,7 @@ class Listener:
 
     @classmethod
     async def open(cls, database_url: str, on_work: Callable[[str], None]) -> Listener:
-        connection = await connect(database_url, timeout=5)
+        connection = await connect(database_url)
 
         def notified(_connection: Any, _pid: int, _channel: str, payload: str) -> None:
             on_work(payload)
