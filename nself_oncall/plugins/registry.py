@@ -23,6 +23,7 @@ from pydantic import ValidationError
 from ..config import Channel, ConfigError, Settings
 from ..escalation import Rule, parse_rule
 from . import hookspecs
+from .redact import MASK, mask, secret_parts
 from .types import InvalidAddress, InvalidSettings, Notifier, invalid_settings
 
 log = logging.getLogger(__name__)
@@ -31,7 +32,6 @@ DISTRIBUTION = "nself-oncall"
 NOTIFIER_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,63}$")
 DEFAULT_TIMEOUT = 10.0
 MAX_TIMEOUT = 300.0
-MASK = "********"
 
 
 class PluginError(ConfigError):
@@ -72,10 +72,9 @@ class ChannelState:
         return self.error is None
 
     def redact(self, text: str) -> str:
-        """`text` with this channel's secret values masked (errors may quote a URL or a token)."""
-        for secret in self.secrets:
-            text = text.replace(secret, MASK)
-        return text
+        """`text` with this channel's secrets masked, whole or in pieces (plugins/redact.py): errors may quote a URL
+        or a token, or a peer's answer that echoes part of one."""
+        return mask(text, self.secrets)
 
 
 @dataclass
@@ -144,7 +143,7 @@ def _configure_channel(registry: Registry, channel: Channel) -> ChannelState:
         notifier=channel.notifier,
         timeout=timeout,
         shown_settings=_masked(raw, secret_keys),
-        secrets=tuple(sorted(_secret_values(channel.settings, secret_keys), key=len, reverse=True)),
+        secrets=tuple(sorted(_secret_values(channel.settings, secret_keys))),
         rate_limit=rate_limit,
     )
     error = channel.error or timeout_error or rate_error or _missing_notifier(registry, channel.notifier)
@@ -301,7 +300,7 @@ def _secret_values(settings: Mapping[str, Any], secret_keys: set[str]) -> set[st
     values: set[str] = set()
     for key, value in settings.items():
         if key in secret_keys:
-            values.update(_strings(value))
+            values.update(part for string in _strings(value) for part in secret_parts(string))
         elif isinstance(value, str) and "://" in value:
             try:
                 password = urlsplit(value).password
