@@ -86,6 +86,10 @@ class Registry:
     notifiers: dict[str, Notifier] = field(default_factory=dict)
     channels: dict[str, ChannelState] = field(default_factory=dict)
 
+    def usable_channels(self) -> list[str]:
+        """The channels that can send (their notifier is installed and their settings are valid)."""
+        return [name for name, state in self.channels.items() if state.ok]
+
     def check_address(self, channel: str, address: str) -> str:
         """A contact address normalized by its channel's notifier; `KeyError` for an unknown channel,
         `InvalidAddress` when the notifier refuses it. A channel that cannot be used, or a notifier
@@ -126,8 +130,11 @@ def build_registry(settings: Settings, found: Iterable[EntryPoint] | None = None
     for state in registry.channels.values():
         if not state.ok:
             log.warning("channel %r cannot be used: %s", state.name, state.error)
-    usable = [name for name, state in registry.channels.items() if state.ok]
+    usable = registry.usable_channels()
     log.info("notifiers: %s; usable channels: %s", ", ".join(sorted(registry.notifiers)), ", ".join(usable) or "none")
+    if not usable:
+        log.warning("no usable channel in %s: nobody can be paged, and /ready answers 503, until one is "
+                    "(`nself-oncall plugins` says why each cannot be used)", settings.plugins_file or "the settings")
     return registry
 
 

@@ -1,4 +1,9 @@
-"""Readiness: the database answers and every migration is applied."""
+"""Readiness: the database answers, every migration is applied, and at least one channel can send.
+
+A service without a usable channel (every one names a notifier that is not installed, lacks a setting, or there is
+none) accepts escalations and pages nobody: not ready, so that a deployment stops there rather than at the first
+page. A channel whose peer fails at the moment still counts as usable: that is a delivery failure, retried, not a
+setting to fix."""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ import logging
 from dataclasses import dataclass
 
 from ..migrate import pending_migrations
+from ..plugins import Registry
 
 log = logging.getLogger(__name__)
 
@@ -23,7 +29,7 @@ class Readiness:
     pending: tuple[str, ...] = ()
 
 
-async def readiness() -> Readiness:
+async def readiness(registry: Registry) -> Readiness:
     try:
         async with asyncio.timeout(READY_TIMEOUT):
             pending = await pending_migrations()
@@ -35,4 +41,6 @@ async def readiness() -> Readiness:
         return Readiness(False, "database unreachable")
     if pending:
         return Readiness(False, "migrations pending", tuple(pending))
+    if not registry.usable_channels():
+        return Readiness(False, "no usable channel")
     return Readiness(True)
