@@ -127,6 +127,7 @@ def build_registry(settings: Settings, found: Iterable[EntryPoint] | None = None
         registry.plugins[key] = _register_notifiers(registry, registry.plugins[key])
     _report_plugins(registry, settings)
     registry.channels = {name: _configure_channel(registry, channel) for name, channel in settings.channels.items()}
+    _refuse_unknown_notifiers(registry, settings)
     for state in registry.channels.values():
         if not state.ok:
             log.warning("channel %r cannot be used: %s", state.name, state.error)
@@ -251,12 +252,31 @@ def _report_plugins(registry: Registry, settings: Settings) -> None:
         )
 
 
+def _refuse_unknown_notifiers(registry: Registry, settings: Settings) -> None:
+    """Strict mode: a channel naming a notifier that is not installed (a typo, a plugin missing from this machine)
+    stops the start, as a broken plugin does. A notifier whose plugin is disabled is not unknown: that is chosen."""
+    unknown = [
+        state for state in registry.channels.values()
+        if state.notifier and state.notifier not in registry.notifiers and not _unavailable_plugin(registry, state.notifier)
+    ]
+    if unknown and settings.strict_plugins:
+        raise PluginError(
+            "NSELF_ONCALL_STRICT_PLUGINS=1 and channels naming a notifier that is not installed: "
+            + "; ".join(f"{state.name}: {state.notifier!r}" for state in unknown)
+        )
+
+
+def _unavailable_plugin(registry: Registry, notifier: str) -> PluginInfo | None:
+    """The plugin named like `notifier` when it is disabled or broken."""
+    return next((i for i in registry.plugins.values() if i.name == notifier and i.status != "ok"), None)
+
+
 def _missing_notifier(registry: Registry, name: str) -> str | None:
     if name in registry.notifiers:
         return None
-    for info in registry.plugins.values():
-        if info.name == name and info.status != "ok":
-            return f"notifier {name!r} is not available: its plugin is {info.status}"
+    plugin = _unavailable_plugin(registry, name)
+    if plugin is not None:
+        return f"notifier {name!r} is not available: its plugin is {plugin.status}"
     return f"notifier {name!r} is not installed"
 
 
