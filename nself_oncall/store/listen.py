@@ -12,8 +12,9 @@ from ..config import CONNECT_TIMEOUT
 from .wake import WAKE_CHANNEL
 
 
-async def connect(database_url: str, timeout: float = CONNECT_TIMEOUT) -> asyncpg.Connection:
-    """A plain asyncpg connection to the PostgreSQL database of `database_url`."""
+async def connect(database_url: str) -> asyncpg.Connection:
+    """A plain asyncpg connection to the PostgreSQL database of `database_url`, given up after the URL's `timeout`
+    (else CONNECT_TIMEOUT) seconds, as the pool's are."""
     credentials = expand_db_url(database_url)["credentials"]
     return await asyncpg.connect(
         host=credentials.get("host"),
@@ -22,7 +23,7 @@ async def connect(database_url: str, timeout: float = CONNECT_TIMEOUT) -> asyncp
         password=credentials.get("password"),
         database=credentials.get("database"),
         ssl=credentials.get("ssl"),
-        timeout=timeout,
+        timeout=credentials.get("timeout", CONNECT_TIMEOUT),
     )
 
 
