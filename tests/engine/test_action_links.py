@@ -97,7 +97,9 @@ async def test_a_link_is_the_same_at_every_attempt_in_any_process_and_never_show
     t0 = datetime.fromisoformat(esc["created_at"])
     # The retry, by another process whose NSELF_ONCALL_PUBLIC_URL names the service differently.
     public = Settings.from_env({"NSELF_ONCALL_PUBLIC_URL": "https://pager.example.org/"})
-    other = Dispatcher(engine.dispatcher.registry, public.base_url, "other", Retry(attempts=3, base=10))
+    other = Dispatcher(
+        engine.dispatcher.registry, public.base_url, "other", Retry(attempts=3, base=10), link_key=engine.dispatcher.link_key
+    )
     await other.run_once(t0.replace(year=t0.year + 1), lambda: t0)
     first, retry = [m for m, c in engine.recorder.calls if c.address == "a1"]
     assert first.id == retry.id and [a.action for a in retry.actions] == ["acknowledge", "resolve"]
