@@ -25,7 +25,8 @@ _NOBODY = "-"
 
 
 class UnknownActionLink(NotFound):
-    """No open escalation behind this link (never made, or the escalation is resolved); the token is not repeated."""
+    """No open escalation behind this link (never made, expired, made under another key, or the escalation is
+    resolved); the token is not repeated."""
 
     def __init__(self) -> None:
         Exception.__init__(
@@ -71,8 +72,8 @@ async def act(token: str, check: LinkCheck) -> Link:
 
 
 async def _found(token: str, check: LinkCheck) -> store.Found:
-    """Looked up by the hash's unique index, then derived again under `key` and compared in constant time (also
-    when nothing was found), and within its lifetime."""
+    """Looked up by the hash's unique index, then derived again under the check's key and compared in constant
+    time (also when nothing was found), and within its lifetime."""
     found = await store.find(store.token_hash(token))
     expected = store.token(check.key, found.notification_id if found else _NOBODY, found.action if found else _NOBODY)
     matches = hmac.compare_digest(expected.encode(), token.encode())

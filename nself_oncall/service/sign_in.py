@@ -3,9 +3,9 @@ on guessing the token.
 
 A session lives SESSION_LIFETIME from sign-in, however much it is used, and ends at once when signed out: its
 row is gone, so a copy of the cookie opens nothing either. After FAILURES failed sign-ins within WINDOW from
-one client address, that address is refused for LOCKOUT, whatever it sends (a right token too: otherwise the
-refusal would tell a guesser nothing it cannot learn anyway). An IPv6 client counts by its /64, which one
-machine often holds whole. Both live in the database (store/sign_in.py), shared by every process.
+one client address, that address is refused for LOCKOUT, whatever it sends: a right token too, or a guesser
+could go on guessing through the lockout and know the right token by its answer. An IPv6 client counts by its
+/64, which one machine often holds whole. Both live in the database (store/sign_in.py), shared by every process.
 """
 
 from __future__ import annotations
