@@ -14,11 +14,12 @@ import os
 import secrets
 import socket
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from ..clock import utcnow
 from ..config import Settings
+from ..keys import link_key
 from ..metrics import DeliveryMetrics
 from ..plugins import Registry
 from ..store import claims, notices, steps
@@ -49,6 +50,7 @@ class EngineOptions:
     escalation_batch: int = 50
     owner: str | None = None
     failpoints: FailPoints = FailPoints()
+    link_key: bytes | None = field(default=None, repr=False)  # a secret: never in a log line
 
 
 class Engine:
@@ -71,7 +73,9 @@ class Engine:
         cache = ScheduleCache()
         self.escalator = Escalator(cache, options.escalation_batch, sender)
         self.notices = Notices(cache, options.escalation_batch, sender)
-        self.dispatcher = Dispatcher(registry, base_url, self.owner, options.retry, options.concurrency, metrics=metrics)
+        self.dispatcher = Dispatcher(
+            registry, base_url, self.owner, options.retry, options.concurrency, metrics=metrics, link_key=options.link_key
+        )
         self.results = ResultWriter(self.dispatcher.lease, self.faults, self._database_error)
         self._events = self.wakeups.events
         self._stopping = asyncio.Event()
@@ -224,8 +228,10 @@ class Engine:
 
 
 def engine_options(settings: Settings) -> EngineOptions:
-    """The engine's options from the settings (NSELF_ONCALL_DELIVERY_ATTEMPTS, NSELF_ONCALL_RETRY_SECONDS)."""
+    """The engine's options from the settings (NSELF_ONCALL_DELIVERY_ATTEMPTS, NSELF_ONCALL_RETRY_SECONDS, the
+    links' secret)."""
     return EngineOptions(
         retry=Retry(attempts=settings.delivery_attempts, base=settings.retry_seconds),
         failpoints=FailPoints(settings.failpoints),
+        link_key=link_key(settings),
     )
