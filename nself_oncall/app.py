@@ -16,6 +16,7 @@ from .api import (
     action_links,
     audit,
     calendars,
+    docs,
     escalations,
     health,
     metrics,
@@ -87,6 +88,7 @@ def create_app(settings: Settings, registry: Registry | None = None, engine: Eng
     app.extensions["schedule_cache"] = ScheduleCache()
     app.extensions["metrics"] = Metrics()
     app.extensions["notifiers"] = registry if registry is not None else build_registry(settings)
+    docs.configure(app)
     QuartSchema(
         app,
         info={
@@ -97,6 +99,8 @@ def create_app(settings: Settings, registry: Registry | None = None, engine: Eng
         security_schemes={"bearer": {"type": "http", "scheme": "bearer"}},
         security=[{"bearer": []}],
         openapi_provider_class=Provider,
+        redoc_ui_path=None,  # ReDoc and Scalar come only from CDNs: /docs (Swagger UI, served from a package) alone
+        scalar_ui_path=None,
     )
     # quart-schema sends every dict response through a new pydantic TypeAdapter
     # (about 0.1 ms each); ours are plain JSON already, so keep Quart's own.
@@ -105,6 +109,7 @@ def create_app(settings: Settings, registry: Registry | None = None, engine: Eng
     metrics.instrument(app)  # first: it times the requests that authenticate refuses too
     app.before_request(authenticate)
     app.register_blueprint(health.bp)
+    app.register_blueprint(docs.bp)
     app.register_blueprint(metrics.bp)
     app.register_blueprint(calendars.links)
     app.register_blueprint(action_links.links)

@@ -440,7 +440,7 @@ class HealthOut(Out):
 
 
 class Unready(Out):
-    """The database does not answer, or migrations are pending (listed)."""
+    """The database does not answer, migrations are pending (listed), or no channel can send."""
 
     status: Literal["unavailable"]
     reason: str
