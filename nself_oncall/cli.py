@@ -154,6 +154,11 @@ def _serve(settings: Settings, host: str | None, port: str | None, api_only: boo
 def _worker(settings: Settings) -> int:
     from .plugins import build_registry
 
+    if not (settings.link_secret or settings.plugin_secret):
+        raise ConfigError(
+            "worker: set NSELF_ONCALL_LINK_SECRET or PLUGIN_SECRET as the API has it: "
+            "the acknowledge links in messages are derived from it"
+        )
     registry = build_registry(settings)
     _migrate(settings)
     asyncio.run(_run_engine(settings, registry))

@@ -15,11 +15,12 @@ import os
 import secrets
 import socket
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from ..clock import utcnow
 from ..config import Settings
+from ..keys import link_key
 from ..metrics import DeliveryMetrics
 from ..plugins import Registry
 from ..store import claims, notices, steps
@@ -52,6 +53,7 @@ class EngineOptions:
     escalation_batch: int = 50
     owner: str | None = None
     failpoints: FailPoints = FailPoints()
+    link_key: bytes | None = field(default=None, repr=False)  # a secret: never in a log line
     retention: RetentionOptions = RetentionOptions()
 
 
@@ -75,7 +77,9 @@ class Engine:
         cache = ScheduleCache()
         self.escalator = Escalator(cache, options.escalation_batch, sender)
         self.notices = Notices(cache, options.escalation_batch, sender)
-        self.dispatcher = Dispatcher(registry, base_url, self.owner, options.retry, options.concurrency, metrics=metrics)
+        self.dispatcher = Dispatcher(
+            registry, base_url, self.owner, options.retry, options.concurrency, metrics=metrics, link_key=options.link_key
+        )
         self.results = ResultWriter(self.dispatcher.lease, self.faults, self._database_error)
         self.retention = Retention(options.retention)
         self._events = self.wakeups.events
@@ -239,10 +243,11 @@ class Engine:
 
 
 def engine_options(settings: Settings) -> EngineOptions:
-    """The engine's options from the settings (NSELF_ONCALL_DELIVERY_ATTEMPTS, NSELF_ONCALL_RETRY_SECONDS,
-    NSELF_ONCALL_RETENTION_DAYS, NSELF_ONCALL_AUDIT_DAYS)."""
+    """The engine's options from the settings (NSELF_ONCALL_DELIVERY_ATTEMPTS, NSELF_ONCALL_RETRY_SECONDS, the
+    links' secret, NSELF_ONCALL_RETENTION_DAYS, NSELF_ONCALL_AUDIT_DAYS)."""
     return EngineOptions(
         retry=Retry(attempts=settings.delivery_attempts, base=settings.retry_seconds),
         failpoints=FailPoints(settings.failpoints),
+        link_key=link_key(settings),
         retention=RetentionOptions(days=settings.retention_days, audit_days=settings.audit_days),
     )

@@ -20,6 +20,7 @@ from ..api.fields import SERVER_ID, SLUG, decode_notification_cursor, encode_cur
 from ..api.views import by_position
 from ..records import NotificationPosition, Page
 from ..service import channels, coverage, escalations, schedules
+from ..service import sign_in as sign_ins
 from ..service.instants import now
 from . import session, timeline
 
@@ -34,7 +35,7 @@ BY = "ui"  # who acknowledged or resolved, as the escalation records it
 @bp.before_request
 async def _guard():
     """Signed out: to the sign-in form (which comes back here). A POST without this session's CSRF token: 403."""
-    if request.endpoint != "ui.sign_in" and not session.signed_in():
+    if not await session.check() and request.endpoint != "ui.sign_in":
         return redirect(url_for("ui.sign_in", next=request.path), 303)
     if request.method == "POST" and not await session.csrf_ok():
         return await error_page(403, "This form has expired or did not come from this site: reload the page and try again.")
@@ -54,20 +55,30 @@ def _clock(value: datetime | None, zone: ZoneInfo = UTC, fmt: str = "%Y-%m-%d %H
 @bp.route("/sign-in", methods=["GET", "POST"])
 @hide
 async def sign_in():
-    """The form takes the API token (PLUGIN_SECRET); a wrong one is a 401 with the form again."""
+    """The form takes the API token (PLUGIN_SECRET); a wrong one is a 401 with the form again, and an address
+    with too many failures lately a 429 with Retry-After (service/sign_in.py)."""
     target = _safe_next(request.args.get("next"))
     if request.method == "GET":
         return await render_template("ui/sign_in.html", next=target, error=None)
-    if not session.token_matches((await request.form).get("token", "")):
+    correct = session.token_matches((await request.form).get("token", ""))
+    try:
+        await sign_ins.attempt(request.remote_addr, correct)
+    except sign_ins.Throttled as exc:
+        _refused("throttled")
+        error = f"Too many failed sign-ins from your address: try again in {exc.retry_after} seconds."
+        page = await render_template("ui/sign_in.html", next=target, error=error)
+        return page, 429, {"Retry-After": str(exc.retry_after)}
+    if not correct:
+        _refused("wrong")
         return await render_template("ui/sign_in.html", next=target, error="That is not the API token."), 401
-    session.sign_in()
+    await session.sign_in()
     return redirect(target, 303)
 
 
 @bp.post("/sign-out")
 @hide
 async def sign_out():
-    session.sign_out()
+    await session.sign_out()
     return redirect(url_for("ui.sign_in"), 303)
 
 
@@ -148,6 +159,10 @@ async def channel_list():
 @hide
 async def unknown(anything: str):
     return await error_page(404, "There is no such page.")
+
+
+def _refused(reason: str) -> None:
+    current_app.extensions["metrics"].auth_failures.labels("ui", reason).inc()
 
 
 async def error_page(status: int, message: str):

@@ -40,6 +40,7 @@ from schemathesis.python import asgi
 from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
 
 from nself_oncall.engine import Dispatcher, Escalator
+from nself_oncall.keys import link_key
 from nself_oncall.store import action_links
 from nself_oncall.store.cache import ScheduleCache
 
@@ -88,14 +89,15 @@ def acknowledge_tokens(client, app, escalation_id: str) -> list[str]:
     """The acknowledge links of the escalation's messages. No API shows a link: the engine's two passes run once,
     in the app's event loop (sending through the `log` channel), and the tokens are derived as the engine does."""
 
-    async def deliver() -> bytes:
+    key = link_key(app.config["SETTINGS"])
+
+    async def deliver() -> None:
         now = datetime.now(UTC)
         await Escalator(ScheduleCache()).run_once(now)
-        dispatcher = Dispatcher(app.extensions["notifiers"], "http://testserver", "schemathesis")
+        dispatcher = Dispatcher(app.extensions["notifiers"], "http://testserver", "schemathesis", link_key=key)
         await dispatcher.run_once(now, lambda: now)
-        return await action_links.key()
 
-    key = asgi._get_portal().call(deliver)  # schemathesis's own loop, where the app runs (outside its API)
+    asgi._get_portal().call(deliver)  # schemathesis's own loop, where the app runs (outside its API)
     notifications = _call(client, "GET", f"/api/v1/escalations/{escalation_id}")["notifications"]
     tokens = [action_links.token(key, n["id"], "acknowledge") for n in notifications if n["status"] == "sent"]
     assert tokens, notifications

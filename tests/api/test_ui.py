@@ -15,33 +15,9 @@ from nself_oncall.config import NSELF_ACTOR_HEADER
 from nself_oncall.engine import Escalator
 from nself_oncall.service import escalations
 from nself_oncall.store.cache import ScheduleCache
-from webui import CSRF, scenario
+from webui import Ui, scenario
 
 PAGES = ("/ui/", "/ui/schedules", "/ui/schedules/sre", "/ui/escalations", "/ui/channels")
-
-
-class Ui:
-    """A browser stand-in: the test client keeps the cookie; `csrf` is the token of the last page read."""
-
-    def __init__(self, client):
-        self.client = client
-        self.csrf = ""
-
-    async def get(self, path: str, **kwargs):
-        response = await self.client.get(path, **kwargs)
-        text = await response.get_data(as_text=True)
-        if found := CSRF.search(text):
-            self.csrf = found.group(1)
-        return response, text
-
-    async def post(self, path: str, form: dict | None = None, csrf: bool = True, **kwargs):
-        fields = {"csrf_token": self.csrf, **(form or {})} if csrf else dict(form or {})
-        response = await self.client.post(path, form=fields, **kwargs)
-        return response, await response.get_data(as_text=True)
-
-    async def sign_in(self, token: str = TOKEN):
-        await self.get("/ui/sign-in")
-        return await self.post("/ui/sign-in", {"token": token})
 
 
 @pytest.fixture

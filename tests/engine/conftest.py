@@ -18,6 +18,7 @@ from nself_oncall.config import Channel
 from nself_oncall.engine import Dispatcher, Escalator
 from nself_oncall.engine.notices import Notices
 from nself_oncall.engine.retry import Retry
+from nself_oncall.keys import link_key
 from nself_oncall.migrate import apply_migrations
 from nself_oncall.plugins import ChannelState
 from nself_oncall.store.cache import ScheduleCache
@@ -56,6 +57,7 @@ class TestEngine:
         self.dispatcher = Dispatcher(
             registry, "https://oncall.example.com", "test", Retry(attempts=3, base=10), rand=lambda: 1.0,
             metrics=app.app.extensions["metrics"].delivery,  # counted as `serve`'s engine counts
+            link_key=link_key(app.app.config["SETTINGS"]),  # as `serve` passes it down
         )
 
     async def escalate(self, at: datetime) -> int:
