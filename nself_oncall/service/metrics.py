@@ -18,7 +18,6 @@ from .instants import now
 log = logging.getLogger(__name__)
 
 
-
 @dataclass(frozen=True)
 class ChannelHealth:
     name: str
