@@ -230,11 +230,25 @@ def _cursor(*checks: Callable[[str], Any]) -> Any:
     ]
 
 
+def _position(value: str) -> int:
+    """A place in a list stored as an INT column (0 to 2^31 - 1)."""
+    if not _POSITION.fullmatch(value) or int(value) > _INT_MAX:
+        raise ValueError
+    return int(value)
+
+
+_POSITION = re.compile(r"[0-9]{1,10}")
+_INT_MAX = 2**31 - 1
+
 SlugCursor = _cursor(check_slug)
 ServerIdCursor = _cursor(check_server_id)
 UserCursor = _cursor(check_user_id)
 #: (an instant, a server id): overrides by start, audit entries by `at`.
 InstantIdCursor = _cursor(lambda text: _aware(parse_instant(text)), check_server_id)
+#: (loop, step, target position, contact position): an escalation's notifications (records.NotificationPosition).
+NotificationCursor = _cursor(*(_position,) * 4)
+#: The same cursor read outside a query model (the web view's links): its position, or ValueError.
+decode_notification_cursor = _cursor_of(*(_position,) * 4)
 
 
 def _aware(value: datetime) -> datetime:

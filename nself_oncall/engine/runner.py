@@ -1,4 +1,5 @@
-"""Start, wake and stop the engine: the escalator's, the notice planner's and the dispatcher's loops in this process.
+"""Start, wake and stop the engine: the escalator's, the notice planner's, the dispatcher's and retention's loops in
+this process.
 
 Each loop sleeps until its next due time (a query tells it), looks at least once a second, and wakes at once when
 work is added (engine/wakeups.py). Any number of engines can share one PostgreSQL; on SQLite one engine runs per
@@ -25,12 +26,14 @@ from ..plugins import Registry
 from ..store import claims, notices, steps
 from ..store.cache import ScheduleCache
 from ..store.wake import ESCALATIONS, NOTICES, NOTIFICATIONS
+from . import retention
 from .dispatcher import Dispatcher
 from .escalator import Escalator
 from .exclusive import sqlite_engine_lock
 from .faults import FailPoints
 from .notices import Notices
 from .results import ResultWriter
+from .retention import Retention, RetentionOptions
 from .retry import Retry
 from .tasks import own_task
 from .wakeups import Wakeups
@@ -51,6 +54,7 @@ class EngineOptions:
     owner: str | None = None
     failpoints: FailPoints = FailPoints()
     link_key: bytes | None = field(default=None, repr=False)  # a secret: never in a log line
+    retention: RetentionOptions = RetentionOptions()
 
 
 class Engine:
@@ -77,6 +81,7 @@ class Engine:
             registry, base_url, self.owner, options.retry, options.concurrency, metrics=metrics, link_key=options.link_key
         )
         self.results = ResultWriter(self.dispatcher.lease, self.faults, self._database_error)
+        self.retention = Retention(options.retention)
         self._events = self.wakeups.events
         self._stopping = asyncio.Event()
         self._slot_free = asyncio.Event()
@@ -125,7 +130,7 @@ class Engine:
             log.info("engine running as %s", self.owner)
             writer = asyncio.create_task(self.results.run(), name="engine-results")
             try:
-                await asyncio.gather(self._escalate(), self._notify_handoffs(), self._dispatch())
+                await asyncio.gather(self._escalate(), self._notify_handoffs(), self._dispatch(), self._retain())
             finally:
                 await self._drain()
                 self.results.finish()
@@ -192,6 +197,16 @@ class Engine:
                 full, wait = False, self._database_error("dispatcher", exc)
             await self._sleep(event, wait, self._slot_free if full else None)
 
+    async def _retain(self) -> None:
+        """Delete what is kept no longer (engine/retention.py): batch after batch while there is some, a short pause
+        between two; then look again every retention.IDLE seconds. Nothing wakes this loop but stopping."""
+        while not self._stopping.is_set():
+            try:
+                wait = retention.PAUSE if await own_task(self.retention.run_once(self.clock())) else retention.IDLE
+            except Exception as exc:
+                wait = self._database_error("retention", exc)
+            await self._sleep(self._stopping, wait)
+
     async def _send(self, claimed: claims.Claimed) -> None:
         try:
             result = await self.dispatcher.send(claimed, self.clock)
@@ -229,9 +244,10 @@ class Engine:
 
 def engine_options(settings: Settings) -> EngineOptions:
     """The engine's options from the settings (NSELF_ONCALL_DELIVERY_ATTEMPTS, NSELF_ONCALL_RETRY_SECONDS, the
-    links' secret)."""
+    links' secret, NSELF_ONCALL_RETENTION_DAYS, NSELF_ONCALL_AUDIT_DAYS)."""
     return EngineOptions(
         retry=Retry(attempts=settings.delivery_attempts, base=settings.retry_seconds),
         failpoints=FailPoints(settings.failpoints),
         link_key=link_key(settings),
+        retention=RetentionOptions(days=settings.retention_days, audit_days=settings.audit_days),
     )

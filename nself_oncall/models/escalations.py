@@ -25,7 +25,8 @@ class Escalation(Model):
     updated_at = fields.DatetimeField()
     acknowledged_at = fields.DatetimeField(null=True)
     acknowledged_by = fields.CharField(max_length=255, null=True)
-    resolved_at = fields.DatetimeField(null=True)
+    # Indexed for retention (engine/retention.py): resolved escalations are deleted oldest first.
+    resolved_at = fields.DatetimeField(null=True, db_index=True)
     resolved_by = fields.CharField(max_length=255, null=True)
     # How many steps (across loops) have been notified, and when the next one is due.
     steps_done = fields.IntField(default=0)

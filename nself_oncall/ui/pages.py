@@ -16,7 +16,9 @@ from quart import Blueprint, current_app, redirect, render_template, request, ur
 from quart_schema import hide
 
 from ..api.actor import actor
-from ..api.fields import SERVER_ID, SLUG
+from ..api.fields import SERVER_ID, SLUG, decode_notification_cursor, encode_cursor
+from ..api.views import by_position
+from ..records import NotificationPosition, Page
 from ..service import channels, coverage, escalations, schedules
 from ..service import sign_in as sign_ins
 from ..service.instants import now
@@ -26,6 +28,7 @@ bp = Blueprint("ui", __name__, template_folder="templates")
 
 DAYS = 14
 PAGE_SIZE = 50
+NOTIFICATIONS_PAGE = 100
 BY = "ui"  # who acknowledged or resolved, as the escalation records it
 
 
@@ -120,7 +123,16 @@ async def escalation_list():
 @bp.get("/escalations/<server_id:escalation_id>")
 @hide
 async def escalation(escalation_id: str):
-    return await render_template("ui/escalation.html", escalation=await escalations.get(escalation_id))
+    """The escalation with its first notifications; `?after=` (the page's own link) shows the ones after those."""
+    record = await escalations.get(escalation_id)
+    after = _notification_cursor(request.args.get("after"))
+    if after is None:
+        page = Page(record.notifications or (), record.more_notifications)
+    else:
+        page = await escalations.notifications(escalation_id, NOTIFICATIONS_PAGE, after)
+    later = encode_cursor(*by_position(page.items[-1])) if page.more else None
+    return await render_template("ui/escalation.html", escalation=record, notifications=page.items, later=later,
+                                 first=after is None)
 
 
 @bp.post("/escalations/<server_id:escalation_id>/acknowledge")
@@ -166,6 +178,14 @@ def _safe_next(target: str | None) -> str:
 
 
 _UI_PATH = re.compile(r"/ui/[A-Za-z0-9/_.~%-]*(\?[A-Za-z0-9=&_.~%-]*)?")
+
+
+def _notification_cursor(value: str | None) -> NotificationPosition | None:
+    """A position from a link of ours; anything else starts from the first notifications."""
+    try:
+        return None if value is None else decode_notification_cursor(value)
+    except ValueError:
+        return None
 
 
 def _cursor(value: str | None, pattern: str) -> str | None:
