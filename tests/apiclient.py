@@ -37,6 +37,14 @@ class Api:
         return await self.call("DELETE", path, **kwargs)
 
 
+def raw_headers(headers: dict[str, bytes], token: str = TOKEN) -> dict:
+    """Keyword arguments that send `headers` as these very bytes, with the bearer token and a JSON content type
+    (Quart's test client encodes header values given as text in UTF-8: this sends bytes that are not UTF-8)."""
+    sent = {"host": b"localhost", "authorization": f"Bearer {token}".encode(), "content-type": b"application/json"}
+    sent |= {name.lower(): value for name, value in headers.items()}
+    return {"scope_base": {"headers": [(name.encode(), value) for name, value in sent.items()]}}
+
+
 def settings_for(db_url: str) -> Settings:
     return Settings(
         database_url=db_url,

@@ -37,7 +37,10 @@ class Dispatcher:
         concurrency: int = 200,
         rand: Callable[[], float] = random.random,
         metrics: EngineMetrics | None = None,
+        link_key: bytes | None = None,
     ):
+        """`link_key`: the key of the acknowledge and resolve links in escalation messages (keys.link_key);
+        None: messages go without them."""
         self.registry = registry
         self.base_url = base_url
         self.owner = owner
@@ -48,11 +51,9 @@ class Dispatcher:
         timeouts = [state.timeout for state in registry.channels.values() if state.ok]
         self.lease = timedelta(seconds=max(timeouts, default=0) + LEASE_MARGIN)
         self.limits = {name: state.rate_limit for name, state in registry.channels.items() if state.rate_limit}
-        self.link_key: bytes | None = None
+        self.link_key = link_key
 
     async def claim(self, now: datetime, limit: int) -> list[Claimed]:
-        if self.link_key is None:
-            self.link_key = await action_links.key()
         return await claims.claim(now, limit, self.owner, now + self.lease, self.limits, self.link_key)
 
     async def send(self, claimed: Claimed, clock: Callable[[], datetime]) -> tuple[Result, Attempt]:

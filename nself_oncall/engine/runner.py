@@ -1,4 +1,5 @@
-"""Start, wake and stop the engine: the escalator's, the notice planner's and the dispatcher's loops in this process.
+"""Start, wake and stop the engine: the escalator's, the notice planner's, the dispatcher's and retention's loops in
+this process.
 
 Each loop sleeps until its next due time (a query tells it), looks at least once a second, and wakes at once when
 work is added (engine/wakeups.py). Any number of engines can share one PostgreSQL; on SQLite one engine runs per
@@ -14,22 +15,25 @@ import os
 import secrets
 import socket
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from ..clock import utcnow
 from ..config import Settings
+from ..keys import link_key
 from ..metrics import EngineMetrics
 from ..plugins import Attempt, Registry
 from ..store import claims, notices, steps
 from ..store.cache import ScheduleCache
 from ..store.wake import ESCALATIONS, NOTICES, NOTIFICATIONS
+from . import retention
 from .dispatcher import Dispatcher
 from .escalator import Escalator
 from .exclusive import sqlite_engine_lock
 from .faults import FailPoints
 from .notices import Notices
 from .results import ResultWriter
+from .retention import Retention, RetentionOptions
 from .retry import Retry
 from .tasks import own_task
 from .wakeups import Wakeups
@@ -49,6 +53,8 @@ class EngineOptions:
     escalation_batch: int = 50
     owner: str | None = None
     failpoints: FailPoints = FailPoints()
+    link_key: bytes | None = field(default=None, repr=False)  # a secret: never in a log line
+    retention: RetentionOptions = RetentionOptions()
 
 
 class Engine:
@@ -71,8 +77,11 @@ class Engine:
         cache = ScheduleCache()
         self.escalator = Escalator(cache, options.escalation_batch, sender, metrics)
         self.notices = Notices(cache, options.escalation_batch, sender, metrics)
-        self.dispatcher = Dispatcher(registry, base_url, self.owner, options.retry, options.concurrency, metrics=metrics)
+        self.dispatcher = Dispatcher(
+            registry, base_url, self.owner, options.retry, options.concurrency, metrics=metrics, link_key=options.link_key
+        )
         self.results = ResultWriter(self.dispatcher.lease, self.faults, self._database_error)
+        self.retention = Retention(options.retention)
         self._events = self.wakeups.events
         self._stopping = asyncio.Event()
         self._slot_free = asyncio.Event()
@@ -124,6 +133,7 @@ class Engine:
                     self._loop("escalator", ESCALATIONS, self.escalate),
                     self._loop("notice planner", NOTICES, self.notify_handoffs),
                     self._loop("dispatcher", NOTIFICATIONS, self.dispatch, self._full),
+                    self._loop("retention", None, self.retain),
                 )
             finally:
                 if self._in_flight:
@@ -132,11 +142,11 @@ class Engine:
                 self.results.finish()
                 await writer
 
-    async def _loop(self, who: str, work: str, one_pass: Callable[[], Awaitable[float]],
+    async def _loop(self, who: str, work: str | None, one_pass: Callable[[], Awaitable[float]],
                     full: Callable[[], bool] | None = None) -> None:
-        """Run `one_pass` until stopped, sleeping as long as it says between passes (until woken for `work`, or,
-        while `full` says so, until a slot frees)."""
-        event = self._events[work]
+        """Run `one_pass` until stopped, sleeping as long as it says between passes (until woken for `work`, if
+        any, or, while `full` says so, until a slot frees)."""
+        event = self._events[work] if work is not None else asyncio.Event()
         while not self._stopping.is_set():
             event.clear()
             try:
@@ -201,6 +211,11 @@ class Engine:
         frees: a claim is a transaction, and one per notification cost more than the notifications."""
         return self.dispatcher.concurrency - len(self._in_flight) < self._refill
 
+    async def retain(self) -> float:
+        """Delete what is kept no longer (engine/retention.py): batch after batch while there is some, a short pause
+        between two; then look again every retention.IDLE seconds. Nothing wakes this loop but stopping."""
+        return retention.PAUSE if await own_task(self.retention.run_once(self.clock())) else retention.IDLE
+
     async def _send(self, claimed: claims.Claimed) -> None:
         try:
             result, attempt = await self.dispatcher.send(claimed, self.clock)
@@ -247,8 +262,11 @@ class Engine:
 
 
 def engine_options(settings: Settings) -> EngineOptions:
-    """The engine's options from the settings (NSELF_ONCALL_DELIVERY_ATTEMPTS, NSELF_ONCALL_RETRY_SECONDS)."""
+    """The engine's options from the settings (NSELF_ONCALL_DELIVERY_ATTEMPTS, NSELF_ONCALL_RETRY_SECONDS, the
+    links' secret, NSELF_ONCALL_RETENTION_DAYS, NSELF_ONCALL_AUDIT_DAYS)."""
     return EngineOptions(
         retry=Retry(attempts=settings.delivery_attempts, base=settings.retry_seconds),
         failpoints=FailPoints(settings.failpoints),
+        link_key=link_key(settings),
+        retention=RetentionOptions(days=settings.retention_days, audit_days=settings.audit_days),
     )

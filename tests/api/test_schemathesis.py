@@ -40,6 +40,7 @@ from schemathesis.python import asgi
 from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
 
 from nself_oncall.engine import Engine, EngineOptions
+from nself_oncall.keys import link_key
 from nself_oncall.store import action_links
 
 EXAMPLES = int(os.environ.get("NSELF_ONCALL_SCHEMATHESIS_EXAMPLES", "40"))
@@ -88,17 +89,18 @@ def acknowledge_tokens(client, app, escalation_id: str) -> list[str]:
     passes run once, in the app's event loop (sending through the `log` channel), and the tokens are derived as the
     engine does."""
 
-    async def deliver() -> bytes:
-        settings = app.config["SETTINGS"]
-        engine = Engine(settings.database_url, app.extensions["notifiers"], "http://testserver",
-                        EngineOptions(owner="schemathesis"))
+    settings = app.config["SETTINGS"]
+    key = link_key(settings)
+
+    async def deliver() -> None:
+        options = EngineOptions(owner="schemathesis", link_key=key)
+        engine = Engine(settings.database_url, app.extensions["notifiers"], "http://testserver", options)
         await engine.escalate()
         await engine.dispatch()
         await engine.drain()
         await engine.results.flush()
-        return await action_links.key()
 
-    key = asgi._get_portal().call(deliver)  # schemathesis's own loop, where the app runs (outside its API)
+    asgi._get_portal().call(deliver)  # schemathesis's own loop, where the app runs (outside its API)
     notifications = _call(client, "GET", f"/api/v1/escalations/{escalation_id}")["notifications"]
     tokens = [action_links.token(key, n["id"], "acknowledge") for n in notifications if n["status"] == "sent"]
     assert tokens, notifications

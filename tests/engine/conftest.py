@@ -17,6 +17,7 @@ from nself_oncall.app import create_app
 from nself_oncall.config import Channel
 from nself_oncall.engine import Engine, EngineOptions
 from nself_oncall.engine.retry import Retry
+from nself_oncall.keys import link_key
 from nself_oncall.migrate import apply_migrations
 from nself_oncall.plugins import ChannelState
 
@@ -54,7 +55,10 @@ class TestEngine:
         registry = app.app.extensions["notifiers"]
         self.recorder = recorder
         self.clock = T0
-        options = EngineOptions(retry=Retry(attempts=3, base=10), owner=owner)
+        options = EngineOptions(
+            retry=Retry(attempts=3, base=10), owner=owner,
+            link_key=link_key(app.app.config["SETTINGS"]),  # as `serve` passes it down
+        )
         self.engine = Engine(
             db_url, registry, base_url, options, clock=lambda: self.clock,
             metrics=app.app.extensions["metrics"].engine,  # counted as `serve`'s engine counts
