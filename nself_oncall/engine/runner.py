@@ -67,7 +67,8 @@ class Engine:
         clock: Callable[[], datetime] = utcnow,
         metrics: EngineMetrics | None = None,
     ):
-        """`metrics`: where to count deliveries when this process serves /metrics (`serve`; a worker has no HTTP)."""
+        """`metrics`: where to count deliveries and failures when this process serves /metrics (`serve`; a worker has
+        no HTTP)."""
         self.database_url = database_url
         self.owner = options.owner or f"{socket.gethostname()}:{os.getpid()}"
         self.clock = clock

@@ -24,7 +24,8 @@ from .throttle import Rule, allowed_at, parse_rule
 from .timing import Due, due, position, schedule_of_steps, step_due_at, total_steps
 
 __all__ = [
-    "GAP", "MAX_MESSAGES", "Due", "Message", "OnCall", "Policy", "Rule", "Step", "Target", "allowed_at", "channel_problem", "due",
-    "expand", "fewest_messages", "messages", "parse_rule", "policy_from_json", "policy_json", "position", "schedule_of_steps",
-    "sent_problem", "step_due_at", "too_many", "total_steps", "unplanned", "users_named",
+    "GAP", "MAX_MESSAGES", "Due", "Message", "OnCall", "Policy", "Rule", "Step", "Target", "allowed_at",
+    "channel_problem", "due", "expand", "fewest_messages", "messages", "parse_rule", "policy_from_json", "policy_json",
+    "position", "schedule_of_steps", "sent_problem", "step_due_at", "too_many", "total_steps", "unplanned",
+    "users_named",
 ]
