@@ -128,8 +128,8 @@ def _lifecycle(app: Quart, settings: Settings, options: EngineOptions | None) ->
     async def _open_database() -> None:
         await Tortoise.init(config=tortoise_config(settings.database_url), _enable_global_fallback=True)
         if options is not None:
-            registry, delivery = app.extensions["notifiers"], app.extensions["metrics"].delivery
-            engine = Engine(settings.database_url, registry, settings.base_url, options, metrics=delivery)
+            registry, counted = app.extensions["notifiers"], app.extensions["metrics"].engine
+            engine = Engine(settings.database_url, registry, settings.base_url, options, metrics=counted)
             app.extensions["engine"], app.extensions["wake_engine"] = engine, engine.wake
             engine.start()
 

@@ -2,8 +2,9 @@
 (tests make many apps in one process, and each must count alone).
 
 What lives here is counted in memory as it happens: HTTP requests (api/metrics.py records them), refused
-credentials (api/auth.py, ui/pages.py) and the deliveries of this process's engine (engine/dispatcher.py). The
-gauges read from the database at scrape time are made by api/metrics.py from service/metrics.py's snapshot. docs/operations.md lists every metric.
+credentials (api/auth.py, ui/pages.py), the deliveries of this process's engine (engine/dispatcher.py) and the
+work it could not plan (engine/escalator.py, engine/notices.py). The gauges read from the database at scrape time
+are made by api/metrics.py from service/metrics.py's snapshot. docs/operations.md lists every metric.
 
 Labels are low-cardinality by design: a route template, a method, a status, a channel or notifier name from
 plugins.toml; never a user, schedule, escalation or notification id.
@@ -26,12 +27,24 @@ DELIVERY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.
 AUTH_FAILURES = (
     ("api", "missing"), ("api", "wrong"), ("metrics", "missing"), ("metrics", "wrong"), ("ui", "wrong"), ("ui", "throttled"),
 )
+#: The engine's jobs that plan work item by item, each of which may fail alone.
+ENGINE_JOBS = ("escalator", "notice_planner", "notice_sender")
 
 
-class DeliveryMetrics:
-    """The engine's notifier calls in this process, by channel and notifier (see engine/dispatcher.py)."""
+class EngineMetrics:
+    """What this process's engine counts: its notifier calls, by channel and notifier (see engine/dispatcher.py),
+    and the escalations and notices it could not plan, by job."""
 
     def __init__(self, registry: CollectorRegistry):
+        self.failures = Counter(
+            f"{PREFIX}_engine_failures_total",
+            "Escalations and handoff notices that this process's engine could not plan (each recorded with the "
+            "reason, the others went on), by job: escalator, notice_planner, notice_sender",
+            ("job",),
+            registry=registry,
+        )
+        for job in ENGINE_JOBS:  # each starts at 0, as AUTH_FAILURES do
+            self.failures.labels(job)
         labels = ("channel", "notifier")
         self.attempts = Counter(
             f"{PREFIX}_delivery_attempts_total",
@@ -62,7 +75,7 @@ class DeliveryMetrics:
 
 
 class Metrics:
-    """An app's registry: the default process collectors, HTTP requests, and its engine's deliveries."""
+    """An app's registry: the default process collectors, HTTP requests, and what its engine counts."""
 
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
@@ -91,4 +104,4 @@ class Metrics:
         )
         for door, reason in AUTH_FAILURES:
             self.auth_failures.labels(door, reason)
-        self.delivery = DeliveryMetrics(self.registry)
+        self.engine = EngineMetrics(self.registry)

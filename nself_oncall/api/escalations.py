@@ -24,7 +24,8 @@ async def trigger(data: EscalationIn):
     """Trigger an escalation of a policy (201); the engine notifies step 0 at once.
 
     With a `dedup_key` that an escalation not yet resolved has, answer that one with 200 and notify nobody again.
-    An unknown policy is 404."""
+    An unknown policy is 404; a policy whose escalation would make over 10,000 messages (its users' contacts as
+    they are now) is 422."""
     wake = current_app.extensions["wake_engine"]
     record, created = await service.trigger(
         data.policy_id, data.summary, data.details, data.dedup_key, wake, actor=actor()

@@ -33,11 +33,14 @@ async def trigger(
     policy_id: str, summary: str, details: dict[str, Any], dedup_key: str | None, now: datetime, *, actor: str
 ) -> tuple[EscalationRecord, bool]:
     """A new escalation (True, with an audit entry), or the open one with the same `dedup_key` (False: nothing
-    changed, nothing logged)."""
+    changed, nothing logged). 422 when an escalation of the policy would make too many messages (a new one only:
+    a duplicate makes none)."""
     snapshot = policies.snapshot(await policies.get(policy_id))
-    for _ in range(3):  # an open escalation found by its key may be resolved before it is read again
+    for attempt in range(3):
         if dedup_key is not None and (open_one := await _open_with_key(dedup_key)) is not None:
             return open_one, False
+        if attempt == 0:
+            await policies.check_size(snapshot, "policy_id")
         try:
             return await _insert(snapshot, summary, details, dedup_key, now, actor), True
         except IntegrityError:  # another trigger with the same key committed first
@@ -75,13 +78,10 @@ async def _insert(
 
 
 async def _open_with_key(dedup_key: str) -> EscalationRecord | None:
-    row = await Escalation.get_or_none(open_key=dedup_key).only("id")
-    if row is None:
-        return None
-    try:
-        return await get(row.id)
-    except NotFound:
-        return None
+    """The escalation open with this key, as the one read of its row found it: a resolve clears `open_key` in the
+    write that sets its status, so the row read is open (reading it again by id could find it resolved since)."""
+    row = await Escalation.get_or_none(open_key=dedup_key)
+    return None if row is None else await _with_notifications(row)
 
 
 async def list_page(
@@ -104,7 +104,11 @@ async def get(escalation_id: str) -> EscalationRecord:
     row = await Escalation.get_or_none(id=escalation_id)
     if row is None:
         raise NotFound("escalation", escalation_id)
-    first = await _notifications(escalation_id, FIRST_NOTIFICATIONS, None)
+    return await _with_notifications(row)
+
+
+async def _with_notifications(row: Escalation) -> EscalationRecord:
+    first = await _notifications(row.id, FIRST_NOTIFICATIONS, None)
     return _record(row, first.items, first.more)
 
 

@@ -12,8 +12,6 @@ from tortoise import connections
 
 from nself_oncall import TemporaryError, keys
 from nself_oncall.config import Settings
-from nself_oncall.engine import Dispatcher
-from nself_oncall.engine.retry import Retry
 from nself_oncall.service import action_links as service
 from nself_oncall.store import action_links
 
@@ -96,17 +94,17 @@ async def test_unknown_and_malformed_links_are_404_pages(app, api, engine):
         assert status == 405 and html.startswith("<!DOCTYPE html>"), method
 
 
-async def test_a_link_is_the_same_at_every_attempt_in_any_process_and_never_shown_elsewhere(app, api, engine, caplog):
+async def test_a_link_is_the_same_at_every_attempt_in_any_process_and_never_shown_elsewhere(
+    app, api, engine, other_engine, caplog
+):
     caplog.set_level(logging.DEBUG)
     engine.recorder.fail["a1"] = TemporaryError("try later")
     esc, links = await paged(api, engine)
     t0 = datetime.fromisoformat(esc["created_at"])
     # The retry, by another process whose NSELF_ONCALL_PUBLIC_URL names the service differently.
     public = Settings.from_env({"NSELF_ONCALL_PUBLIC_URL": "https://pager.example.org/"})
-    other = Dispatcher(
-        engine.dispatcher.registry, public.base_url, "other", Retry(attempts=3, base=10), link_key=engine.dispatcher.link_key
-    )
-    await other.run_once(t0.replace(year=t0.year + 1), lambda: t0)
+    other = other_engine(public.base_url, "other")
+    await other.dispatch(t0.replace(year=t0.year + 1))
     first, retry = [m for m, c in engine.recorder.calls if c.address == "a1"]
     assert first.id == retry.id and [a.action for a in retry.actions] == ["acknowledge", "resolve"]
     assert [a.url.replace("https://pager.example.org/", "https://oncall.example.com/") for a in retry.actions] == [
