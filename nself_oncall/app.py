@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import hmac
 import types
 from typing import Any
 
-from quart import Quart, Request, current_app, request
+from quart import Quart, Request
 from quart_schema import QuartSchema
 from tortoise import Tortoise
 from werkzeug.exceptions import BadRequest
@@ -16,6 +15,7 @@ from .api import (
     action_links,
     audit,
     calendars,
+    docs,
     escalations,
     health,
     metrics,
@@ -25,7 +25,8 @@ from .api import (
     schedules,
     users,
 )
-from .api.errors import ApiError, register_error_handlers
+from .api.auth import API_PREFIX, authenticate
+from .api.errors import register_error_handlers
 from .api.fields import converters
 from .api.nesting import nested_deeper_than
 from .api.openapi import Provider
@@ -39,8 +40,6 @@ from .store import database_unavailable, input_error_status
 from .store.cache import ScheduleCache
 
 MAX_BODY = 1024 * 1024
-API_PREFIX = "/api/v1"
-METRICS = "/metrics"
 
 
 MAX_JSON_DEPTH = 32
@@ -76,6 +75,7 @@ def create_app(settings: Settings, registry: Registry | None = None, engine: Eng
     app.extensions["schedule_cache"] = ScheduleCache()
     app.extensions["metrics"] = Metrics()
     app.extensions["notifiers"] = registry if registry is not None else build_registry(settings)
+    docs.configure(app)
     QuartSchema(
         app,
         info={
@@ -86,14 +86,17 @@ def create_app(settings: Settings, registry: Registry | None = None, engine: Eng
         security_schemes={"bearer": {"type": "http", "scheme": "bearer"}},
         security=[{"bearer": []}],
         openapi_provider_class=Provider,
+        redoc_ui_path=None,  # ReDoc and Scalar come only from CDNs: /docs (Swagger UI, served from a package) alone
+        scalar_ui_path=None,
     )
     # quart-schema sends every dict response through a new pydantic TypeAdapter
     # (about 0.1 ms each); ours are plain JSON already, so keep Quart's own.
     app.make_response = types.MethodType(Quart.make_response, app)
     register_error_handlers(app, input_error_status, database_unavailable)
-    metrics.instrument(app)  # first: it times the requests that _authenticate refuses too
-    app.before_request(_authenticate)
+    metrics.instrument(app)  # first: it times the requests that authenticate refuses too
+    app.before_request(authenticate)
     app.register_blueprint(health.bp)
+    app.register_blueprint(docs.bp)
     app.register_blueprint(metrics.bp)
     app.register_blueprint(calendars.links)
     app.register_blueprint(action_links.links)
@@ -105,20 +108,6 @@ def create_app(settings: Settings, registry: Registry | None = None, engine: Eng
     return app
 
 
-async def _authenticate() -> None:
-    """Every /api/v1 route, and /metrics, needs the bearer token, compared in constant time. Nothing else does:
-    /health, calendar and action links carry their own credential, and /ui/ has its session (ui/session.py).
-
-    The scheme name is case-insensitive (RFC 7235): "bearer" and "BEARER" work as "Bearer" does.
-    """
-    if not request.path.startswith(API_PREFIX + "/") and request.path not in (API_PREFIX, METRICS):
-        return
-    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    expected = current_app.config["SETTINGS"].plugin_secret.encode()
-    if scheme.lower() != "bearer" or not hmac.compare_digest(token.lstrip(" ").encode(), expected):
-        raise ApiError(401, "missing or wrong bearer token")
-
-
 def _lifecycle(app: Quart, settings: Settings, options: EngineOptions | None) -> None:
     app.extensions["wake_engine"] = lambda: None
 
@@ -126,7 +115,7 @@ def _lifecycle(app: Quart, settings: Settings, options: EngineOptions | None) ->
     async def _open_database() -> None:
         await Tortoise.init(config=tortoise_config(settings.database_url), _enable_global_fallback=True)
         if options is not None:  # apart from the requests' event loop (engine_process.py)
-            engine = EngineProcess(settings, options, app.extensions["metrics"].delivery)
+            engine = EngineProcess(settings, options, app.extensions["metrics"].engine)
             engine.start()
             app.extensions["engine"], app.extensions["wake_engine"] = engine, engine.wake
 

@@ -34,7 +34,8 @@ settings read from the environment:
                                (default: a new random token each start, printed once)
   NSELF_ONCALL_PLUGINS         the channels file (default: ./plugins.toml if there is one,
                                else a single "log" channel)
-  NSELF_ONCALL_STRICT_PLUGINS  1: refuse to start when a plugin fails to load (default: 0: skip it)
+  NSELF_ONCALL_STRICT_PLUGINS  1: refuse to start when a plugin fails to load or a channel names a
+                               notifier that is not installed (default: 0: report and skip it)
   NSELF_ONCALL_PUBLIC_URL      base of the links in messages and of calendar links,
                                e.g. https://oncall.example.com
                                (default: the listen address)
@@ -156,6 +157,11 @@ def _worker(settings: Settings) -> int:
     from .engine_process import run_engine
     from .plugins import build_registry
 
+    if not (settings.link_secret or settings.plugin_secret):
+        raise ConfigError(
+            "worker: set NSELF_ONCALL_LINK_SECRET or PLUGIN_SECRET as the API has it: "
+            "the acknowledge links in messages are derived from it"
+        )
     registry = build_registry(settings)
     _migrate(settings)
     asyncio.run(run_engine(settings, registry, engine_options(settings)))

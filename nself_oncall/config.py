@@ -24,6 +24,12 @@ LOG_FORMATS = ("text", "json")
 FAIL_POINTS = ("after_claim", "after_send", "before_result")
 _DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*([smhd]?)")
 _SECONDS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
+#: Seconds to open a PostgreSQL connection, and to wait for the answer to one query, before giving up: a server
+#: that accepts connections but never answers makes a request a 503 and the engine try again, not a hang (asyncpg
+#: waits 60 s to connect and for ever for an answer by default). DATABASE_URL's `?timeout=` and `?command_timeout=`
+#: override them.
+CONNECT_TIMEOUT = 5
+QUERY_TIMEOUT = 10.0
 
 # Every environment variable the service reads (`from_env` can read no other: see _Declared). plugin.json
 # lists them too, and tests/test_manifest.py keeps the two equal. A `{ env = "VAR" }` value in plugins.toml
@@ -171,20 +177,28 @@ async def _keep_session(connection: Any) -> None:
     """A pooled connection's reset: nothing to undo (see tortoise_config)."""
 
 
-def tortoise_config(database_url: str) -> dict[str, Any]:
-    """The Tortoise ORM configuration for one database; aerich's models ride along."""
+def tortoise_config(database_url: str, migrating: bool = False) -> dict[str, Any]:
+    """The Tortoise ORM configuration for one database; aerich's models ride along.
+
+    On PostgreSQL a query waits at most QUERY_TIMEOUT seconds for its answer, unless `migrating`: a migration may
+    rewrite a large table."""
     from tortoise.backends.base.config_generator import expand_db_url
 
     dialect_of(database_url)
     connection: Any = database_url
     expanded = expand_db_url(database_url)
     if expanded["engine"] == "tortoise.backends.asyncpg":
+        # Tortoise passes the URL's parameters, and these, on to asyncpg.create_pool.
+        credentials = expanded["credentials"]
+        credentials.setdefault("timeout", CONNECT_TIMEOUT)
+        if not migrating:
+            credentials.setdefault("command_timeout", QUERY_TIMEOUT)
         # asyncpg's pool sends "SELECT pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *; RESET ALL" each time a
         # connection goes back to it, and the caller waits for it: a round trip after every query and transaction,
         # the engine's included. Nothing here leaves session state on a pooled connection (no SET, LISTEN is on a
         # connection of its own, advisory locks are per transaction), and asyncpg still rolls back a transaction
         # left open; so skip the query.
-        expanded["credentials"]["reset"] = _keep_session
+        credentials["reset"] = _keep_session
         connection = expanded
     elif expanded["engine"] == "tortoise.backends.sqlite":
         # Write transactions begin IMMEDIATE (see store/sqlite_client.py).

@@ -9,7 +9,7 @@ came as on an idle server (tens of milliseconds) on PostgreSQL. So `serve` start
 
 - wakes it when a request added work (one byte down a pipe; the pipe's end also tells the child that `serve` is
   gone, and it stops);
-- counts its deliveries in the app's /metrics (the child sends each count up a pipe);
+- counts what it counts (deliveries, failures) in the app's /metrics (the child sends each count up a pipe);
 - stops it on SIGTERM or SIGINT, the engine finishing its notifier calls and writing their results, and waits;
 - starts another when it ends without being asked to (a crash, an out-of-memory kill, a crash test's fail point),
   after RESTART seconds.
@@ -32,7 +32,7 @@ from tortoise import Tortoise
 from . import logs
 from .config import Settings, tortoise_config
 from .engine import Engine, EngineOptions
-from .metrics import DeliveryMetrics
+from .metrics import EngineMetrics
 from .plugins import Registry, build_registry
 from .signals import on_stop_signal
 
@@ -42,8 +42,6 @@ log = logging.getLogger(__name__)
 RESTART = 1.0
 #: How long `serve` waits for its engine process to stop (the engine's own grace for notifier calls is 30 s).
 STOP_WAIT = 40.0
-#: The metrics of DeliveryMetrics, as the dispatcher counts them.
-_METRICS = ("attempts", "retries", "given_up", "duration")
 
 
 async def run_engine(
@@ -82,7 +80,7 @@ def _woken(wakes: Connection, engine: Engine, stop: asyncio.Event) -> None:
 class EngineProcess:
     """The engine of `serve`, in a child process, started again when it dies."""
 
-    def __init__(self, settings: Settings, options: EngineOptions, metrics: DeliveryMetrics):
+    def __init__(self, settings: Settings, options: EngineOptions, metrics: EngineMetrics):
         self._settings, self._options, self._metrics = settings, options, metrics
         self._process: Any = None
         self._wakes: Connection | None = None
@@ -172,15 +170,16 @@ def _registry_again(settings: Settings) -> Registry:
 
 
 class _ForwardedMetrics:
-    """DeliveryMetrics as the dispatcher counts into it (`metrics.attempts.labels(...).inc()`), sent to `serve`'s
-    process by a thread of its own, so that a slow reader never holds the engine up."""
+    """EngineMetrics as the engine counts into it (`metrics.attempts.labels(...).inc()`, `.observe(...)`), sent to
+    `serve`'s process by a thread of its own, so that a slow reader never holds the engine up."""
 
     def __init__(self, counts: Connection):
-        self._queue: queue.SimpleQueue[tuple[str, tuple[str, ...], float] | None] = queue.SimpleQueue()
+        self._queue: queue.SimpleQueue[tuple[str, tuple[str, ...], str, float] | None] = queue.SimpleQueue()
         self._thread = threading.Thread(target=self._send, args=(counts,), name="nself-oncall-counts", daemon=True)
         self._thread.start()
-        for name in _METRICS:
-            setattr(self, name, _Metric(name, self._queue))
+
+    def __getattr__(self, name: str) -> _Metric:
+        return _Metric(name, self._queue)
 
     def close(self) -> None:
         """Send what is counted, then close the pipe."""
@@ -204,22 +203,18 @@ class _Metric:
         return _Metric(self._name, self._counts, labels)
 
     def inc(self, amount: float = 1.0) -> None:
-        self._counts.put((self._name, self._labels, amount))
+        self._counts.put((self._name, self._labels, "inc", amount))
 
     def observe(self, value: float) -> None:
-        self._counts.put((self._name, self._labels, value))
+        self._counts.put((self._name, self._labels, "observe", value))
 
 
-def _count(counts: Connection, metrics: DeliveryMetrics) -> None:
+def _count(counts: Connection, metrics: EngineMetrics) -> None:
     """In `serve`'s process: add what its engine process counted to the app's metrics."""
     with counts:
         while True:
             try:
-                name, labels, value = counts.recv()
+                name, labels, method, value = counts.recv()
             except (EOFError, OSError):
                 return
-            metric = getattr(metrics, name).labels(*labels)
-            if name == "duration":
-                metric.observe(value)
-            else:
-                metric.inc(value)
+            getattr(getattr(metrics, name).labels(*labels), method)(value)

@@ -9,11 +9,12 @@ so that the lines of other libraries' loggers (hypercorn's, httpx's...) carry th
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import re
 import uuid
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable, Iterator, MutableMapping
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
@@ -27,6 +28,17 @@ TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 REQUEST_ID_HEADER = "X-Request-Id"
 # A proxy's request id is kept when it is this (it goes into log lines and a response header as it is).
 SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
+
+
+@contextlib.contextmanager
+def written_for(escalation_id: str | None, notification_id: str | None = None) -> Iterator[None]:
+    """Every log line written in this block carries the ids of the escalation and the notification it is for."""
+    tokens = ESCALATION_ID.set(escalation_id), NOTIFICATION_ID.set(notification_id)
+    try:
+        yield
+    finally:
+        ESCALATION_ID.reset(tokens[0])
+        NOTIFICATION_ID.reset(tokens[1])
 
 
 def configure(log_format: str, level: int = logging.INFO) -> None:

@@ -1,8 +1,9 @@
 """The process's own Prometheus metrics: one CollectorRegistry per app, never prometheus_client's global one
 (tests make many apps in one process, and each must count alone).
 
-What lives here is counted in memory as it happens: HTTP requests (api/metrics.py records them) and the
-deliveries of this process's engine (engine/dispatcher.py). The gauges read from the database at scrape time
+What lives here is counted in memory as it happens: HTTP requests (api/metrics.py records them), refused
+credentials (api/auth.py, ui/pages.py), the deliveries of this process's engine (engine/dispatcher.py) and the
+work it could not plan (engine/escalator.py, engine/notices.py). The gauges read from the database at scrape time
 are made by api/metrics.py from service/metrics.py's snapshot. docs/operations.md lists every metric.
 
 Labels are low-cardinality by design: a route template, a method, a status, a channel or notifier name from
@@ -22,12 +23,28 @@ PREFIX = "nself_oncall"
 REQUEST_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 #: Notifier calls: webhooks in milliseconds, SMTP and SMS APIs in seconds, up to a channel's timeout.
 DELIVERY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
+#: Where a credential is refused, and why: every pair starts at 0, so that an alert on its rate sees it from the start.
+AUTH_FAILURES = (
+    ("api", "missing"), ("api", "wrong"), ("metrics", "missing"), ("metrics", "wrong"), ("ui", "wrong"), ("ui", "throttled"),
+)
+#: The engine's jobs that plan work item by item, each of which may fail alone.
+ENGINE_JOBS = ("escalator", "notice_planner", "notice_sender")
 
 
-class DeliveryMetrics:
-    """The engine's notifier calls in this process, by channel and notifier (see engine/dispatcher.py)."""
+class EngineMetrics:
+    """What this process's engine counts: its notifier calls, by channel and notifier (see engine/dispatcher.py),
+    and the escalations and notices it could not plan, by job."""
 
     def __init__(self, registry: CollectorRegistry):
+        self.failures = Counter(
+            f"{PREFIX}_engine_failures_total",
+            "Escalations and handoff notices that this process's engine could not plan (each recorded with the "
+            "reason, the others went on), by job: escalator, notice_planner, notice_sender",
+            ("job",),
+            registry=registry,
+        )
+        for job in ENGINE_JOBS:  # each starts at 0, as AUTH_FAILURES do
+            self.failures.labels(job)
         labels = ("channel", "notifier")
         self.attempts = Counter(
             f"{PREFIX}_delivery_attempts_total",
@@ -58,7 +75,7 @@ class DeliveryMetrics:
 
 
 class Metrics:
-    """An app's registry: the default process collectors, HTTP requests, and its engine's deliveries."""
+    """An app's registry: the default process collectors, HTTP requests, and what its engine counts."""
 
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
@@ -78,4 +95,13 @@ class Metrics:
             buckets=REQUEST_BUCKETS,
             registry=self.registry,
         )
-        self.delivery = DeliveryMetrics(self.registry)
+        self.auth_failures = Counter(
+            f"{PREFIX}_auth_failures_total",
+            "Requests refused for their credential, by door (api, metrics: the bearer token; ui: the web view's "
+            "sign-in) and reason (missing, wrong, throttled: too many failed sign-ins from the address)",
+            ("door", "reason"),
+            registry=self.registry,
+        )
+        for door, reason in AUTH_FAILURES:
+            self.auth_failures.labels(door, reason)
+        self.engine = EngineMetrics(self.registry)

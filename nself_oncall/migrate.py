@@ -95,7 +95,7 @@ async def apply_migrations(database_url: str) -> list[str]:
         EXECUTOR_CACHE.clear()
         try:
             async with TortoiseContext():
-                command = Command(tortoise_config(database_url), app=APP, location=str(location))
+                command = Command(tortoise_config(database_url, migrating=True), app=APP, location=str(location))
                 await command.init()
                 return await command.upgrade()
         finally:

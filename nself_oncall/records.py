@@ -108,6 +108,11 @@ class Page(Generic[T]):
     more: bool
 
 
+#: A notification's place in its escalation, in the order of the policy: (loop, step, target's place in the step,
+#: contact's place among the user's contacts). Unique within an escalation.
+NotificationPosition = tuple[int, int, int, int]
+
+
 @dataclass(frozen=True)
 class NotificationRecord:
     """One message of an escalation: `target` is whom the step named, `user` the person it reached (if any)."""
@@ -115,6 +120,8 @@ class NotificationRecord:
     id: str
     loop: int
     step: int
+    target_position: int  # the target's place in its step
+    contact_position: int  # the contact's place among the user's contacts
     target: TargetRecord
     user: str | None
     channel: str | None
@@ -124,10 +131,15 @@ class NotificationRecord:
     sent_at: datetime | None
     error: str | None
 
+    @property
+    def position(self) -> NotificationPosition:
+        return self.loop, self.step, self.target_position, self.contact_position
+
 
 @dataclass(frozen=True)
 class EscalationRecord:
-    """An escalation with the snapshot of its policy; `notifications` is None when not asked for."""
+    """An escalation with the snapshot of its policy; `notifications` is None when not asked for, else its first
+    ones, with `more_notifications` True when others follow them."""
 
     id: str
     status: str  # "triggered", "acknowledged" or "resolved"
@@ -145,6 +157,7 @@ class EscalationRecord:
     steps_done: int
     next_step_at: datetime | None
     notifications: tuple[NotificationRecord, ...] | None = None
+    more_notifications: bool = False
 
 
 @dataclass(frozen=True)

@@ -12,16 +12,20 @@ PACKAGE = Path(nself_oncall.__file__).parent
 
 def _imports(folder: str) -> dict[str, set[str]]:
     """Each module of the folder, with the absolute names it imports."""
-    found = {}
-    for path in sorted((PACKAGE / folder).glob("*.py")):
-        names = set()
-        for node in ast.walk(ast.parse(path.read_text())):
-            if isinstance(node, ast.Import):
-                names |= {alias.name for alias in node.names}
-            elif isinstance(node, ast.ImportFrom):
-                names.add(_absolute(node, folder))
-        found[path.name] = names
-    return found
+    return {path.name: _names(path.read_text(), folder) for path in sorted((PACKAGE / folder).glob("*.py"))}
+
+
+def _names(source: str, folder: str) -> set[str]:
+    """The absolute names a module of `folder` imports. `from X import a` imports X and, when `a` is a module,
+    X.a: both count (`from .. import store` in api/ imports nself_oncall.store)."""
+    names = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            names |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            base = _absolute(node, folder)
+            names |= {base} | {f"{base}.{alias.name}" for alias in node.names}
+    return names
 
 
 def _absolute(node: ast.ImportFrom, folder: str) -> str:
@@ -30,6 +34,11 @@ def _absolute(node: ast.ImportFrom, folder: str) -> str:
         return node.module or ""
     parts = ["nself_oncall", folder][: 3 - node.level]
     return ".".join(parts + ([node.module] if node.module else []))
+
+
+def test_a_module_imported_by_name_from_its_package_counts():
+    names = _names("from .. import store\nfrom ..service import policies\nfrom tortoise import fields\n", "api")
+    assert {"nself_oncall.store", "nself_oncall.service.policies", "tortoise.fields"} <= names
 
 
 def test_the_api_imports_no_orm_and_no_store():

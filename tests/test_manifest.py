@@ -13,7 +13,7 @@ import pytest
 from tortoise.models import Model
 
 import nself_oncall.models
-from nself_oncall.config import ENV_SETTINGS, Settings
+from nself_oncall.config import ENV_SETTINGS, NSELF_ACTOR_HEADER, Settings
 from nself_oncall.migrate import apply_migrations
 
 ROOT = Path(__file__).parents[1]
@@ -65,6 +65,16 @@ async def test_tables_are_what_the_migrations_create(tmp_path):
     assert len(MANIFEST["tables"]) == len(set(MANIFEST["tables"]))
     assert set(MANIFEST["tables"]) == created - {"sqlite_sequence"} == tables | {"aerich"}
     assert not any(table.startswith("np_") for table in created)
+
+
+def test_the_actor_header_is_described_as_the_code_has_it():
+    """How to turn the audit log's actor header on behind nself's gateway (it is off by default)."""
+    actor = MANIFEST["config"]["actorHeader"]
+    assert actor["env"] == "NSELF_ONCALL_ACTOR_HEADER" and actor["env"] in ENV_SETTINGS
+    assert actor["default"] is Settings().actor_header is None
+    assert actor["behindNselfGateway"] == NSELF_ACTOR_HEADER
+    assert Settings.from_env({actor["env"]: actor["behindNselfGateway"]}).actor_header == NSELF_ACTOR_HEADER
+    assert f"{actor['env']}={NSELF_ACTOR_HEADER}" in actor["note"]
 
 
 def test_port_and_health_are_the_services():

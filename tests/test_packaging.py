@@ -53,7 +53,18 @@ def test_builtins_are_entry_points_of_the_nself_oncall_group(wheel):
     assert declared == {name: f"nself_oncall.notifiers.{name}" for name in BUILTINS}
 
 
-def test_the_web_view_templates_are_shipped(wheel):
-    shipped = {n.rsplit("/", 1)[1] for n in wheel.namelist() if n.startswith("nself_oncall/ui/templates/ui/")}
-    assert shipped == {p.name for p in (ROOT / "nself_oncall" / "ui" / "templates" / "ui").glob("*.html")}
-    assert "schedule.html" in shipped
+@pytest.mark.parametrize(("folder", "one"), [("ui/templates/ui", "schedule.html"),
+                                             ("api/templates/action_links", "escalation.html")])
+def test_the_page_templates_are_shipped(wheel, folder, one):
+    """The web view's and the action links' pages (every template folder there is)."""
+    shipped = {n.rsplit("/", 1)[1] for n in wheel.namelist() if n.startswith(f"nself_oncall/{folder}/")}
+    assert shipped == {p.name for p in (ROOT / "nself_oncall" / folder).glob("*.html")}
+    assert one in shipped
+
+
+def test_every_template_folder_is_in_the_package_data():
+    package_data = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]
+    listed = {f"{package.removeprefix('nself_oncall.')}/{pattern.rsplit('/', 1)[0]}"
+              for package, patterns in package_data.items() for pattern in patterns if "templates" in pattern}
+    found = {str(p.parent.relative_to(ROOT / "nself_oncall")) for p in (ROOT / "nself_oncall").rglob("templates/*/*.html")}
+    assert listed == found == {"ui/templates/ui", "api/templates/action_links"}

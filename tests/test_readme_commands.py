@@ -4,8 +4,7 @@ The README marks each example that can run on a fresh install with the line
 
     <!-- tested: tests/test_readme_commands.py -->
 
-right before its ```sh fence. Install commands and the PostgreSQL block are not marked and not
-run. This test starts `nself-oncall serve` as the README's "First requests" says
+right before its ```sh fence. Install commands are not marked and not run. This test starts `nself-oncall serve` as the README's "First requests" says
 (`PLUGIN_SECRET=... nself-oncall serve`), from a temporary directory holding a copy of the shipped
 plugins.toml, then runs the marked blocks in README order with bash, in one shell, as a user
 pasting them into one terminal would. It checks that every command exits 0, that every curl gets
@@ -17,6 +16,11 @@ Two things differ from a user's terminal, both only to observe:
   already running here: `127.0.0.1:3840` in the extracted text is rewritten to that port;
 - `curl` is wrapped by a shell function that adds `--fail-with-body` (a status of 400 or more
   stops the script) and writes each status after the body, so that every status can be checked.
+
+The "Running on PostgreSQL" block is marked with PG_MARKER and run by its own test, against a throwaway
+PostgreSQL cluster (tests/engine/processes.py), never the machine's own server: `127.0.0.1:5432` is rewritten to
+the cluster's port, `sudo -u postgres CMD` runs CMD as the cluster's `postgres` role (trust auth) instead, and
+`serve` gets a free port through PORT; it runs until it answers /ready, and is stopped.
 """
 
 from __future__ import annotations
@@ -25,16 +29,20 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+import httpx
 import pytest
 
 ROOT = Path(__file__).parents[1]
 README = ROOT / "README.md"
 PLUGINS_TOML = ROOT / "plugins.toml"
 MARKER = "<!-- tested: tests/test_readme_commands.py -->"
+PG_MARKER = "<!-- tested: tests/test_readme_commands.py, on a PostgreSQL of its own -->"
 README_PORT = "127.0.0.1:3840"
 
 _FENCE = re.compile(r"^```(\w*)\n(.*?)^```\n", re.MULTILINE | re.DOTALL)
@@ -45,12 +53,12 @@ curl() { command curl --fail-with-body --write-out '\\n[http %{http_code}]\\n' "
 """
 
 
-def fenced_blocks(text: str) -> list[tuple[str, str, bool]]:
-    """Every fenced block as (language, content, marked), in order."""
+def fenced_blocks(text: str, marker: str = MARKER) -> list[tuple[str, str, bool]]:
+    """Every fenced block as (language, content, marked with `marker`), in order."""
     blocks = []
     for match in _FENCE.finditer(text):
         before = text[: match.start()].rstrip("\n").rsplit("\n", 1)[-1]
-        blocks.append((match[1], match[2], before.strip() == MARKER))
+        blocks.append((match[1], match[2], before.strip() == marker))
     return blocks
 
 
@@ -108,3 +116,45 @@ def test_readme_commands_run_as_pasted(tmp_path: Path, serve_process):
 
     # The log channel wrote the test messages to the service's log, the last one to alice.
     assert "alice@example.com" in log, log
+
+
+@pytest.mark.postgres
+def test_readme_postgres_block_runs_as_pasted(tmp_path: Path):
+    (block,) = [content for lang, content, marked in fenced_blocks(README.read_text(encoding="utf-8"), PG_MARKER)
+                if marked and lang == "sh"]
+    sys.path.insert(0, str(ROOT / "tests" / "engine"))
+    from processes import PostgresCluster, free_port
+
+    cluster = PostgresCluster()
+    cluster.start()
+    port = free_port()
+    stand_in = f'sudo() {{ [ "$1" = -u ] || return 1; PGUSER=$2 PGHOST=127.0.0.1 PGPORT={cluster.port} "${{@:3}}"; }}\n'
+    script = "set -euo pipefail\n" + stand_in + block.replace("127.0.0.1:5432", f"127.0.0.1:{cluster.port}")
+    drop = ("PLUGIN_SECRET", "DATABASE_URL", "NSELF_ONCALL_PLUGINS", "HOST", "PORT", "PGHOST", "PGPORT", "PGUSER")
+    env = {k: v for k, v in os.environ.items() if k not in drop}
+    env.update(PORT=str(port), PATH=f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}")
+    output = tmp_path / "output.txt"
+    with output.open("w") as out:
+        shell = subprocess.Popen(["bash", "-c", script], cwd=tmp_path, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                 start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not _ready(port):
+            assert shell.poll() is None and time.monotonic() < deadline, output.read_text()
+            time.sleep(0.2)
+        token = {"Authorization": "Bearer " + re.findall(r"^export PLUGIN_SECRET=(\S+)", block, re.MULTILINE)[0]}
+        assert httpx.get(f"http://127.0.0.1:{port}/api/v1/schedules", headers=token).status_code == 200
+    finally:
+        if shell.poll() is None:
+            os.killpg(shell.pid, signal.SIGTERM)  # serve, and the shell around it
+            shell.wait(30)
+        cluster.remove()
+    printed = output.read_text()
+    assert "applied " in printed and "Traceback" not in printed, printed
+
+
+def _ready(port: int) -> bool:
+    try:
+        return httpx.get(f"http://127.0.0.1:{port}/ready", timeout=1).status_code == 200
+    except httpx.TransportError:
+        return False

@@ -124,8 +124,10 @@ def test_a_port_in_use_is_one_line_before_the_database_is_touched(tmp_path):
          "NSELF_ONCALL_RETRY_SECONDS: expected a number from 0.1 to 300, not 'soon'"),
         (["worker"], {"NSELF_ONCALL_FAILPOINTS": "nowhere:1"},
          "NSELF_ONCALL_FAILPOINTS: unknown fail point 'nowhere' (known: after_claim, after_send, before_result)"),
+        (["worker"], {}, "worker: set NSELF_ONCALL_LINK_SECRET or PLUGIN_SECRET as the API has it: "
+                         "the acknowledge links in messages are derived from it"),
     ],
-    ids=["PORT", "PORT-range", "--port", "strict", "attempts", "retry", "failpoints"],
+    ids=["PORT", "PORT-range", "--port", "strict", "attempts", "retry", "failpoints", "link-secret"],
 )
 def test_a_malformed_setting_is_one_line(tmp_path, args, env, line):
     assert_one_line(run(args, tmp_path, **env), 2, f"nself-oncall: {line}")

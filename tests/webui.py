@@ -1,11 +1,37 @@
-"""The web view's test data and a signed-in client, shared by tests/api/test_ui.py and tests/test_ui_browser.py."""
+"""The web view's test data and a browser stand-in, shared by tests/api/test_ui*.py and tests/test_ui_browser.py."""
 
 from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
 
+from apiclient import TOKEN
+
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+class Ui:
+    """A browser stand-in: the test client keeps the cookie; `csrf` is the token of the last page read."""
+
+    def __init__(self, client):
+        self.client = client
+        self.csrf = ""
+
+    async def get(self, path: str, **kwargs):
+        response = await self.client.get(path, **kwargs)
+        text = await response.get_data(as_text=True)
+        if found := CSRF.search(text):
+            self.csrf = found.group(1)
+        return response, text
+
+    async def post(self, path: str, form: dict | None = None, csrf: bool = True, **kwargs):
+        fields = {"csrf_token": self.csrf, **(form or {})} if csrf else dict(form or {})
+        response = await self.client.post(path, form=fields, **kwargs)
+        return response, await response.get_data(as_text=True)
+
+    async def sign_in(self, token: str = TOKEN):
+        await self.get("/ui/sign-in")
+        return await self.post("/ui/sign-in", {"token": token})
 
 
 def stamp(at: datetime) -> str:

@@ -3,31 +3,25 @@
 A GET shows a confirmation page and changes nothing, so that mail scanners and link previews, which fetch
 every URL they see, act on nothing; the page's button POSTs to the same URL, which acts. The token in the
 link is the credential (as a calendar link's is), so there is no CSRF token: whoever can forge the POST
-has the link already. The pages are small HTML without JavaScript; they are never cached, never framed,
-and send no Referer (which would carry the token elsewhere).
+has the link already. The pages are small HTML without JavaScript, rendered from templates/action_links/,
+with the headers every page of the service sends (html.py): never cached, never framed, and no Referer (which
+would carry the token elsewhere).
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from html import escape
 
-from quart import Blueprint, Response, request
+from quart import Blueprint, Response, current_app, render_template, request
 from quart_schema import document_response, hide, security_scheme, tag
 
-from ..records import EscalationRecord
+from ..keys import link_key
 from ..service import action_links as service
+from . import html
 from .responses import ActionPage
 
-links = Blueprint("action_links", __name__)
+links = Blueprint("action_links", __name__, template_folder="templates")
 
-_HEADERS = {
-    "Cache-Control": "no-store",
-    "Referrer-Policy": "no-referrer",
-    "X-Robots-Tag": "noindex, nofollow",
-    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
-}
-_STYLE = "body{font-family:system-ui,sans-serif;max-width:32rem;margin:2rem auto;padding:0 1rem}button{font-size:1.2rem;padding:.5rem 1.5rem}"
 _VERBS = {"acknowledge": ("Acknowledge", "Acknowledged"), "resolve": ("Resolve", "Resolved")}
 
 
@@ -49,13 +43,14 @@ async def confirm(action_token: str):
     """The confirmation page of an acknowledge or resolve link from a message; changes nothing.
 
     The escalation, its summary and status, and one button that POSTs to the same URL. A link of a resolved
-    escalation, or an unknown one, is a 404 page."""
+    escalation, an expired or unknown one, is a 404 page."""
     try:
-        link = await service.look(action_token)
+        link = await service.look(action_token, _check())
     except service.UnknownActionLink as exc:
-        return _gone(exc)
+        return await _gone(exc)
     done = link.action == "acknowledge" and link.escalation.status == "acknowledged"
-    return _page(f"{_VERBS[link.action][0]} this escalation?", _facts(link.escalation) + ("" if done else _button(link)))
+    verb = _VERBS[link.action][0]
+    return await _escalation_page(f"{verb} this escalation?", link, None if done else verb)
 
 
 @links.post("/a/<token:action_token>")
@@ -63,19 +58,19 @@ async def confirm(action_token: str):
 async def act(action_token: str):
     """Acknowledge or resolve the escalation of a link from a message (no body needed), as the person or channel
     the message reached, and show the result. Acknowledging it again changes nothing. A link of a resolved
-    escalation, or an unknown one, is a 404 page."""
+    escalation, an expired or unknown one, is a 404 page."""
     try:
-        link = await service.act(action_token)
+        link = await service.act(action_token, _check())
     except service.UnknownActionLink as exc:
-        return _gone(exc)
-    return _page(_VERBS[link.action][1], _facts(link.escalation))
+        return await _gone(exc)
+    return await _escalation_page(_VERBS[link.action][1], link, None)
 
 
 @links.route("/a/<path:anything>", methods=["GET", "POST"])
 @hide
 async def malformed(anything: str):
     """Anything else under /a/ cannot be a link: the same 404 page, not the API's JSON error."""
-    return _gone(service.UnknownActionLink())
+    return await _gone(service.UnknownActionLink())
 
 
 @links.after_app_request
@@ -83,49 +78,31 @@ async def _errors_as_pages(response: Response) -> Response:
     """Under /a/, an error that the app's own handlers answered (the database unreachable: 503 with Retry-After;
     a method no link takes: 405, found before any route of ours runs) is a page too, not the API's JSON:
     whoever follows a link reads it in a browser."""
-    if not request.path.startswith("/a/") or response.status_code < 400 or response.mimetype != "application/json":
+    if not request.path.startswith("/a/") or not html.is_json_error(response):
         return response
-    body = await response.get_json()
-    message = body["error"]["message"] if isinstance(body, dict) and "error" in body else "the request failed"
-    page = _page("Please try again", f"<p>{escape(message)}.</p>", response.status_code)
-    if "Retry-After" in response.headers:
-        page.headers["Retry-After"] = response.headers["Retry-After"]
-    return page
+    message = await html.error_message(response, "the request failed")
+    text = await render_template("action_links/page.html", title="Please try again", message=message)
+    return html.page(text, response.status_code, replacing=response)
 
 
-def _gone(exc: Exception) -> Response:
-    return _page("This link does not work", f"<p>{escape(str(exc))}.</p>", 404)
+def _check() -> service.LinkCheck:
+    """What links are checked against, from the settings (NSELF_ONCALL_LINK_SECRET or PLUGIN_SECRET, and
+    NSELF_ONCALL_LINK_TTL)."""
+    settings = current_app.config["SETTINGS"]
+    return service.LinkCheck(link_key(settings), settings.link_ttl)
 
 
-def _facts(escalation: EscalationRecord) -> str:
-    return (
-        f"<p><strong>{escape(escalation.summary)}</strong></p>\n"
-        f"<p>Escalation <code>{escape(escalation.id)}</code>, triggered {_when(escalation.created_at)}.</p>\n"
-        f"<p>Status: {escape(_status(escalation))}</p>\n"
+async def _gone(exc: Exception) -> Response:
+    text = await render_template("action_links/page.html", title="This link does not work", message=str(exc))
+    return html.page(text, 404)
+
+
+async def _escalation_page(title: str, link: service.Link, button: str | None) -> Response:
+    text = await render_template(
+        "action_links/escalation.html", title=title, escalation=link.escalation, button=button, when=_when
     )
-
-
-def _status(escalation: EscalationRecord) -> str:
-    if escalation.status == "resolved":
-        return f"resolved by {escalation.resolved_by or 'someone'} {_when(escalation.resolved_at)}."
-    if escalation.status == "acknowledged":
-        return f"acknowledged by {escalation.acknowledged_by or 'someone'} {_when(escalation.acknowledged_at)}."
-    return "triggered, not acknowledged yet."
+    return html.page(text)
 
 
 def _when(at: datetime | None) -> str:
     return "" if at is None else f"at {at.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
-
-
-def _button(link: service.Link) -> str:
-    return f'<form method="post"><button type="submit">{_VERBS[link.action][0]}</button></form>\n'
-
-
-def _page(title: str, body: str, status: int = 200) -> Response:
-    html = (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{escape(title)} · nself-oncall</title><style>{_STYLE}</style></head>\n"
-        f"<body>\n<h1>{escape(title)}</h1>\n{body}</body></html>\n"
-    )
-    return Response(html, status=status, content_type="text/html; charset=utf-8", headers=_HEADERS)

@@ -39,9 +39,11 @@ _TEXT = re.compile(rf"[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f{_SURROGATES}]*")
 _ZONE = re.compile(r"[A-Za-z0-9_+\-]+(?:/[A-Za-z0-9_+\-]+){0,2}")
 _CLOCK = re.compile(r"([01]\d|2[0-4]):([0-5]\d)(?::([0-5]\d))?")
 # "?at=...T14:00:00+05:30" sent without encoding the "+" arrives with a space there.
-_UNENCODED_PLUS = re.compile(r" (\d{2}(?::?\d{2})?)$")
-# What an RFC 3339 date-time is made of (Python's parser lets a few other characters through).
-_INSTANT_CHARS = re.compile(r"[0-9Tt:.,+\-Zz ]{10,40}")
+_UNENCODED_PLUS = re.compile(r" ([0-9]{2}:[0-9]{2})$")
+# An RFC 3339 date-time (section 5.6), its offset optional (without one it is wall-clock time): "T", "t" or a space
+# between date and time, seconds required, any fraction of them, "Z", "z" or +HH:MM. Python's parser takes much more
+# of ISO 8601 (20260101T000000Z, 2026-01-01T00:00, a comma before the fraction, +0530), which this refuses.
+_INSTANT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?(?:[Zz]|[+-][0-9]{2}:[0-9]{2})?")
 _DIGITS = re.compile(r"[0-9]{1,4}")
 _HAS_SURROGATE = re.compile(rf"[{_SURROGATES}]")
 
@@ -89,12 +91,12 @@ def parse_instant(value: object) -> datetime:
     """An RFC 3339 date-time: aware with an offset or Z, naive (wall-clock) without one."""
     if isinstance(value, datetime):
         return value
-    if not isinstance(value, str) or not _INSTANT_CHARS.fullmatch(value) or "T" not in value.upper() and " " not in value:
+    text = _UNENCODED_PLUS.sub(r"+\1", value.strip()) if isinstance(value, str) else ""
+    if not _INSTANT.fullmatch(text):
         raise ValueError("must be an RFC 3339 date-time")
     try:
-        text = _UNENCODED_PLUS.sub(r"+\1", value.strip())
-        parsed = datetime.fromisoformat(text[:-1] + "Z" if text.endswith("z") else text)  # RFC 3339 allows "z"
-    except ValueError:
+        parsed = datetime.fromisoformat(text.upper())  # RFC 3339 allows "t" and "z"
+    except ValueError:  # a month 13, an offset of 24 hours or more
         raise ValueError("must be an RFC 3339 date-time") from None
     if not EARLIEST.year <= parsed.year < LATEST.year:
         raise ValueError(f"must lie between the years {EARLIEST.year} and {LATEST.year}")
@@ -228,11 +230,25 @@ def _cursor(*checks: Callable[[str], Any]) -> Any:
     ]
 
 
+def _position(value: str) -> int:
+    """A place in a list stored as an INT column (0 to 2^31 - 1)."""
+    if not _POSITION.fullmatch(value) or int(value) > _INT_MAX:
+        raise ValueError
+    return int(value)
+
+
+_POSITION = re.compile(r"[0-9]{1,10}")
+_INT_MAX = 2**31 - 1
+
 SlugCursor = _cursor(check_slug)
 ServerIdCursor = _cursor(check_server_id)
 UserCursor = _cursor(check_user_id)
 #: (an instant, a server id): overrides by start, audit entries by `at`.
 InstantIdCursor = _cursor(lambda text: _aware(parse_instant(text)), check_server_id)
+#: (loop, step, target position, contact position): an escalation's notifications (records.NotificationPosition).
+NotificationCursor = _cursor(*(_position,) * 4)
+#: The same cursor read outside a query model (the web view's links): its position, or ValueError.
+decode_notification_cursor = _cursor_of(*(_position,) * 4)
 
 
 def _aware(value: datetime) -> datetime:

@@ -1,8 +1,8 @@
-"""/health (the process answers) and /ready (the database answers and is migrated)."""
+"""/health (the process answers) and /ready (the database answers and is migrated, and a channel can send)."""
 
 from __future__ import annotations
 
-from quart import Blueprint
+from quart import Blueprint, current_app
 from quart_schema import document_response, tag
 
 from ..service.health import readiness
@@ -24,8 +24,8 @@ async def health():
 @document_response(HealthOut)
 @document_response(Unready, 503)
 async def ready():
-    """Readiness: 200 when the database answers and every migration is applied, else 503."""
-    state = await readiness()
+    """Readiness: 200 when the database answers, every migration is applied and a channel can send, else 503."""
+    state = await readiness(current_app.extensions["notifiers"])
     if state.ready:
         return {"status": "ok"}
     body = {"status": "unavailable", "reason": state.reason}

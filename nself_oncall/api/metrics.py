@@ -106,21 +106,21 @@ def snapshot_metrics(snapshot: Snapshot) -> Iterator[Metric]:
 
 
 def _database_metrics(database: service.Database) -> Iterator[Metric]:
-    escalations = GaugeMetricFamily(f"{PREFIX}_escalations", "Escalations by status", labels=("status",))
+    escalations = GaugeMetricFamily(f"{PREFIX}_escalations", "Open escalations by status", labels=("status",))
     for status, count in sorted(database.escalations.items()):
         escalations.add_metric((status,), count)
     yield escalations
     notifications = GaugeMetricFamily(
         f"{PREFIX}_notifications",
-        "Notifications (messages) in the database by channel and status, whichever process sent them",
+        "Notifications (messages) not yet sent or given up, by channel, whichever engine sends them",
         labels=("channel", "status"),
     )
-    for (channel, status), count in sorted(database.notifications.items()):
-        notifications.add_metric((channel, status), count)
+    for channel, count in sorted(database.pending.items()):
+        notifications.add_metric((channel, "pending"), count)
     yield notifications
     yield GaugeMetricFamily(
         f"{PREFIX}_outbox_pending", "Notifications not yet sent or given up (due, retrying, rate-limited or being sent)",
-        value=database.pending,
+        value=sum(database.pending.values()),
     )
     yield GaugeMetricFamily(
         f"{PREFIX}_outbox_oldest_due_age_seconds",

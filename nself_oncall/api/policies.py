@@ -33,7 +33,9 @@ async def list_policies(query_args: SlugPageQuery):
 @validate_request(PolicyIn)
 @answers(PolicyOut, 201, errors=(*BODY, 409))
 async def create_policy(data: PolicyIn):
-    """Create a policy; every target must name an existing schedule, user or configured channel."""
+    """Create a policy; every target must name an existing schedule, user or configured channel, and an escalation
+    of it may make at most 10,000 messages through its last repeat (each target once a loop, a user once per
+    contact): 422 otherwise."""
     return policy_json(await service.create(data.model_dump(), _channels(), actor=actor())), 201
 
 
@@ -50,7 +52,8 @@ async def get_policy(policy_id: str):
 @validate_request(PolicyPatch)
 @answers(PolicyOut, errors=(*BODY, 404))
 async def update_policy(policy_id: str, data: PolicyPatch):
-    """Change fields or replace the steps; escalations already running keep their copy."""
+    """Change fields or replace the steps; escalations already running keep their copy. Steps or a repeat that make
+    over 10,000 messages are refused (422), as when a policy is created."""
     return policy_json(await service.update(policy_id, patch_fields(data), _channels(), actor=actor()))
 
 

@@ -380,9 +380,14 @@ class EscalationItem(Out):
 
 
 class EscalationOut(EscalationItem):
-    """An escalation with its notifications."""
+    """An escalation with its first notifications (at most 100); GET /api/v1/escalations/{id}/notifications pages
+    through all of them."""
 
-    notifications: list[NotificationOut]
+    notifications: list[NotificationOut] = Field(description="the first 100 messages, in the order of the policy")
+    notifications_next_cursor: str | None = Field(
+        description="null when `notifications` holds them all; else `?cursor=` of "
+        "GET /api/v1/escalations/{id}/notifications for the ones after these"
+    )
 
 
 class NotifierOut(Out):
@@ -440,7 +445,7 @@ class HealthOut(Out):
 
 
 class Unready(Out):
-    """The database does not answer, or migrations are pending (listed)."""
+    """The database does not answer, migrations are pending (listed), or no channel can send."""
 
     status: Literal["unavailable"]
     reason: str

@@ -19,6 +19,7 @@ from .fields import (
     Label,
     Limit,
     Name,
+    NotificationCursor,
     ServerIdCursor,
     Slug,
     SlugCursor,
@@ -328,6 +329,12 @@ class AuditQuery(PageQuery):
     until: Instant | None = Field(default=None, description=f"entries before this instant; {_INSTANT_OFFSET}")
     resource: Literal[AUDITED] | None = Field(default=None, description="only changes of this kind of resource")
     id: UserId | None = Field(default=None, description="only changes of the resource with this id")
+
+
+class NotificationsQuery(PageQuery):
+    cursor: NotificationCursor | None = Field(
+        default=None, description="next_cursor of the previous page, or the escalation's notifications_next_cursor"
+    )
 
 
 STATUSES = ("triggered", "acknowledged", "resolved")

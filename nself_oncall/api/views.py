@@ -46,6 +46,10 @@ def by_id(item: Any) -> tuple[str]:
     return (item.id,)
 
 
+def by_position(notification: NotificationRecord) -> tuple[str, ...]:
+    return tuple(str(n) for n in notification.position)
+
+
 def interval_json(interval: Interval) -> dict[str, Any]:
     """A copy: callers may change it."""
     return dict(_interval_json(interval))
@@ -181,7 +185,8 @@ def escalation_json(record: EscalationRecord) -> dict[str, Any]:
         "next_step_at": iso(record.next_step_at),
     }
     if record.notifications is not None:
-        data["notifications"] = [notification_json(n) for n in record.notifications]
+        first = page_json(Page(record.notifications, record.more_notifications), notification_json, by_position)
+        data["notifications"], data["notifications_next_cursor"] = first["items"], first["next_cursor"]
     return data
 
 

@@ -2,21 +2,21 @@
 
 Claims are committed before any notifier is called, and results are written in batches by one
 writer, each only while its lease is held (see store/claims.py and store/results.py). A temporary failure is tried again
-later with backoff (engine/retry.py) until the attempts run out; a permanent one fails at once.
+later with backoff (engine/retry.py) until the attempts run out; a permanent one fails at once. The
+`delivery_attempted` observers are told of an attempt once its result is handed over (engine/runner.py).
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import random
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from ..logs import ESCALATION_ID, NOTIFICATION_ID
-from ..metrics import DeliveryMetrics
-from ..plugins import Action, Contact, Message, Outcome, Registry, Target, deliver
-from ..store import action_links, claims, results
+from ..logs import written_for
+from ..metrics import EngineMetrics
+from ..plugins import Action, Attempt, Contact, Message, Outcome, Registry, Target, attempt, observe
+from ..store import action_links, claims
 from ..store.claims import Claimed
 from ..store.results import Result
 from .retry import Retry
@@ -36,8 +36,11 @@ class Dispatcher:
         retry: Retry | None = None,
         concurrency: int = 200,
         rand: Callable[[], float] = random.random,
-        metrics: DeliveryMetrics | None = None,
+        metrics: EngineMetrics | None = None,
+        link_key: bytes | None = None,
     ):
+        """`link_key`: the key of the acknowledge and resolve links in escalation messages (keys.link_key);
+        None: messages go without them."""
         self.registry = registry
         self.base_url = base_url
         self.owner = owner
@@ -48,25 +51,25 @@ class Dispatcher:
         timeouts = [state.timeout for state in registry.channels.values() if state.ok]
         self.lease = timedelta(seconds=max(timeouts, default=0) + LEASE_MARGIN)
         self.limits = {name: state.rate_limit for name, state in registry.channels.items() if state.rate_limit}
-        self.link_key: bytes | None = None
+        self.link_key = link_key
 
     async def claim(self, now: datetime, limit: int) -> list[Claimed]:
-        if self.link_key is None:
-            self.link_key = await action_links.key()
         return await claims.claim(now, limit, self.owner, now + self.lease, self.limits, self.link_key)
 
-    async def send(self, claimed: Claimed, clock: Callable[[], datetime]) -> Result:
-        """Call the notifier for one claimed notification (never raises for a delivery failure).
+    async def send(self, claimed: Claimed, clock: Callable[[], datetime]) -> tuple[Result, Attempt]:
+        """Call the notifier for one claimed notification (never raises for a delivery failure): its result, and
+        the attempt to tell the observers of once the result is handed over (`observe`).
 
         Every log line written meanwhile, the notifier's own included, carries the notification's ids."""
-        tokens = NOTIFICATION_ID.set(claimed.id), ESCALATION_ID.set(claimed.escalation_id)
-        try:
+        with written_for(claimed.escalation_id, claimed.id):
             return await self._send(claimed, clock)
-        finally:
-            NOTIFICATION_ID.reset(tokens[0])
-            ESCALATION_ID.reset(tokens[1])
 
-    async def _send(self, claimed: Claimed, clock: Callable[[], datetime]) -> Result:
+    async def observe(self, done: Attempt) -> None:
+        """Tell the `delivery_attempted` observers of an attempt; their log lines carry the notification's ids."""
+        with written_for(done.message.escalation_id, done.message.id):
+            await observe(self.registry, done)
+
+    async def _send(self, claimed: Claimed, clock: Callable[[], datetime]) -> tuple[Result, Attempt]:
         message = Message(
             id=claimed.id,
             escalation_id=claimed.escalation_id,
@@ -80,11 +83,11 @@ class Dispatcher:
             actions=self._actions(claimed),
         )
         contact = Contact(claimed.channel or "", claimed.address, claimed.user, claimed.user_name)
-        outcome = await deliver(self.registry, claimed.channel or "", message, contact)
-        result = self.result(claimed, outcome, clock())
+        done = await attempt(self.registry, claimed.channel or "", message, contact)
+        result = self.result(claimed, done.outcome, clock())
         if self.metrics is not None:
-            self._count(claimed.channel or "", outcome, result)
-        return result
+            self._count(claimed.channel or "", done.outcome, result)
+        return result, done
 
     def _count(self, channel: str, outcome: Outcome, result: Result) -> None:
         """Count one attempt in this process's metrics (a notifier that is not configured is labelled "")."""
@@ -130,8 +133,3 @@ class Dispatcher:
         wait = self.retry.delay(claimed.attempts, outcome.retry_after, self.rand)
         return Result(claimed.id, claimed.lease, "pending", retry_at=now + timedelta(seconds=wait), error=outcome.error)
 
-    async def run_once(self, now: datetime, clock: Callable[[], datetime]) -> int:
-        """Claim what is ready at `now`, deliver it all and write the results; returns how many were claimed."""
-        claimed = await self.claim(now, self.concurrency)
-        await results.finish(await asyncio.gather(*(self.send(c, clock) for c in claimed)))
-        return len(claimed)

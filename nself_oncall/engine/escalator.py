@@ -6,15 +6,21 @@ the instant the step is due (asked of the same cache and resolver as the API). A
 be reached through is written `undeliverable` with the reason, and the escalation goes on. What is
 looked up is the store's (store/targets.py); what it means is decided by the pure
 `escalation.expand`, which the policy preview calls too.
+
+An escalation that cannot be planned at all (any error but the database being away) is contained: logged with its
+traceback, counted, and its reached steps written `undeliverable` with the reason; it goes on to its next step as
+it would have, and the other escalations of the pass are notified as if nothing happened (store/steps.py).
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from .. import escalation
-from ..logs import ESCALATION_ID
+from ..logs import written_for
+from ..metrics import EngineMetrics
 from ..records import UserRecord
 from ..store import steps, targets
 from ..store.cache import ScheduleCache
@@ -22,31 +28,52 @@ from ..store.steps import Advance, DueEscalation
 
 log = logging.getLogger(__name__)
 
+#: A step's messages are made this many at a time, the event loop free in between (a step may reach thousands).
+PART = 1000
+#: When an escalation whose steps cannot be told (its policy unreadable, say) is looked at again.
+RETRY_UNSTEPPED = timedelta(minutes=5)
+
 
 class Escalator:
-    def __init__(self, cache: ScheduleCache, batch: int = 50, sender: str | None = None):
+    def __init__(
+        self, cache: ScheduleCache, batch: int = 50, sender: str | None = None, metrics: EngineMetrics | None = None
+    ):
         self.cache = cache
         self.batch = batch
         self.sender = sender  # names the engine in the notifications that wake the others (see wake_engines)
+        self.metrics = metrics
 
     async def run_once(self, now: datetime) -> int:
         """Notify every step due at `now` of up to `batch` escalations; returns how many were handled."""
         found: dict[str, UserRecord | None] = {}  # the users read in this pass (one transaction), by id
 
         async def plan(due: DueEscalation) -> Advance:
-            return await self._plan(due, now, found)
+            with written_for(due.id):
+                return await self._advance(due, now, found)
 
-        return await steps.advance_due(now, self.batch, plan, self.sender)
+        async def unplanned(due: DueEscalation, error: Exception) -> Advance:
+            with written_for(due.id):
+                return self._unplanned(due, error, now)
 
-    async def _plan(self, due: DueEscalation, now: datetime, found: dict[str, UserRecord | None]) -> Advance:
-        token = ESCALATION_ID.set(due.id)  # on every log line written for it
+        return await steps.advance_due(now, self.batch, plan, unplanned, self.sender)
+
+    def _unplanned(self, due: DueEscalation, error: Exception, now: datetime) -> Advance:
+        """The escalation's steps reached, each target `undeliverable` with why it could not be planned. When not
+        even its steps can be told (its policy unreadable, say), it is looked at again in RETRY_UNSTEPPED."""
+        log.error("escalation %s could not be planned: %s: %s", due.id, type(error).__name__, error, exc_info=error)
+        if self.metrics is not None:
+            self.metrics.failures.labels("escalator").inc()
         try:
-            return await self._advance(due, now, found)
-        finally:
-            ESCALATION_ID.reset(token)
+            reached, next_due = escalation.due(due.policy(), due.triggered_at, due.steps_done, now)
+        except Exception:
+            log.exception("escalation %s: cannot tell its steps; looking again in %s", due.id, RETRY_UNSTEPPED)
+            return Advance([], due.steps_done, now + RETRY_UNSTEPPED)
+        reason = f"could not be planned: {type(error).__name__}: {error}"
+        planned = [m for step in reached for m in escalation.unplanned(step, reason)]
+        return Advance(planned, due.steps_done + len(reached), next_due)
 
     async def _advance(self, due: DueEscalation, now: datetime, found: dict[str, UserRecord | None]) -> Advance:
-        reached, next_due = escalation.due(due.policy, due.triggered_at, due.steps_done, now)
+        reached, next_due = escalation.due(due.policy(), due.triggered_at, due.steps_done, now)
         planned = []
         for step in reached:
             messages = await self._messages(step, found)
@@ -67,5 +94,10 @@ class Escalator:
         schedules = {t.id for t in step.targets if t.type == "schedule"}
         oncall = await targets.oncall_at(self.cache, schedules, step.at)
         known = await targets.read_users(escalation.users_named(step, oncall), found)
-        return escalation.expand(step, oncall, known)
+        messages = []
+        for message in escalation.messages(step, oncall, known):
+            messages.append(message)
+            if len(messages) % PART == 0:
+                await asyncio.sleep(0)
+        return messages
 

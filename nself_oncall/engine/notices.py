@@ -12,6 +12,10 @@ Two passes, each a transaction of the store (store/notices.py):
   there, else the row is dropped and never sent; a schedule change that moved the shift has made a row of
   its own at the planner's next pass. Otherwise the message is written as notification rows, which the
   dispatcher delivers with the escalations' leases, retries and rate limits.
+
+A schedule or a notice that fails (any error but the database being away) is contained as an escalation is
+(engine/escalator.py): logged with its traceback and counted; a schedule is planned again in REPLAN, its rows left
+as they are, and a notice is written as an `undeliverable` notification with the reason. The others go on.
 """
 
 from __future__ import annotations
@@ -22,8 +26,19 @@ from datetime import datetime, timedelta
 from .. import escalation
 from ..errors import NotFound
 from ..escalation import Target
+from ..metrics import EngineMetrics
 from ..oncall import EARLIEST
-from ..oncall.handoffs import LATE, REPLAN, Handoff, handoff_text, handoffs, horizon, shift_starts, still_holds
+from ..oncall.handoffs import (
+    LATE,
+    REPLAN,
+    Handoff,
+    Notice,
+    handoff_text,
+    handoffs,
+    horizon,
+    shift_starts,
+    still_holds,
+)
 from ..records import UserRecord
 from ..store import notices, targets
 from ..store.cache import Loaded, ScheduleCache, interval_at
@@ -37,19 +52,24 @@ _UNREADABLE = (ValueError, ArithmeticError, KeyError)
 
 
 class Notices:
-    def __init__(self, cache: ScheduleCache, batch: int = 50, sender: str | None = None):
+    def __init__(
+        self, cache: ScheduleCache, batch: int = 50, sender: str | None = None, metrics: EngineMetrics | None = None
+    ):
         self.cache = cache
         self.batch = batch
         self.sender = sender  # names the engine in the notifications that wake the others (see wake_engines)
-
-    async def run_once(self, now: datetime) -> int:
-        """Plan what is to be planned at `now`, then write the notices due; returns how many of both."""
-        planned = await self.plan(now)
-        sent = await self.send(now)
-        return planned.schedules + sent.sent + len(sent.dropped) + sent.retimed
+        self.metrics = metrics
 
     async def plan(self, now: datetime) -> PlanCounts:
-        counts = await notices.plan_due(now, self.batch, lambda schedule_id: self._plan(schedule_id, now))
+        async def plan(schedule_id: str) -> Plan:
+            return await self._plan(schedule_id, now)
+
+        async def unplanned(schedule_id: str, error: Exception) -> Plan:
+            self._failed("notice_planner", error, "schedule %r: its notices could not be planned; again in %s",
+                         schedule_id, REPLAN)
+            return Plan(now - LATE, None, now + REPLAN)
+
+        counts = await notices.plan_due(now, self.batch, plan, unplanned)
         if counts.added or counts.moved or counts.dropped:
             log.info("notices: %d schedule(s) planned: %d notice(s) added, %d moved, %d dropped",
                      counts.schedules, counts.added, counts.moved, counts.dropped)
@@ -75,13 +95,30 @@ class Notices:
         async def decide(due: DueNotice) -> Decision:
             return await self._decide(due, now, found)
 
-        counts = await notices.send_due(now, self.batch, decide, self.sender)
+        async def undecided(due: DueNotice, error: Exception) -> Decision:
+            return self._undecided(due, error)
+
+        counts = await notices.send_due(now, self.batch, decide, undecided, self.sender)
         for due, reason in counts.dropped:
             log.info("schedule %r: notice %d for %s's shift at %s dropped: %s",
                      due.schedule_id, due.index, due.user, due.shift_start.isoformat(), reason)
         if counts.sent:
             log.info("notices: %d handoff notice(s) sent to the outbox", counts.sent)
         return counts
+
+    def _undecided(self, due: DueNotice, error: Exception) -> Send:
+        """The notice, written `undeliverable` with why it could not be prepared."""
+        self._failed("notice_sender", error, "schedule %r: notice %d for %s's shift at %s could not be prepared",
+                     due.schedule_id, due.index, due.user, due.shift_start.isoformat())
+        reason = f"could not be prepared: {type(error).__name__}: {error}"
+        handoff = Handoff(due.shift_start, due.user, due.index, Notice(due.channel, due.minutes_before, EARLIEST))
+        summary = f"Handoff notice for {due.user}'s shift at {due.shift_start.isoformat()}: {reason}"
+        return Send(summary, {"schedule_id": due.schedule_id, "error": reason}, escalation.unplanned(_step(handoff), reason))
+
+    def _failed(self, job: str, error: Exception, what: str, *args: object) -> None:
+        log.error(f"{what}: %s: %s", *args, type(error).__name__, error, exc_info=error)
+        if self.metrics is not None:
+            self.metrics.failures.labels(job).inc()
 
     async def _decide(self, due: DueNotice, now: datetime, found: dict[str, UserRecord | None]) -> Decision:
         if due.shift_start < now - LATE:
@@ -121,8 +158,13 @@ class Notices:
     async def _rows(self, handoff: Handoff, found: dict[str, UserRecord | None]) -> list[escalation.Message]:
         """The handoff's messages, decided as an escalation step's are: to the channel, or to each of the incoming
         user's contacts (none: undeliverable, with the reason)."""
-        channel = handoff.notice.channel
-        target = Target("channel", channel) if channel is not None else Target("user", handoff.user)
-        step = escalation.Due(index=0, loop=0, step=handoff.index, at=handoff.due_at, targets=(target,))
+        step = _step(handoff)
         known = await targets.read_users(escalation.users_named(step, {}), found)
         return escalation.expand(step, {}, known)
+
+
+def _step(handoff: Handoff) -> escalation.Due:
+    """The handoff as an escalation step of one target: its channel, or the incoming user."""
+    channel = handoff.notice.channel
+    target = Target("channel", channel) if channel is not None else Target("user", handoff.user)
+    return escalation.Due(index=0, loop=0, step=handoff.index, at=handoff.due_at, targets=(target,))

@@ -41,7 +41,7 @@ class ResultWriter:
             await self._ready.wait()
             self._ready.clear()
             final = self._finishing
-            await self._flush(final)
+            await self.flush(final)
             if final:
                 self._finishing = False
                 return
@@ -50,7 +50,9 @@ class ResultWriter:
         self._finishing = True
         self._ready.set()
 
-    async def _flush(self, final: bool) -> None:
+    async def flush(self, final: bool = True) -> None:
+        """Write the results added so far, trying again while the database is away: for at most one lease when
+        `final` (the engine is stopping), else until they are written."""
         deadline = time.monotonic() + (self.lease.total_seconds() if final else float("inf"))
         while self._results:
             batch, self._results = self._results, []

@@ -1,4 +1,5 @@
-"""Start, wake and stop the engine: the escalator's, the notice planner's and the dispatcher's loops in this process.
+"""Start, wake and stop the engine: the escalator's, the notice planner's, the dispatcher's and retention's loops in
+this process.
 
 Each loop sleeps until its next due time (a query tells it), looks at least once a second, and wakes at once when
 work is added (engine/wakeups.py). Any number of engines can share one PostgreSQL; on SQLite one engine runs per
@@ -13,23 +14,26 @@ import logging
 import os
 import secrets
 import socket
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from ..clock import utcnow
 from ..config import Settings
-from ..metrics import DeliveryMetrics
-from ..plugins import Registry
+from ..keys import link_key
+from ..metrics import EngineMetrics
+from ..plugins import Attempt, Registry
 from ..store import claims, notices, steps
 from ..store.cache import ScheduleCache
 from ..store.wake import ESCALATIONS, NOTICES, NOTIFICATIONS
+from . import retention
 from .dispatcher import Dispatcher
 from .escalator import Escalator
 from .exclusive import sqlite_engine_lock
 from .faults import FailPoints
 from .notices import Notices
 from .results import ResultWriter
+from .retention import Retention, RetentionOptions
 from .retry import Retry
 from .tasks import own_task
 from .wakeups import Wakeups
@@ -49,6 +53,8 @@ class EngineOptions:
     escalation_batch: int = 50
     owner: str | None = None
     failpoints: FailPoints = FailPoints()
+    link_key: bytes | None = field(default=None, repr=False)  # a secret: never in a log line
+    retention: RetentionOptions = RetentionOptions()
 
 
 class Engine:
@@ -59,9 +65,10 @@ class Engine:
         base_url: str,
         options: EngineOptions = EngineOptions(),
         clock: Callable[[], datetime] = utcnow,
-        metrics: DeliveryMetrics | None = None,
+        metrics: EngineMetrics | None = None,
     ):
-        """`metrics`: where to count deliveries when this process serves /metrics (`serve`; a worker has no HTTP)."""
+        """`metrics`: where to count deliveries and failures when this process serves /metrics (`serve`; a worker has
+        no HTTP)."""
         self.database_url = database_url
         self.owner = options.owner or f"{socket.gethostname()}:{os.getpid()}"
         self.clock = clock
@@ -69,17 +76,19 @@ class Engine:
         sender = secrets.token_hex(8)  # names this engine in its wake-up notifications
         self.wakeups = Wakeups(database_url, sender)
         cache = ScheduleCache()
-        self.escalator = Escalator(cache, options.escalation_batch, sender)
-        self.notices = Notices(cache, options.escalation_batch, sender)
-        self.dispatcher = Dispatcher(registry, base_url, self.owner, options.retry, options.concurrency, metrics=metrics)
+        self.escalator = Escalator(cache, options.escalation_batch, sender, metrics)
+        self.notices = Notices(cache, options.escalation_batch, sender, metrics)
+        self.dispatcher = Dispatcher(
+            registry, base_url, self.owner, options.retry, options.concurrency, metrics=metrics, link_key=options.link_key
+        )
         self.results = ResultWriter(self.dispatcher.lease, self.faults, self._database_error)
+        self.retention = Retention(options.retention)
         self._events = self.wakeups.events
         self._stopping = asyncio.Event()
         self._slot_free = asyncio.Event()
-        # A dispatcher with all its slots taken claims again once a quarter of them are free, not as each one
-        # frees: a claim is a transaction, and one per notification cost more than the notifications.
-        self._refill = max(1, options.concurrency // 4)
+        self._refill = max(1, options.concurrency // 4)  # see _full
         self._in_flight: set[asyncio.Task[None]] = set()
+        self._observing: set[asyncio.Task[None]] = set()
         self._task: asyncio.Task[None] | None = None
 
     def wake(self) -> None:
@@ -121,89 +130,119 @@ class Engine:
             log.info("engine running as %s", self.owner)
             writer = asyncio.create_task(self.results.run(), name="engine-results")
             try:
-                await asyncio.gather(self._escalate(), self._notify_handoffs(), self._dispatch())
+                await asyncio.gather(
+                    self._loop("escalator", ESCALATIONS, self.escalate),
+                    self._loop("notice planner", NOTICES, self.notify_handoffs),
+                    self._loop("dispatcher", NOTIFICATIONS, self.dispatch, self._full),
+                    self._loop("retention", None, self.retain),
+                )
             finally:
-                await self._drain()
+                if self._in_flight:
+                    log.info("engine stopping: waiting for %d notifier call(s)", len(self._in_flight))
+                await self.drain()
                 self.results.finish()
                 await writer
 
-    async def _escalate(self) -> None:
-        event = self._events[ESCALATIONS]
+    async def _loop(self, who: str, work: str | None, one_pass: Callable[[], Awaitable[float]],
+                    full: Callable[[], bool] | None = None) -> None:
+        """Run `one_pass` until stopped, sleeping as long as it says between passes (until woken for `work`, if
+        any, or, while `full` says so, until a slot frees)."""
+        event = self._events[work] if work is not None else asyncio.Event()
         while not self._stopping.is_set():
             event.clear()
             try:
-                now = self.clock()
-                due, next_at = await own_task(steps.step_times(now))
-                if due and await own_task(self.escalator.run_once(now)):
-                    self._events[NOTIFICATIONS].set()
-                    continue  # look again: for more, and at the next due times of those just notified
-                wait = await self._until(next_at)
+                wait = await one_pass()
             except Exception as exc:
-                wait = self._database_error("escalator", exc)
-            await self._sleep(event, wait)
+                wait = self._database_error(who, exc)
+            if wait > 0:
+                await self._sleep(event, wait, self._slot_free if full is not None and full() else None)
 
-    async def _notify_handoffs(self) -> None:
+    # One pass of each loop, at the clock's instant: what the loops run, and what the engine tests run at the
+    # instants they choose (tests/engine/conftest.py). Each returns how long to wait before the next pass: 0 when
+    # it did work (look again at once: for more, and at the next due times of what it just did).
+
+    async def escalate(self) -> float:
+        """Notify the steps due of up to a batch of escalations (engine/escalator.py)."""
+        now = self.clock()
+        due, next_at = await own_task(steps.step_times(now))
+        if due and await own_task(self.escalator.run_once(now)):
+            self._events[NOTIFICATIONS].set()
+            return 0.0
+        return self._until(next_at)
+
+    async def notify_handoffs(self) -> float:
         """Plan handoff notices and write the due ones to the outbox (engine/notices.py). Schedule changes do not
         wake this loop: it looks at least every IDLE seconds, and a notice is about minutes, not seconds."""
-        event = self._events[NOTICES]
-        while not self._stopping.is_set():
-            event.clear()
-            try:
-                now = self.clock()
-                plan_due, next_plan = await own_task(notices.plan_times(now))
-                send_due, next_send = await own_task(notices.send_times(now))
-                worked = plan_due and (await own_task(self.notices.plan(now))).schedules > 0
-                if send_due:
-                    sent = await own_task(self.notices.send(now))
-                    if sent.sent:
-                        self._events[NOTIFICATIONS].set()
-                    worked = worked or bool(sent.sent or sent.dropped or sent.retimed)
-                if worked:
-                    continue  # look again: for more, and at the next due times
-                wait = await self._until(min((t for t in (next_plan, next_send) if t is not None), default=None))
-            except Exception as exc:
-                wait = self._database_error("notice planner", exc)
-            await self._sleep(event, wait)
+        now = self.clock()
+        plan_due, next_plan = await own_task(notices.plan_times(now))
+        send_due, next_send = await own_task(notices.send_times(now))
+        worked = plan_due and (await own_task(self.notices.plan(now))).schedules > 0
+        if send_due:
+            sent = await own_task(self.notices.send(now))
+            if sent.sent:
+                self._events[NOTIFICATIONS].set()
+            worked = worked or bool(sent.sent or sent.dropped or sent.retimed)
+        if worked:
+            return 0.0
+        return self._until(min((t for t in (next_plan, next_send) if t is not None), default=None))
 
-    async def _dispatch(self) -> None:
-        event = self._events[NOTIFICATIONS]
+    async def dispatch(self) -> float:
+        """Claim what is ready, as many as there are free slots, and start sending each in a task of its own
+        (its result goes to the result writer); `drain` waits for them."""
+        self._slot_free.clear()
+        if self._full():
+            return IDLE
         dispatcher = self.dispatcher
-        while not self._stopping.is_set():
-            event.clear()
-            self._slot_free.clear()
-            free = dispatcher.concurrency - len(self._in_flight)
-            try:
-                full, wait = True, IDLE
-                if free >= self._refill:
-                    now = self.clock()
-                    ready, next_at = await own_task(claims.delivery_times(now))
-                    claimed = await own_task(dispatcher.claim(now, free)) if ready else []
-                    if claimed:
-                        self.faults.hit("after_claim")
-                    for c in claimed:
-                        self._in_flight.add(asyncio.create_task(self._send(c)))
-                    full = dispatcher.concurrency - len(self._in_flight) < self._refill
-                    wait = IDLE if full else await self._until(next_at)
-            except Exception as exc:
-                full, wait = False, self._database_error("dispatcher", exc)
-            await self._sleep(event, wait, self._slot_free if full else None)
+        now = self.clock()
+        ready, next_at = await own_task(claims.delivery_times(now))
+        claimed = await own_task(dispatcher.claim(now, dispatcher.concurrency - len(self._in_flight))) if ready else []
+        if claimed:
+            self.faults.hit("after_claim")
+        for c in claimed:
+            self._in_flight.add(asyncio.create_task(self._send(c)))
+        return IDLE if self._full() else self._until(next_at)
+
+    @property
+    def sending(self) -> int:
+        """How many notifier calls are under way."""
+        return len(self._in_flight)
+
+    def _full(self) -> bool:
+        """A dispatcher with all its slots taken claims again once a quarter of them are free, not as each one
+        frees: a claim is a transaction, and one per notification cost more than the notifications."""
+        return self.dispatcher.concurrency - len(self._in_flight) < self._refill
+
+    async def retain(self) -> float:
+        """Delete what is kept no longer (engine/retention.py): batch after batch while there is some, a short pause
+        between two; then look again every retention.IDLE seconds. Nothing wakes this loop but stopping."""
+        return retention.PAUSE if await own_task(self.retention.run_once(self.clock())) else retention.IDLE
 
     async def _send(self, claimed: claims.Claimed) -> None:
         try:
-            result = await self.dispatcher.send(claimed, self.clock)
+            result, attempt = await self.dispatcher.send(claimed, self.clock)
             self.faults.hit("after_send")
             self.results.add(result)
+            self._observe(attempt)
         finally:
             self._in_flight.discard(asyncio.current_task())
-            if self.dispatcher.concurrency - len(self._in_flight) >= self._refill:
+            if not self._full():
                 self._slot_free.set()
 
-    async def _drain(self) -> None:
-        if self._in_flight:
-            log.info("engine stopping: waiting for %d notifier call(s)", len(self._in_flight))
-            await asyncio.gather(*self._in_flight, return_exceptions=True)
+    def _observe(self, attempt: Attempt) -> None:
+        """Tell the `delivery_attempted` observers, in the background: however long they take (up to their
+        timeouts), the result is in the writer's hands already, well within its lease."""
+        task = asyncio.create_task(self.dispatcher.observe(attempt))
+        self._observing.add(task)
+        task.add_done_callback(self._observing.discard)
 
-    async def _until(self, next_at: datetime | None) -> float:
+    async def drain(self) -> None:
+        """Wait for the notifier calls under way (their results go to the writer) and for their observers."""
+        if self._in_flight:
+            await asyncio.gather(*self._in_flight, return_exceptions=True)
+        if self._observing:
+            await asyncio.gather(*self._observing, return_exceptions=True)
+
+    def _until(self, next_at: datetime | None) -> float:
         """Seconds to sleep until `next_at`, the next due time after this pass's instant (at most IDLE).
         Work overdue at that instant but held by another engine is not waited on: that engine does it."""
         if next_at is None:
@@ -224,8 +263,11 @@ class Engine:
 
 
 def engine_options(settings: Settings) -> EngineOptions:
-    """The engine's options from the settings (NSELF_ONCALL_DELIVERY_ATTEMPTS, NSELF_ONCALL_RETRY_SECONDS)."""
+    """The engine's options from the settings (NSELF_ONCALL_DELIVERY_ATTEMPTS, NSELF_ONCALL_RETRY_SECONDS, the
+    links' secret, NSELF_ONCALL_RETENTION_DAYS, NSELF_ONCALL_AUDIT_DAYS)."""
     return EngineOptions(
         retry=Retry(attempts=settings.delivery_attempts, base=settings.retry_seconds),
         failpoints=FailPoints(settings.failpoints),
+        link_key=link_key(settings),
+        retention=RetentionOptions(days=settings.retention_days, audit_days=settings.audit_days),
     )

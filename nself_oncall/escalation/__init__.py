@@ -5,13 +5,27 @@ No I/O, no ORM, no settings: the engine and the policy preview call the same fun
 they cannot disagree.
 """
 
-from .expand import GAP, Message, OnCall, channel_problem, expand, fewest_messages, sent_problem, users_named
+from .expand import (
+    GAP,
+    MAX_MESSAGES,
+    Message,
+    OnCall,
+    channel_problem,
+    expand,
+    fewest_messages,
+    messages,
+    sent_problem,
+    too_many,
+    unplanned,
+    users_named,
+)
 from .policy import Policy, Step, Target, policy_from_json, policy_json
 from .throttle import Rule, allowed_at, parse_rule
 from .timing import Due, due, position, schedule_of_steps, step_due_at, total_steps
 
 __all__ = [
-    "GAP", "Due", "Message", "OnCall", "Policy", "Rule", "Step", "Target", "allowed_at", "channel_problem", "due",
-    "expand", "fewest_messages", "parse_rule", "policy_from_json", "policy_json", "position", "schedule_of_steps",
-    "sent_problem", "step_due_at", "total_steps", "users_named",
+    "GAP", "MAX_MESSAGES", "Due", "Message", "OnCall", "Policy", "Rule", "Step", "Target", "allowed_at",
+    "channel_problem", "due", "expand", "fewest_messages", "messages", "parse_rule", "policy_from_json", "policy_json",
+    "position", "schedule_of_steps", "sent_problem", "step_due_at", "too_many", "total_steps", "unplanned",
+    "users_named",
 ]

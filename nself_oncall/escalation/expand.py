@@ -9,7 +9,7 @@ engine and the preview decide alike from the same facts.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Protocol
@@ -19,6 +19,9 @@ from .timing import Due
 
 #: Why a schedule target reaches nobody: nobody is on call at the step's due instant.
 GAP = "nobody on call"
+#: The most messages an escalation may make through its last repeat: over it, a policy is refused when it is saved,
+#: triggered or previewed.
+MAX_MESSAGES = 10_000
 
 
 @dataclass(frozen=True)
@@ -69,10 +72,18 @@ class Message:
     reason: str | None = None
 
 
-def fewest_messages(policy: Policy) -> int:
-    """How many messages an escalation of `policy` makes at least, through its last repeat: every target
-    of every step makes one or more (a user makes one per contact)."""
-    return (policy.repeat + 1) * sum(len(step.targets) for step in policy.steps)
+def fewest_messages(policy: Policy, contacts: Mapping[str, int] | None = None) -> int:
+    """How many messages an escalation of `policy` makes at least, through its last repeat: a user target one per
+    contact (`contacts` counts them by user; without, or for a user with none, one), any other target one at least
+    (a schedule reaches whoever is on call when its step is due, one per contact of theirs)."""
+    counts = contacts or {}
+    per_loop = sum(counts.get(t.id, 1) if t.type == "user" else 1 for step in policy.steps for t in step.targets)
+    return (policy.repeat + 1) * per_loop
+
+
+def too_many(count: str) -> str:
+    """Why a policy is refused: `count` messages ("at least 12,000", say) are over MAX_MESSAGES."""
+    return f"an escalation of this policy sends {count} messages through its last repeat, over the limit of {MAX_MESSAGES:,}"
 
 
 def users_named(step: Due, oncall: Mapping[str, OnCall]) -> set[str]:
@@ -85,17 +96,30 @@ def expand(step: Due, oncall: Mapping[str, OnCall], users: Mapping[str, Person |
 
     `oncall` holds, for every schedule the step names, who is on call at `step.at`; `users` the records
     of the users among `users_named(step, oncall)` (a user missing, or None, has no record)."""
-    messages: list[Message] = []
+    return list(messages(step, oncall, users))
+
+
+def messages(step: Due, oncall: Mapping[str, OnCall], users: Mapping[str, Person | None]) -> Iterator[Message]:
+    """`expand`, one message at a time (the engine takes a large step's messages a part at a time)."""
     for position, target in enumerate(step.targets):
         base = Message(step.loop, step.step, position, 0, target, step.at)
         user_id, reason = _named(target, oncall)
         if reason is not None:
-            messages.append(_undeliverable(base, user_id, reason))
+            yield _undeliverable(base, user_id, reason)
         elif user_id is None:  # a channel, notified directly
-            messages.append(replace(base, channel=target.id))
+            yield replace(base, channel=target.id)
         else:
-            messages += _contacts(base, user_id, users.get(user_id))
-    return messages
+            yield from _contacts(base, user_id, users.get(user_id))
+
+
+def unplanned(step: Due, reason: str) -> list[Message]:
+    """The messages of a reached step whose targets could not be looked up at all: one per target, undeliverable
+    with `reason` (a user target names its user)."""
+    return [
+        _undeliverable(Message(step.loop, step.step, position, 0, target, step.at),
+                       target.id if target.type == "user" else None, reason)
+        for position, target in enumerate(step.targets)
+    ]
 
 
 def channel_problem(channel: str, configured: bool, error: str | None) -> str | None:

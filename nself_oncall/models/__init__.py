@@ -2,13 +2,14 @@
 
 from .audit import AuditEntry
 from .calendars import CalendarSubscription
-from .escalations import ActionLink, Escalation, Notification, ServerKey
+from .escalations import ActionLink, Escalation, Notification
 from .notices import Notice
 from .policies import Policy, PolicyStep, PolicyTarget
 from .schedules import Layer, Override, Schedule
+from .sign_in import SignInFailure, WebSession
 from .users import ContactMethod, User
 
 __all__ = [
     "ActionLink", "AuditEntry", "CalendarSubscription", "ContactMethod", "Escalation", "Layer", "Notice", "Notification",
-    "Override", "Policy", "PolicyStep", "PolicyTarget", "Schedule", "ServerKey", "User",
+    "Override", "Policy", "PolicyStep", "PolicyTarget", "Schedule", "SignInFailure", "User", "WebSession",
 ]

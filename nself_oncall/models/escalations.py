@@ -25,7 +25,8 @@ class Escalation(Model):
     updated_at = fields.DatetimeField()
     acknowledged_at = fields.DatetimeField(null=True)
     acknowledged_by = fields.CharField(max_length=255, null=True)
-    resolved_at = fields.DatetimeField(null=True)
+    # Indexed for retention (engine/retention.py): resolved escalations are deleted oldest first.
+    resolved_at = fields.DatetimeField(null=True, db_index=True)
     resolved_by = fields.CharField(max_length=255, null=True)
     # How many steps (across loops) have been notified, and when the next one is due.
     steps_done = fields.IntField(default=0)
@@ -88,24 +89,16 @@ class Notification(Model):
 class ActionLink(Model):
     """The sha256 of one notification's link that acknowledges or resolves its escalation (see nself_oncall.store.action_links).
 
-    The token itself is never stored: it is derived again, the same, at every attempt of the notification.
+    The token itself is never stored: it is derived again, the same, at every attempt of the notification, from a
+    key that is not in the database either. `created_at` is when the link was made (its notification first
+    claimed): the link works for NSELF_ONCALL_LINK_TTL from then.
     """
 
     token_hash = fields.CharField(primary_key=True, max_length=64)
     notification = fields.ForeignKeyField("models.Notification", related_name="action_links", on_delete=fields.CASCADE)
     action = fields.CharField(max_length=16)
+    created_at = fields.DatetimeField()
 
     class Meta:
         table = "action_links"
         unique_together = (("notification", "action"),)
-
-
-class ServerKey(Model):
-    """A secret the service made for itself, once per database (for now the key of the action links)."""
-
-    name = fields.CharField(primary_key=True, max_length=64)
-    value = fields.CharField(max_length=128)
-    created_at = fields.DatetimeField()
-
-    class Meta:
-        table = "server_keys"

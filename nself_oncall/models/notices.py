@@ -12,7 +12,8 @@ from tortoise.models import Model
 class Notice(Model):
     id = fields.CharField(primary_key=True, max_length=24)
     schedule = fields.ForeignKeyField("models.Schedule", related_name="notice_rows", on_delete=fields.CASCADE)
-    shift_start = fields.DatetimeField()
+    # Indexed for retention (engine/retention.py): sent notices are deleted by the start of their shift.
+    shift_start = fields.DatetimeField(db_index=True)
     user = fields.CharField(max_length=255)
     # The notice's index in the schedule's `notices`, and what it was when planned.
     notice = fields.IntField()

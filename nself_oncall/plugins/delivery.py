@@ -2,7 +2,9 @@
 turns whatever happens into an `Outcome`, and tells the `delivery_attempted` observers.
 
 pluggy does not await coroutines, and one raising implementation would stop a hook call, so
-notifiers are called directly and observers one by one.
+notifiers are called directly and observers one by one. The engine tells the observers after it
+has handed the result over (`attempt`, then `observe`), so that they can never delay it; a test
+message tells them before its answer (`deliver`).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import asyncio
 import inspect
 import logging
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from ..escalation import channel_problem
@@ -22,8 +25,28 @@ log = logging.getLogger(__name__)
 OBSERVER_TIMEOUT = 5.0
 
 
+@dataclass(frozen=True)
+class Attempt:
+    """One delivery attempt, as the `delivery_attempted` observers are told of it."""
+
+    message: Message
+    contact: Contact
+    channel: str
+    notifier: str | None
+    outcome: Outcome
+
+
 async def deliver(registry: Registry, channel: str, message: Message, contact: Contact) -> Outcome:
-    """Deliver `message` to `contact` through the named channel; never raises for a delivery failure."""
+    """Deliver `message` to `contact` through the named channel, then tell the observers; never raises for a
+    delivery failure."""
+    done = await attempt(registry, channel, message, contact)
+    await observe(registry, done)
+    return done.outcome
+
+
+async def attempt(registry: Registry, channel: str, message: Message, contact: Contact) -> Attempt:
+    """Deliver `message` to `contact` through the named channel, telling no observer; never raises for a
+    delivery failure."""
     state = registry.channels.get(channel)
     started = time.perf_counter()
     attempted_at = datetime.now(UTC)
@@ -33,8 +56,7 @@ async def deliver(registry: Registry, channel: str, message: Message, contact: C
     else:
         outcome = await _send(registry, state, message, contact, attempted_at, started)
     log_outcome(channel, message, outcome)
-    await _observe(registry, message, contact, channel, state.notifier if state else None, outcome)
-    return outcome
+    return Attempt(message, contact, channel, state.notifier if state else None, outcome)
 
 
 async def _send(
@@ -75,10 +97,11 @@ def log_outcome(channel: str, message: Message, outcome: Outcome) -> None:
     log.log(level, "message %s via channel %r: %s%s", message.id, channel, outcome.status, reason)
 
 
-async def _observe(
-    registry: Registry, message: Message, contact: Contact, channel: str, notifier: str | None, outcome: Outcome
-) -> None:
-    given = {"message": message, "contact": contact, "channel": channel, "notifier": notifier, "outcome": outcome}
+async def observe(registry: Registry, attempt: Attempt) -> None:
+    """Call each `delivery_attempted` observer with `attempt`, awaiting each for at most OBSERVER_TIMEOUT seconds;
+    never raises for an observer's failure."""
+    given = {"message": attempt.message, "contact": attempt.contact, "channel": attempt.channel,
+             "notifier": attempt.notifier, "outcome": attempt.outcome}
     # pluggy's own order: the last registered first, honouring tryfirst/trylast
     for impl in reversed(registry.plugin_manager.hook.delivery_attempted.get_hookimpls()):
         try:

@@ -23,6 +23,7 @@ from pydantic import ValidationError
 from ..config import Channel, ConfigError, Settings
 from ..escalation import Rule, parse_rule
 from . import hookspecs
+from .redact import MASK, mask, secret_parts
 from .types import InvalidAddress, InvalidSettings, Notifier, invalid_settings
 
 log = logging.getLogger(__name__)
@@ -31,7 +32,6 @@ DISTRIBUTION = "nself-oncall"
 NOTIFIER_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,63}$")
 DEFAULT_TIMEOUT = 10.0
 MAX_TIMEOUT = 300.0
-MASK = "********"
 
 
 class PluginError(ConfigError):
@@ -72,10 +72,9 @@ class ChannelState:
         return self.error is None
 
     def redact(self, text: str) -> str:
-        """`text` with this channel's secret values masked (errors may quote a URL or a token)."""
-        for secret in self.secrets:
-            text = text.replace(secret, MASK)
-        return text
+        """`text` with this channel's secrets masked, whole or in pieces (plugins/redact.py): errors may quote a URL
+        or a token, or a peer's answer that echoes part of one."""
+        return mask(text, self.secrets)
 
 
 @dataclass
@@ -86,6 +85,10 @@ class Registry:
     plugins: dict[str, PluginInfo] = field(default_factory=dict)
     notifiers: dict[str, Notifier] = field(default_factory=dict)
     channels: dict[str, ChannelState] = field(default_factory=dict)
+
+    def usable_channels(self) -> list[str]:
+        """The channels that can send (their notifier is installed and their settings are valid)."""
+        return [name for name, state in self.channels.items() if state.ok]
 
     def check_address(self, channel: str, address: str) -> str:
         """A contact address normalized by its channel's notifier; `KeyError` for an unknown channel,
@@ -124,11 +127,15 @@ def build_registry(settings: Settings, found: Iterable[EntryPoint] | None = None
         registry.plugins[key] = _register_notifiers(registry, registry.plugins[key])
     _report_plugins(registry, settings)
     registry.channels = {name: _configure_channel(registry, channel) for name, channel in settings.channels.items()}
+    _refuse_unknown_notifiers(registry, settings)
     for state in registry.channels.values():
         if not state.ok:
             log.warning("channel %r cannot be used: %s", state.name, state.error)
-    usable = [name for name, state in registry.channels.items() if state.ok]
+    usable = registry.usable_channels()
     log.info("notifiers: %s; usable channels: %s", ", ".join(sorted(registry.notifiers)), ", ".join(usable) or "none")
+    if not usable:
+        log.warning("no usable channel in %s: nobody can be paged, and /ready answers 503, until one is "
+                    "(`nself-oncall plugins` says why each cannot be used)", settings.plugins_file or "the settings")
     return registry
 
 
@@ -144,7 +151,7 @@ def _configure_channel(registry: Registry, channel: Channel) -> ChannelState:
         notifier=channel.notifier,
         timeout=timeout,
         shown_settings=_masked(raw, secret_keys),
-        secrets=tuple(sorted(_secret_values(channel.settings, secret_keys), key=len, reverse=True)),
+        secrets=tuple(sorted(_secret_values(channel.settings, secret_keys))),
         rate_limit=rate_limit,
     )
     error = channel.error or timeout_error or rate_error or _missing_notifier(registry, channel.notifier)
@@ -245,12 +252,31 @@ def _report_plugins(registry: Registry, settings: Settings) -> None:
         )
 
 
+def _refuse_unknown_notifiers(registry: Registry, settings: Settings) -> None:
+    """Strict mode: a channel naming a notifier that is not installed (a typo, a plugin missing from this machine)
+    stops the start, as a broken plugin does. A notifier whose plugin is disabled is not unknown: that is chosen."""
+    unknown = [
+        state for state in registry.channels.values()
+        if state.notifier and state.notifier not in registry.notifiers and not _unavailable_plugin(registry, state.notifier)
+    ]
+    if unknown and settings.strict_plugins:
+        raise PluginError(
+            "NSELF_ONCALL_STRICT_PLUGINS=1 and channels naming a notifier that is not installed: "
+            + "; ".join(f"{state.name}: {state.notifier!r}" for state in unknown)
+        )
+
+
+def _unavailable_plugin(registry: Registry, notifier: str) -> PluginInfo | None:
+    """The plugin named like `notifier` when it is disabled or broken."""
+    return next((i for i in registry.plugins.values() if i.name == notifier and i.status != "ok"), None)
+
+
 def _missing_notifier(registry: Registry, name: str) -> str | None:
     if name in registry.notifiers:
         return None
-    for info in registry.plugins.values():
-        if info.name == name and info.status != "ok":
-            return f"notifier {name!r} is not available: its plugin is {info.status}"
+    plugin = _unavailable_plugin(registry, name)
+    if plugin is not None:
+        return f"notifier {name!r} is not available: its plugin is {plugin.status}"
     return f"notifier {name!r} is not installed"
 
 
@@ -301,7 +327,7 @@ def _secret_values(settings: Mapping[str, Any], secret_keys: set[str]) -> set[st
     values: set[str] = set()
     for key, value in settings.items():
         if key in secret_keys:
-            values.update(_strings(value))
+            values.update(part for string in _strings(value) for part in secret_parts(string))
         elif isinstance(value, str) and "://" in value:
             try:
                 password = urlsplit(value).password

@@ -4,28 +4,42 @@ A link names one notification and one action. Reading it (`look`) changes nothin
 previews fetch every URL they see. Acting (`act`) goes through the escalations' own acknowledge and resolve,
 recording who the notification reached: its contact's user, or `channel:<name>` for a channel target, both
 as `by` and as the audit log's actor (the link is what names the person: no proxy header does here). A
-link of a resolved escalation, like an unknown one, is not found.
+link of a resolved escalation, one older than the links' lifetime, one made under another key (the secret
+changed since), like an unknown one, is not found.
 """
 
 from __future__ import annotations
 
 import hmac
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import timedelta
 
+from ..clock import utcnow
 from ..errors import Conflict, NotFound
 from ..records import EscalationRecord
 from ..store import action_links as store
 from . import escalations
 
-#: Compared with when no link has the hash asked for, so that both cases do the same work.
-_NO_HASH = "0" * 64
+#: Derived from when no link has the hash asked for, so that both cases do the same work.
+_NOBODY = "-"
 
 
 class UnknownActionLink(NotFound):
-    """No open escalation behind this link (never made, or the escalation is resolved); the token is not repeated."""
+    """No open escalation behind this link (never made, expired, made under another key, or the escalation is
+    resolved); the token is not repeated."""
 
     def __init__(self) -> None:
-        Exception.__init__(self, "this link does not work any more: the escalation is resolved, or the link is unknown")
+        Exception.__init__(
+            self, "this link does not work any more: the escalation is resolved, or the link has expired or is unknown"
+        )
+
+
+@dataclass(frozen=True)
+class LinkCheck:
+    """What a link is checked against: the key its token is derived under (keys.link_key), and how long it works."""
+
+    key: bytes = field(repr=False)
+    ttl: timedelta
 
 
 @dataclass(frozen=True)
@@ -37,18 +51,18 @@ class Link:
     escalation: EscalationRecord
 
 
-async def look(token: str) -> Link:
+async def look(token: str, check: LinkCheck) -> Link:
     """The link's escalation, unchanged; `UnknownActionLink` when the link does not work."""
-    found = await _found(token)
+    found = await _found(token, check)
     escalation = await escalations.get(found.escalation_id)
     if escalation.status == "resolved":
         raise UnknownActionLink()
     return Link(found.action, _by(found), escalation)
 
 
-async def act(token: str) -> Link:
+async def act(token: str, check: LinkCheck) -> Link:
     """Acknowledge or resolve the link's escalation (acknowledging it again changes nothing)."""
-    found = await _found(token)
+    found = await _found(token, check)
     change = escalations.acknowledge if found.action == "acknowledge" else escalations.resolve
     try:
         escalation = await change(found.escalation_id, _by(found), actor=_by(found))
@@ -57,11 +71,13 @@ async def act(token: str) -> Link:
     return Link(found.action, _by(found), escalation)
 
 
-async def _found(token: str) -> store.Found:
-    """Looked up by the hash's unique index, then compared in constant time, also when nothing was found."""
-    digest = store.token_hash(token)
-    found = await store.find(digest)
-    if not hmac.compare_digest(found.token_hash if found else _NO_HASH, digest) or found is None:
+async def _found(token: str, check: LinkCheck) -> store.Found:
+    """Looked up by the hash's unique index, then derived again under the check's key and compared in constant
+    time (also when nothing was found), and within its lifetime."""
+    found = await store.find(store.token_hash(token))
+    expected = store.token(check.key, found.notification_id if found else _NOBODY, found.action if found else _NOBODY)
+    matches = hmac.compare_digest(expected.encode(), token.encode())
+    if found is None or not matches or utcnow() >= found.created_at + check.ttl:
         raise UnknownActionLink()
     return found
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection
 from typing import Any
 
-from ..records import EscalationRecord, Page
+from ..records import EscalationRecord, NotificationPosition, NotificationRecord, Page
 from ..store import escalations as store
 from .instants import now
 
@@ -36,7 +36,12 @@ async def list_escalations(
 
 
 async def get(escalation_id: str) -> EscalationRecord:
+    """The escalation with its first notifications (`more_notifications`: others follow, see `notifications`)."""
     return await store.get(escalation_id)
+
+
+async def notifications(escalation_id: str, limit: int, after: NotificationPosition | None) -> Page[NotificationRecord]:
+    return await store.notifications_page(escalation_id, limit, after)
 
 
 async def acknowledge(escalation_id: str, by: str | None, *, actor: str) -> EscalationRecord:

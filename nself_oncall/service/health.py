@@ -1,13 +1,25 @@
-"""Readiness: the database answers and every migration is applied."""
+"""Readiness: the database answers, every migration is applied, and at least one channel can send.
+
+A service without a usable channel (every one names a notifier that is not installed, lacks a setting, or there is
+none) accepts escalations and pages nobody: not ready, so that a deployment stops there rather than at the first
+page. A channel whose peer fails at the moment still counts as usable: that is a delivery failure, retried, not a
+setting to fix."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
 
 from ..migrate import pending_migrations
+from ..plugins import Registry
 
 log = logging.getLogger(__name__)
+
+#: How long /ready waits for the database. A healthy one answers its two small queries in milliseconds; one that
+#: accepts connections but never answers would otherwise hold the probe for the connect or query timeout, longer
+#: than a probe waits (Kubernetes: 1 s by default).
+READY_TIMEOUT = 2.0
 
 
 @dataclass(frozen=True)
@@ -17,12 +29,18 @@ class Readiness:
     pending: tuple[str, ...] = ()
 
 
-async def readiness() -> Readiness:
+async def readiness(registry: Registry) -> Readiness:
     try:
-        pending = await pending_migrations()
+        async with asyncio.timeout(READY_TIMEOUT):
+            pending = await pending_migrations()
+    except TimeoutError:
+        log.warning("readiness check failed: the database did not answer within %g s", READY_TIMEOUT)
+        return Readiness(False, "database not answering")
     except Exception as exc:  # any failure to reach the database means not ready
         log.warning("readiness check failed: %s", type(exc).__name__)
         return Readiness(False, "database unreachable")
     if pending:
         return Readiness(False, "migrations pending", tuple(pending))
+    if not registry.usable_channels():
+        return Readiness(False, "no usable channel")
     return Readiness(True)

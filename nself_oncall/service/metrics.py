@@ -1,5 +1,7 @@
-"""What /metrics reads at scrape time: the database's counts (the same whichever process runs the engine) and
-the health of this process's plugins and channels."""
+"""What /metrics reads at scrape time: the database's open work (the same whichever process runs the engine) and
+the health of this process's plugins and channels. What is over (resolved escalations, messages sent or given up) is
+never read: its count only grows, and so would each scrape's cost. The engine counts its messages' outcomes as it
+finishes them instead (nself_oncall/metrics.py)."""
 
 from __future__ import annotations
 
@@ -15,9 +17,6 @@ from .instants import now
 
 log = logging.getLogger(__name__)
 
-ESCALATION_STATUSES = ("triggered", "acknowledged", "resolved")
-NOTIFICATION_STATUSES = ("pending", "sent", "failed", "undeliverable")
-
 
 @dataclass(frozen=True)
 class ChannelHealth:
@@ -28,11 +27,11 @@ class ChannelHealth:
 
 @dataclass(frozen=True)
 class Database:
-    """The counts read from the database; ages in seconds (0 when nothing is late)."""
+    """The open work read from the database: open escalations by status, messages not yet final by channel; ages in
+    seconds (0 when nothing is late)."""
 
     escalations: dict[str, int]
-    notifications: dict[tuple[str, str], int]
-    pending: int
+    pending: dict[str, int]
     message_lag: float
     step_lag: float
     migrations_pending: int
@@ -59,14 +58,11 @@ async def snapshot(registry: Registry) -> Snapshot:
 
 
 async def _database(at: datetime, channels: list[str]) -> Database:
-    """Every status of every configured channel is counted, 0 included, so that a rate of the first failure
-    can be seen (a series that appears at 1 has no increase)."""
+    """Every open status and every configured channel is there, 0 included."""
     backlog = await store.backlog(at)
-    zeros = {(channel, status): 0 for channel in channels for status in NOTIFICATION_STATUSES}
     return Database(
-        escalations={status: 0 for status in ESCALATION_STATUSES} | await store.escalations_by_status(),
-        notifications=zeros | await store.notifications_by_channel(),
-        pending=backlog.pending,
+        escalations=dict.fromkeys(store.OPEN, 0) | await store.open_escalations(),
+        pending=dict.fromkeys(channels, 0) | backlog.pending,
         message_lag=_age(backlog.oldest_message_due, at),
         step_lag=_age(backlog.oldest_step_due, at),
         migrations_pending=len(await pending_migrations()),

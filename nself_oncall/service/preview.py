@@ -22,9 +22,6 @@ from ..store import policies, targets
 from ..store.cache import Loaded, ScheduleCache
 from .instants import now, query_instant
 
-#: The most messages one preview lists (an escalation may make more: the preview refuses with 422).
-MAX_ITEMS = 10_000
-
 
 @dataclass(frozen=True)
 class Item:
@@ -47,10 +44,12 @@ class Preview:
 
 async def preview(cache: ScheduleCache, registry: Registry, policy_id: str, at: datetime | None) -> Preview:
     """What an escalation of the policy triggered at `at` (default now; it needs an offset) would send if nobody
-    acknowledged it, in due order. 404 for an unknown policy, 422 over MAX_ITEMS messages."""
+    acknowledged it, in due order. 404 for an unknown policy, 422 over escalation.MAX_MESSAGES messages: at once when
+    its targets alone make that many (as when it is saved or triggered), else as soon as the expansion does."""
     policy = policies.snapshot(await policies.get(policy_id))
     instant = query_instant("at", at, None, default=now())
-    _check_size(policy, instant)
+    await policies.check_size(policy, "policy_id")
+    _check_end(policy, instant)
     steps = escalation.schedule_of_steps(policy, instant)
     oncall_by_step = await _oncall(cache, steps)
     wanted = set().union(*(escalation.users_named(s, o) for s, o in zip(steps, oncall_by_step, strict=True)))
@@ -60,23 +59,13 @@ async def preview(cache: ScheduleCache, registry: Registry, policy_id: str, at: 
     return Preview(policy.id, instant, tuple(Item(m, escalation.sent_problem(m, channels)) for m in messages))
 
 
-def _check_size(policy: escalation.Policy, at: datetime) -> None:
-    fewest = escalation.fewest_messages(policy)
-    if fewest > MAX_ITEMS:
-        raise Invalid("policy_id", _too_many(f"at least {fewest:,}"))
+def _check_end(policy: escalation.Policy, at: datetime) -> None:
     try:
         last = escalation.step_due_at(policy, at, escalation.total_steps(policy) - 1)
     except OverflowError:
         last = None
     if last is None or last >= oncall.LATEST:
         raise Invalid("at", f"an escalation triggered then would run past the year {oncall.LATEST.year - 1}")
-
-
-def _too_many(count: str) -> str:
-    return (
-        f"an escalation of this policy sends {count} messages through its last repeat, over the preview's"
-        f" limit of {MAX_ITEMS:,}"
-    )
 
 
 async def _oncall(cache: ScheduleCache, steps: list[escalation.Due]) -> list[dict[str, escalation.OnCall]]:
@@ -97,6 +86,6 @@ def _messages(
     messages: list[escalation.Message] = []
     for step, found in zip(steps, oncall_by_step, strict=True):
         messages += escalation.expand(step, found, known)
-        if len(messages) > MAX_ITEMS:
-            raise Invalid("policy_id", _too_many(f"more than {MAX_ITEMS:,}"))
+        if len(messages) > escalation.MAX_MESSAGES:
+            raise Invalid("policy_id", escalation.too_many(f"more than {escalation.MAX_MESSAGES:,}"))
     return messages

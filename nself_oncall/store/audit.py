@@ -28,7 +28,7 @@ from .ids import new_id
 
 #: An escalation's state in the log leaves out its policy snapshot (a copy of a policy whose every change
 #: the log holds already) and its notifications (the engine's, not the API's).
-_ESCALATION_LEFT_OUT = {"policy", "notifications"}
+_ESCALATION_LEFT_OUT = {"policy", "notifications", "more_notifications"}
 
 
 async def record(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from ..clock import utcnow
@@ -16,15 +17,26 @@ async def create(
     schedule_id: str | None, user_id: str | None, name: str, token_hash: str, *, actor: str
 ) -> SubscriptionRecord:
     """A subscription of an existing schedule (404 otherwise) and/or a user id (no record needed). The audit
-    entry holds the record, which has neither the token nor its hash."""
-    async with in_transaction() as connection:
+    entry holds the record, which has neither the token nor its hash.
+
+    A schedule deleted between the check and the insert makes the insert break its foreign key: that is a 404 too,
+    not the 409 an IntegrityError otherwise is (the check takes no lock, so that links are made while the schedule
+    is being edited)."""
+    try:
+        async with in_transaction() as connection:
+            if schedule_id is not None and not await Schedule.exists(id=schedule_id):
+                raise NotFound("schedule", schedule_id)
+            row = await CalendarSubscription.create(
+                id=new_id(), schedule_id=schedule_id, user_id=user_id, name=name, token_hash=token_hash,
+                created_at=utcnow(),
+            )
+            after = _record(row)
+            await audit.record(connection, "calendar_subscription", row.id, "create", before=None, after=after,
+                               actor=actor)
+    except IntegrityError:
         if schedule_id is not None and not await Schedule.exists(id=schedule_id):
-            raise NotFound("schedule", schedule_id)
-        row = await CalendarSubscription.create(
-            id=new_id(), schedule_id=schedule_id, user_id=user_id, name=name, token_hash=token_hash, created_at=utcnow()
-        )
-        after = _record(row)
-        await audit.record(connection, "calendar_subscription", row.id, "create", before=None, after=after, actor=actor)
+            raise NotFound("schedule", schedule_id) from None
+        raise
     return after
 
 

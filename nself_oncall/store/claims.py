@@ -104,7 +104,7 @@ async def claim(
         sql = f"{_SET_LEASE} WHERE {which} RETURNING {_CLAIMED_COLUMNS}"
         leased = await rows(connection, sql, [lease, owner, lease_until, now, *ids])
         if link_key is not None:
-            await action_links.insert(connection, link_key, [r["id"] for r in leased if r["escalation_id"] is not None])
+            await action_links.insert(connection, link_key, [r["id"] for r in leased if r["escalation_id"] is not None], now)
     return [_claimed(row, lease) for row in leased]
 
 

@@ -17,24 +17,30 @@ from tortoise.transactions import in_transaction
 
 from .. import escalation
 from ..errors import Conflict, NotFound
-from ..models import Escalation, Notification
-from ..records import EscalationRecord, NotificationRecord, Page, TargetRecord
+from ..models import Escalation
+from ..records import EscalationRecord, NotificationPosition, NotificationRecord, Page, TargetRecord
 from . import audit, policies, results
 from .ids import new_id
+from .sql import default, instant, maybe_instant, rows
 from .wake import ESCALATIONS, wake_engines
 
 OPEN = ("triggered", "acknowledged")
+#: How many notifications an escalation is read with; `notifications_page` reads the others.
+FIRST_NOTIFICATIONS = 100
 
 
 async def trigger(
     policy_id: str, summary: str, details: dict[str, Any], dedup_key: str | None, now: datetime, *, actor: str
 ) -> tuple[EscalationRecord, bool]:
     """A new escalation (True, with an audit entry), or the open one with the same `dedup_key` (False: nothing
-    changed, nothing logged)."""
+    changed, nothing logged). 422 when an escalation of the policy would make too many messages (a new one only:
+    a duplicate makes none)."""
     snapshot = policies.snapshot(await policies.get(policy_id))
-    for _ in range(3):  # an open escalation found by its key may be resolved before it is read again
+    for attempt in range(3):
         if dedup_key is not None and (open_one := await _open_with_key(dedup_key)) is not None:
             return open_one, False
+        if attempt == 0:
+            await policies.check_size(snapshot, "policy_id")
         try:
             return await _insert(snapshot, summary, details, dedup_key, now, actor), True
         except IntegrityError:  # another trigger with the same key committed first
@@ -72,13 +78,10 @@ async def _insert(
 
 
 async def _open_with_key(dedup_key: str) -> EscalationRecord | None:
-    row = await Escalation.get_or_none(open_key=dedup_key).only("id")
-    if row is None:
-        return None
-    try:
-        return await get(row.id)
-    except NotFound:
-        return None
+    """The escalation open with this key, as the one read of its row found it: a resolve clears `open_key` in the
+    write that sets its status, so the row read is open (reading it again by id could find it resolved since)."""
+    row = await Escalation.get_or_none(open_key=dedup_key)
+    return None if row is None else await _with_notifications(row)
 
 
 async def list_page(
@@ -97,14 +100,39 @@ async def list_page(
 
 
 async def get(escalation_id: str) -> EscalationRecord:
-    """The escalation with its notifications, in the order they were reached."""
+    """The escalation with its first FIRST_NOTIFICATIONS notifications, in the order they were reached."""
     row = await Escalation.get_or_none(id=escalation_id)
     if row is None:
         raise NotFound("escalation", escalation_id)
-    notes = await Notification.filter(escalation_id=escalation_id).order_by(
-        "loop", "step", "target_position", "contact_position"
-    )
-    return _record(row, tuple(_notification(n) for n in notes))
+    return await _with_notifications(row)
+
+
+async def _with_notifications(row: Escalation) -> EscalationRecord:
+    first = await _notifications(row.id, FIRST_NOTIFICATIONS, None)
+    return _record(row, first.items, first.more)
+
+
+async def notifications_page(
+    escalation_id: str, limit: int, after: NotificationPosition | None
+) -> Page[NotificationRecord]:
+    """The escalation's notifications in the order they were reached, from the one after `after`."""
+    if not await Escalation.exists(id=escalation_id):
+        raise NotFound("escalation", escalation_id)
+    return await _notifications(escalation_id, limit, after)
+
+
+_NOTIFICATIONS = """SELECT id, loop, step, target_position, contact_position, target_type, target_id, "user", channel,
+                           status, attempts, due_at, sent_at, error
+                    FROM notifications WHERE escalation_id = $1{after}
+                    ORDER BY loop, step, target_position, contact_position LIMIT $2"""
+# A range of the unique index (escalation_id, loop, step, target_position, contact_position), on both databases.
+_AFTER = " AND (loop, step, target_position, contact_position) > ($3, $4, $5, $6)"
+
+
+async def _notifications(escalation_id: str, limit: int, after: NotificationPosition | None) -> Page[NotificationRecord]:
+    sql = _NOTIFICATIONS.format(after="" if after is None else _AFTER)
+    found = await rows(default(), sql, [escalation_id, limit + 1, *(after or ())])
+    return Page(tuple(_notification(n) for n in found[:limit]), len(found) > limit)
 
 
 async def acknowledge(escalation_id: str, by: str | None, now: datetime, *, actor: str) -> EscalationRecord:
@@ -150,7 +178,9 @@ async def _locked_open(escalation_id: str, action: str) -> Escalation:
     return row
 
 
-def _record(row: Escalation, notifications: tuple[NotificationRecord, ...] | None = None) -> EscalationRecord:
+def _record(
+    row: Escalation, notifications: tuple[NotificationRecord, ...] | None = None, more: bool = False
+) -> EscalationRecord:
     return EscalationRecord(
         id=row.id,
         status=row.status,
@@ -168,20 +198,23 @@ def _record(row: Escalation, notifications: tuple[NotificationRecord, ...] | Non
         steps_done=row.steps_done,
         next_step_at=row.due_at,
         notifications=notifications,
+        more_notifications=more,
     )
 
 
-def _notification(row: Notification) -> NotificationRecord:
+def _notification(row: dict[str, Any]) -> NotificationRecord:
     return NotificationRecord(
-        id=row.id,
-        loop=row.loop,
-        step=row.step,
-        target=TargetRecord(row.target_type, row.target_id),
-        user=row.user,
-        channel=row.channel,
-        status=row.status,
-        attempts=row.attempts,
-        due_at=row.due_at,
-        sent_at=row.sent_at,
-        error=row.error,
+        id=row["id"],
+        loop=row["loop"],
+        step=row["step"],
+        target_position=row["target_position"],
+        contact_position=row["contact_position"],
+        target=TargetRecord(row["target_type"], row["target_id"]),
+        user=row["user"],
+        channel=row["channel"],
+        status=row["status"],
+        attempts=row["attempts"],
+        due_at=instant(row["due_at"]),
+        sent_at=maybe_instant(row["sent_at"]),
+        error=row["error"],
     )

@@ -52,7 +52,8 @@ async def insert_new(model: type[M], ident: str, **fields: Any) -> M:
 
 
 async def refuse_if_targeted(kind: str, ident: str) -> None:
-    """A schedule or user that a policy step names cannot be removed."""
+    """A schedule or user that a policy step names cannot be removed. Called with its row locked FOR UPDATE: a
+    policy being saved holds the rows it names FOR SHARE (store/policies.py), so one of the two waits for the other."""
     target = await PolicyTarget.filter(type=kind, target_id=ident).select_related("step").first()
     if target is not None:
         raise Conflict(f"{kind} {ident!r} is a target of policy {target.step.policy_id!r}; change the policy first")

@@ -8,11 +8,13 @@ from typing import Any
 import asyncpg
 from tortoise.backends.base.config_generator import expand_db_url
 
+from ..config import CONNECT_TIMEOUT
 from .wake import WAKE_CHANNEL
 
 
-async def connect(database_url: str, timeout: float = 60) -> asyncpg.Connection:
-    """A plain asyncpg connection to the PostgreSQL database of `database_url`."""
+async def connect(database_url: str) -> asyncpg.Connection:
+    """A plain asyncpg connection to the PostgreSQL database of `database_url`, given up after the URL's `timeout`
+    (else CONNECT_TIMEOUT) seconds, as the pool's are."""
     credentials = expand_db_url(database_url)["credentials"]
     return await asyncpg.connect(
         host=credentials.get("host"),
@@ -21,7 +23,7 @@ async def connect(database_url: str, timeout: float = 60) -> asyncpg.Connection:
         password=credentials.get("password"),
         database=credentials.get("database"),
         ssl=credentials.get("ssl"),
-        timeout=timeout,
+        timeout=credentials.get("timeout", CONNECT_TIMEOUT),
     )
 
 
@@ -33,7 +35,7 @@ class Listener:
 
     @classmethod
     async def open(cls, database_url: str, on_work: Callable[[str], None]) -> Listener:
-        connection = await connect(database_url, timeout=5)
+        connection = await connect(database_url)
 
         def notified(_connection: Any, _pid: int, _channel: str, payload: str) -> None:
             on_work(payload)

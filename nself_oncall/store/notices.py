@@ -2,8 +2,10 @@
 
 Like the escalations (store/steps.py), every pass is one transaction that locks the rows it works on
 (`FOR UPDATE SKIP LOCKED` on PostgreSQL, so engines in several processes take disjoint work; SQLite has
-one engine). A notice row's unique key (schedule, shift start, user, notice) and the one transaction that
-writes its notifications and clears its `send_at` make each notice go out once, whichever engine gets it.
+one engine), each schedule or notice in a savepoint of its own (store/contained.py): one that fails is recorded
+with the reason, and the others go on. A notice row's unique key (schedule, shift start, user, notice) and the
+one transaction that writes its notifications and clears its `send_at` make each notice go out once, whichever
+engine gets it.
 """
 
 from __future__ import annotations
@@ -20,8 +22,10 @@ from .. import escalation
 from ..oncall.handoffs import Handoff
 from ..records import NoticeItem
 from . import notifications
+from .contained import contained
 from .ids import new_id
 from .sql import any_of, default, due_times, execute, instant, is_postgres, rows
+from .wake import NOTIFICATIONS, wake_engines
 
 
 @dataclass(frozen=True)
@@ -113,20 +117,41 @@ _MOVE = """UPDATE notices SET channel = $1, minutes_before = $2, due_at = $3, se
            WHERE id = $4 AND send_at IS NOT NULL"""
 
 
-async def plan_due(now: datetime, limit: int, plan: Callable[[str], Awaitable[Plan]]) -> PlanCounts:
+async def plan_due(
+    now: datetime, limit: int, plan: Callable[[str], Awaitable[Plan]],
+    unplanned: Callable[[str, Exception], Awaitable[Plan]],
+) -> PlanCounts:
     """Plan the notices of up to `limit` schedules whose planning time has come, one transaction: rows are
     added for new handoffs, moved when their notice changed, and dropped when their shift is gone. A row
-    already turned into notifications is never touched (its key stays taken: it is not sent again)."""
+    already turned into notifications is never touched (its key stays taken: it is not sent again). A schedule
+    whose planning fails gets what `unplanned` decides from the error instead."""
     added = moved = dropped = 0
     async with in_transaction() as connection:
         due = await rows(connection, _SCHEDULES_TO_PLAN + _locking(connection), [now, limit])
         for row in due:
-            decided = await plan(row["id"])
-            if decided.handoffs is not None:
-                a, m, d = await _replan(connection, row["id"], decided.since, decided.handoffs, now)
-                added, moved, dropped = added + a, moved + m, dropped + d
-            await execute(connection, "UPDATE schedules SET notices_plan_at = $1 WHERE id = $2", [decided.next_at, row["id"]])
+            a, m, d = await _plan_one(connection, row["id"], plan, unplanned, now)
+            added, moved, dropped = added + a, moved + m, dropped + d
     return PlanCounts(len(due), added, moved, dropped)
+
+
+async def _plan_one(
+    connection: Any, schedule_id: str, plan: Callable[[str], Awaitable[Plan]],
+    unplanned: Callable[[str, Exception], Awaitable[Plan]], now: datetime,
+) -> tuple[int, int, int]:
+    return await contained(
+        lambda: _planned(connection, schedule_id, plan(schedule_id), now),
+        lambda error: _planned(connection, schedule_id, unplanned(schedule_id, error), now),
+    )
+
+
+async def _planned(connection: Any, schedule_id: str, deciding: Awaitable[Plan], now: datetime) -> tuple[int, int, int]:
+    """Write what was decided for the schedule; how many rows were added, moved, dropped."""
+    decided = await deciding
+    changed = (0, 0, 0)
+    if decided.handoffs is not None:
+        changed = await _replan(connection, schedule_id, decided.since, decided.handoffs, now)
+    await execute(connection, "UPDATE schedules SET notices_plan_at = $1 WHERE id = $2", [decided.next_at, schedule_id])
+    return changed
 
 
 async def _replan(
@@ -162,30 +187,50 @@ _SENT = {
 
 
 async def send_due(
-    now: datetime, limit: int, decide: Callable[[DueNotice], Awaitable[Decision]], sender: str | None = None
+    now: datetime, limit: int, decide: Callable[[DueNotice], Awaitable[Decision]],
+    undecided: Callable[[DueNotice, Exception], Awaitable[Decision]], sender: str | None = None,
 ) -> SendCounts:
     """Lock up to `limit` planned notices due at `now` and do what `decide` says of each, in one transaction:
-    write its notifications, drop it, or move it later. The notification that wakes the engines names `sender`."""
+    write its notifications, drop it, or move it later; a notice whose deciding fails gets what `undecided`
+    decides from the error instead. The notification that wakes the engines names `sender`."""
     counts = SendCounts()
     async with in_transaction() as connection:
-        dialect = connection.capabilities.dialect
-        new: list[tuple[Any, ...]] = []
         for row in await rows(connection, _DUE + _locking(connection), [now, limit]):
             due = DueNotice(row["id"], row["schedule_id"], instant(row["shift_start"]), row["user"], row["notice"],
                             row["channel"], row["minutes_before"])
-            decision = await decide(due)
+            decision = await _send_one(connection, due, decide, undecided, now)
             if isinstance(decision, Drop):
                 counts.dropped.append((due, decision.reason))
             elif isinstance(decision, Retime):
-                await execute(connection, _MOVE, [decision.channel, decision.minutes_before, decision.due_at, due.id])
                 counts.retimed += 1
             else:
-                new += [notifications.row(p, now, notice_id=due.id) for p in decision.planned]
-                await connection.execute_query(_SENT[dialect], [decision.summary, json.dumps(decision.details), due.id])
                 counts.sent += 1
         await _delete(connection, [due.id for due, _ in counts.dropped])
-        await notifications.insert(connection, new, sender)
+        if counts.sent:
+            await wake_engines(connection, NOTIFICATIONS, sender)
     return counts
+
+
+async def _send_one(
+    connection: Any, due: DueNotice, decide: Callable[[DueNotice], Awaitable[Decision]],
+    undecided: Callable[[DueNotice, Exception], Awaitable[Decision]], now: datetime,
+) -> Decision:
+    return await contained(
+        lambda: _decided(connection, due, decide(due), now),
+        lambda error: _decided(connection, due, undecided(due, error), now),
+    )
+
+
+async def _decided(connection: Any, due: DueNotice, deciding: Awaitable[Decision], now: datetime) -> Decision:
+    """Write what was decided for the notice (a drop is written with the others of the pass)."""
+    decision = await deciding
+    if isinstance(decision, Retime):
+        await execute(connection, _MOVE, [decision.channel, decision.minutes_before, decision.due_at, due.id])
+    elif isinstance(decision, Send):
+        await notifications.write(connection, decision.planned, now, notice_id=due.id)
+        sent = _SENT[connection.capabilities.dialect]
+        await connection.execute_query(sent, [decision.summary, json.dumps(decision.details), due.id])
+    return decision
 
 
 _ITEMS = """SELECT o.shift_start, o."user", o.notice, o.due_at, n.channel, n.status, n.sent_at, n.error

@@ -1,19 +1,24 @@
-"""New notification rows, of an escalation's step or of a handoff notice, written as one statement per transaction.
+"""New notification rows, of an escalation's step or of a handoff notice, written CHUNK rows per statement.
 
-Plain SQL rather than the ORM: building a model object per notification cost more than the database did (the
-rows of one transaction are inserted by one statement on PostgreSQL).
+Plain SQL rather than the ORM: building a model object per notification cost more than the database did (up to
+CHUNK rows are inserted by one statement on PostgreSQL). A step may reach thousands of people (2,000 targets, each
+user with up to 50 contacts): its rows are built and written a chunk at a time, so that the engine's loop is free
+between chunks rather than held for the whole step.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from .. import escalation
 from .ids import new_id
 from .sql import is_postgres
-from .wake import NOTIFICATIONS, wake_engines
+
+#: The most rows one statement inserts.
+CHUNK = 1000
 
 #: The columns of a new notification row, and their PostgreSQL types (for unnest).
 _NEW_COLUMNS = {
@@ -31,15 +36,21 @@ _INSERT_PG = (
 _INSERT_SQLITE = f"INSERT INTO notifications ({_NAMES}) VALUES ({', '.join('?' * len(_NEW_COLUMNS))})"
 
 
-async def insert(connection: Any, new: list[tuple[Any, ...]], sender: str | None) -> None:
-    """Insert notification rows (made by `row`) in `connection`'s transaction, and wake the engines."""
-    if not new:
-        return
-    if is_postgres(connection):
-        await connection.execute_query(_INSERT_PG, [list(column) for column in zip(*new, strict=True)])
-    else:
-        await connection.execute_many(_INSERT_SQLITE, [list(values) for values in new])
-    await wake_engines(connection, NOTIFICATIONS, sender)
+async def write(
+    connection: Any,
+    messages: Sequence[escalation.Message],
+    now: datetime,
+    escalation_id: str | None = None,
+    notice_id: str | None = None,
+) -> None:
+    """Insert the rows of an escalation's or a notice's messages in `connection`'s transaction, CHUNK per statement
+    (the caller wakes the engines: store/wake.py)."""
+    for start in range(0, len(messages), CHUNK):
+        new = [row(m, now, escalation_id, notice_id) for m in messages[start : start + CHUNK]]
+        if is_postgres(connection):
+            await connection.execute_query(_INSERT_PG, [list(column) for column in zip(*new, strict=True)])
+        else:
+            await connection.execute_many(_INSERT_SQLITE, [list(values) for values in new])
 
 
 def row(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+from dataclasses import replace
 from typing import Any
 
 from tortoise.transactions import in_transaction
@@ -10,11 +11,11 @@ from tortoise.transactions import in_transaction
 from .. import escalation
 from ..clock import utcnow
 from ..errors import Invalid, NotFound
-from ..models import Policy, PolicyStep, PolicyTarget, Schedule, User
+from ..models import Policy, PolicyStep, PolicyTarget
 from ..records import Page, PolicyRecord, StepRecord, TargetRecord
-from . import audit
+from . import audit, users
 from .ids import derive_id, insert_new
-from .sql import default, instant, rows
+from .sql import any_of, default, instant, is_postgres, rows
 
 _STEPS = "steps__targets"
 _KINDS = ("schedule", "user", "channel")
@@ -74,8 +75,9 @@ async def list_page(limit: int, after: str | None) -> Page[PolicyRecord]:
 
 async def create(data: dict[str, Any], channels: Collection[str], *, actor: str) -> PolicyRecord:
     async with in_transaction() as connection:
-        await _check_targets(data["steps"], channels)
+        await _check_targets(connection, data["steps"], channels)
         ident = data.get("id") or await derive_id(Policy, data["name"])
+        await check_size(escalation.Policy(ident, data["name"], data["repeat"], _steps(data["steps"])), "steps")
         row = await insert_new(Policy, ident, name=data["name"], description=data["description"], repeat=data["repeat"])
         await _save_steps(row, data["steps"])
         after = await get(ident)
@@ -89,11 +91,14 @@ async def update(policy_id: str, data: dict[str, Any], channels: Collection[str]
         if row is None:
             raise NotFound("policy", policy_id)
         before = await get(policy_id)
+        if data.get("steps") is not None:
+            await _check_targets(connection, data["steps"], channels)
+        if data.get("steps") is not None or data.get("repeat") is not None:
+            await _check_size_after(before, data)
         for key in ("name", "description", "repeat"):
             if data.get(key) is not None:
                 setattr(row, key, data[key])
         if data.get("steps") is not None:
-            await _check_targets(data["steps"], channels)
             await PolicyStep.filter(policy_id=policy_id).delete()
             await _save_steps(row, data["steps"])
         row.updated_at = utcnow()
@@ -101,6 +106,34 @@ async def update(policy_id: str, data: dict[str, Any], channels: Collection[str]
         after = await get(policy_id)
         await audit.record(connection, "policy", policy_id, "update", before=before, after=after, actor=actor)
     return after
+
+
+async def check_size(policy: escalation.Policy, field: str) -> None:
+    """422 (naming `field`) when an escalation of `policy` makes more than MAX_MESSAGES messages at least, as
+    `escalation.fewest_messages` counts them: the user targets' contacts are read (one query), nothing else is.
+    A schedule target counts one: whom it reaches is known when its step is due (the engine writes a large step
+    in parts, see store/steps.py)."""
+    fewest = escalation.fewest_messages(policy)
+    if fewest <= escalation.MAX_MESSAGES:
+        named = {t.id for step in policy.steps for t in step.targets if t.type == "user"}
+        fewest = escalation.fewest_messages(policy, await users.contact_counts(named))
+    if fewest > escalation.MAX_MESSAGES:
+        raise Invalid(field, escalation.too_many(f"at least {fewest:,}"))
+
+
+async def _check_size_after(before: PolicyRecord, data: dict[str, Any]) -> None:
+    """check_size of the policy as `data` (a PATCH) changes it."""
+    policy = snapshot(before)
+    steps = policy.steps if data.get("steps") is None else _steps(data["steps"])
+    repeat = policy.repeat if data.get("repeat") is None else data["repeat"]
+    await check_size(replace(policy, repeat=repeat, steps=steps), "steps" if data.get("steps") is not None else "repeat")
+
+
+def _steps(steps: list[dict[str, Any]]) -> tuple[escalation.Step, ...]:
+    return tuple(
+        escalation.Step(s["delay_minutes"], tuple(escalation.Target(t["type"], t["id"]) for t in s["targets"]))
+        for s in steps
+    )
 
 
 async def delete(policy_id: str, *, actor: str) -> None:
@@ -113,12 +146,12 @@ async def delete(policy_id: str, *, actor: str) -> None:
         await audit.record(connection, "policy", policy_id, "delete", before=before, after=None, actor=actor)
 
 
-async def _check_targets(steps: list[dict[str, Any]], channels: Collection[str]) -> None:
+async def _check_targets(connection: Any, steps: list[dict[str, Any]], channels: Collection[str]) -> None:
     """Every target must name an existing schedule, user record or configured channel (one query per kind)."""
     wanted = {kind: {t["id"] for step in steps for t in step["targets"] if t["type"] == kind} for kind in _KINDS}
     found = {
-        "schedule": await _existing(Schedule, wanted["schedule"]),
-        "user": await _existing(User, wanted["user"]),
+        "schedule": await _existing(connection, "schedules", wanted["schedule"]),
+        "user": await _existing(connection, "users", wanted["user"]),
         "channel": wanted["channel"] & set(channels),
     }
     for i, step in enumerate(steps):
@@ -129,8 +162,16 @@ async def _check_targets(steps: list[dict[str, Any]], channels: Collection[str])
                 raise Invalid(f"steps[{i}].targets[{j}].id", f"no {kind} {ident!r} {where}")
 
 
-async def _existing(model: type[Schedule] | type[User], ids: set[str]) -> set[str]:
-    return set(await model.filter(id__in=list(ids)).values_list("id", flat=True)) if ids else set()
+async def _existing(connection: Any, table: str, ids: set[str]) -> set[str]:
+    """The ids among `ids` that `table` has, locked until the policy commits. A delete of one of them locks its row
+    and then refuses if a policy targets it (ids.refuse_if_targeted): on PostgreSQL, FOR SHARE makes it wait for
+    this policy and then see it (or, deleting first, makes this policy wait and then not find the row); SQLite's
+    write transactions run one at a time."""
+    if not ids:
+        return set()
+    which, values = any_of(connection, "id", sorted(ids), 1)
+    lock = " FOR SHARE" if is_postgres(connection) else ""
+    return {row["id"] for row in await rows(connection, f"SELECT id FROM {table} WHERE {which} ORDER BY id{lock}", values)}
 
 
 async def _save_steps(policy: Policy, steps: list[dict[str, Any]]) -> None:

@@ -1,4 +1,11 @@
-"""The results of notifier calls, written only under the lease they were claimed with (see store/claims.py)."""
+"""The results of notifier calls, written only under the lease they were claimed with (see store/claims.py).
+
+A result that schedules a retry and the check that the escalation still wants it are one transaction, which on
+PostgreSQL first locks those escalations (FOR SHARE): an acknowledgement or a resolve (which locks its escalation
+FOR UPDATE) either committed before that check, which then sees it, or waits for the result to be written, and
+then stops the retry itself. Without the lock, an acknowledgement whose transaction began before the result was
+written and committed after the check left one retry scheduled. SQLite's transactions run one at a time.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +14,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from tortoise import connections
 from tortoise.transactions import in_transaction
 
 from .sql import any_of, execute, is_postgres
@@ -41,27 +47,38 @@ WHERE id = ? AND lease = ?
 """
 
 
+_LOCK_ESCALATIONS = """SELECT id FROM escalations
+                       WHERE id IN (SELECT escalation_id FROM notifications WHERE id = ANY($1::text[]))
+                       ORDER BY id FOR SHARE"""
+
+
 async def finish(results: Sequence[Result]) -> set[str]:
-    """Write the results whose lease is still held; returns the ids written (the others were
-    claimed again by another engine after their lease ran out, which now owns them)."""
+    """Write the results whose lease is still held, in one transaction with the retries they schedule stopped
+    if their escalation no longer wants them; returns the ids written (the others were claimed again by another
+    engine after their lease ran out, which now owns them)."""
     if not results:
         return set()
-    connection = connections.get("default")
+    retrying = [r.id for r in results if r.status == "pending"]
+    async with in_transaction() as connection:
+        if retrying and is_postgres(connection):
+            await execute(connection, _LOCK_ESCALATIONS, [retrying])
+        written = await _write(connection, results)
+        if retried := [i for i in retrying if i in written]:
+            await stop_retries(connection, retried)
+    return written
+
+
+async def _write(connection: Any, results: Sequence[Result]) -> set[str]:
     if is_postgres(connection):
         fields = ("id", "lease", "status", "retry_at", "sent_at", "provider_id", "error")
         columns = [[getattr(r, name) for r in results] for name in fields]
-        written = {row["id"] for row in await connection.execute_query_dict(_FINISH_PG, columns)}
-    else:
-        written = set()
-        async with in_transaction() as transaction:
-            for r in results:
-                values = [r.status, r.retry_at, r.sent_at, r.provider_id, r.error, r.id, r.lease]
-                count, _ = await transaction.execute_query(_FINISH_SQLITE, values)
-                if count:
-                    written.add(r.id)
-    retrying = [r.id for r in results if r.status == "pending" and r.id in written]
-    if retrying:
-        await stop_retries(connection, retrying)
+        return {row["id"] for row in await connection.execute_query_dict(_FINISH_PG, columns)}
+    written = set()
+    for r in results:
+        values = [r.status, r.retry_at, r.sent_at, r.provider_id, r.error, r.id, r.lease]
+        count, _ = await connection.execute_query(_FINISH_SQLITE, values)
+        if count:
+            written.add(r.id)
     return written
 
 

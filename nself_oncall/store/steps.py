@@ -2,7 +2,8 @@
 
 A pass locks the escalations due (`FOR UPDATE SKIP LOCKED` on PostgreSQL, so that engines in any number of
 processes take disjoint work without waiting on each other; SQLite has a single engine, see engine/runner.py),
-writes what the engine decided for each and moves their due times on, in one transaction.
+writes what the engine decided for each and moves their due times on, in one transaction, each escalation in a
+savepoint of its own: one that fails is recorded with the reason, and the others go on.
 """
 
 from __future__ import annotations
@@ -16,15 +17,20 @@ from tortoise.transactions import in_transaction
 
 from .. import escalation
 from . import notifications
+from .contained import contained
 from .sql import due_times, instant, is_postgres, json_value, rows
+from .wake import NOTIFICATIONS, wake_engines
 
 
 @dataclass(frozen=True)
 class DueEscalation:
     id: str
-    policy: escalation.Policy
+    snapshot: Any  # its policy as it was when triggered (JSON, as the driver returns it): see `policy`
     triggered_at: datetime
     steps_done: int
+
+    def policy(self) -> escalation.Policy:
+        return escalation.policy_from_json(json_value(self.snapshot))
 
 
 @dataclass(frozen=True)
@@ -38,6 +44,7 @@ class Advance:
 
 
 Plan = Callable[[DueEscalation], Awaitable[Advance]]
+Unplanned = Callable[[DueEscalation, Exception], Awaitable[Advance]]
 
 _SELECT_DUE = "SELECT id, policy, created_at, steps_done FROM escalations WHERE due_at <= $1 ORDER BY due_at LIMIT $2"
 _ADVANCE_PG = """UPDATE escalations AS e SET steps_done = v.steps_done, due_at = v.due_at
@@ -55,23 +62,39 @@ async def step_times(now: datetime) -> tuple[bool, datetime | None]:
     return await due_times("escalations", "due_at", now)
 
 
-async def advance_due(now: datetime, limit: int, plan: Plan, sender: str | None = None) -> int:
-    """Lock up to `limit` escalations due at `now`, write what `plan` decides for each, and move their
-    due times on, in one transaction. Returns how many escalations were handled. The notification that
-    wakes the engines names `sender`, the engine calling (see wake_engines)."""
+async def advance_due(now: datetime, limit: int, plan: Plan, unplanned: Unplanned, sender: str | None = None) -> int:
+    """Lock up to `limit` escalations due at `now`, write what `plan` decides for each, and move their due times
+    on, in one transaction. Each escalation is planned and written in a savepoint of its own (store/contained.py):
+    when that fails, what `unplanned` decides from the error is written instead, and the others go on. Returns how
+    many escalations were handled. The notification that wakes the engines names `sender`, the engine calling
+    (see wake_engines)."""
     async with in_transaction() as connection:
         locking = " FOR UPDATE SKIP LOCKED" if is_postgres(connection) else ""
         due = await rows(connection, _SELECT_DUE + locking, [now, limit])
-        new: list[tuple[Any, ...]] = []
-        advanced: list[tuple[str, int, datetime | None]] = []
+        advanced, written = [], False
         for row in due:
-            policy = escalation.policy_from_json(json_value(row["policy"]))
-            advance = await plan(DueEscalation(row["id"], policy, instant(row["created_at"]), row["steps_done"]))
-            new += [notifications.row(p, now, escalation_id=row["id"]) for p in advance.planned]
-            advanced.append((row["id"], advance.steps_done, advance.next_due))
+            item = DueEscalation(row["id"], row["policy"], instant(row["created_at"]), row["steps_done"])
+            advance = await _one(connection, item, plan, unplanned, now)
+            advanced.append((item.id, advance.steps_done, advance.next_due))
+            written = written or bool(advance.planned)
         await _advance(connection, advanced)
-        await notifications.insert(connection, new, sender)
+        if written:
+            await wake_engines(connection, NOTIFICATIONS, sender)
     return len(due)
+
+
+async def _one(connection: Any, item: DueEscalation, plan: Plan, unplanned: Unplanned, now: datetime) -> Advance:
+    """What `plan` decides for `item`, written; if that fails, what `unplanned` decides from the error, written."""
+    return await contained(
+        lambda: _write(connection, item, plan(item), now),
+        lambda error: _write(connection, item, unplanned(item, error), now),
+    )
+
+
+async def _write(connection: Any, item: DueEscalation, deciding: Awaitable[Advance], now: datetime) -> Advance:
+    advance = await deciding
+    await notifications.write(connection, advance.planned, now, escalation_id=item.id)
+    return advance
 
 
 async def _advance(connection: Any, advanced: list[tuple[str, int, datetime | None]]) -> None:

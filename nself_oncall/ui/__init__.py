@@ -4,18 +4,10 @@ from __future__ import annotations
 
 from quart import Quart, Response, request
 
+from ..api import html
 from . import pages, session
 
 PREFIX = "/ui"
-
-_HEADERS = {
-    "Cache-Control": "no-store",
-    "Referrer-Policy": "same-origin",
-    "X-Content-Type-Options": "nosniff",
-    "Content-Security-Policy": (
-        "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; frame-ancestors 'none'"
-    ),
-}
 
 
 def register(app: Quart) -> None:
@@ -29,17 +21,8 @@ async def _pages_only(response: Response) -> Response:
     as one, and no page is cached or framed."""
     if request.path != PREFIX and not request.path.startswith(PREFIX + "/"):
         return response
-    if response.status_code >= 400 and response.mimetype == "application/json":
-        response = await _as_page(response)
-    response.headers.update(_HEADERS)
+    if html.is_json_error(response):
+        text, status = await pages.error_page(response.status_code, await html.error_message(response, "The request failed."))
+        return html.page(text, status, replacing=response)
+    response.headers.update(html.HEADERS)
     return response
-
-
-async def _as_page(response: Response) -> Response:
-    body = await response.get_json()
-    message = body["error"]["message"] if isinstance(body, dict) and "error" in body else "The request failed."
-    text, status = await pages.error_page(response.status_code, message)
-    page = Response(text, status=status, content_type="text/html; charset=utf-8")
-    if "Retry-After" in response.headers:
-        page.headers["Retry-After"] = response.headers["Retry-After"]
-    return page

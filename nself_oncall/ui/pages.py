@@ -16,8 +16,11 @@ from quart import Blueprint, current_app, redirect, render_template, request, ur
 from quart_schema import hide
 
 from ..api.actor import actor
-from ..api.fields import SERVER_ID, SLUG
+from ..api.fields import SERVER_ID, SLUG, decode_notification_cursor, encode_cursor
+from ..api.views import by_position
+from ..records import NotificationPosition, Page
 from ..service import channels, coverage, escalations, schedules
+from ..service import sign_in as sign_ins
 from ..service.instants import now
 from . import session, timeline
 
@@ -25,13 +28,14 @@ bp = Blueprint("ui", __name__, template_folder="templates")
 
 DAYS = 14
 PAGE_SIZE = 50
+NOTIFICATIONS_PAGE = 100
 BY = "ui"  # who acknowledged or resolved, as the escalation records it
 
 
 @bp.before_request
 async def _guard():
     """Signed out: to the sign-in form (which comes back here). A POST without this session's CSRF token: 403."""
-    if request.endpoint != "ui.sign_in" and not session.signed_in():
+    if not await session.check() and request.endpoint != "ui.sign_in":
         return redirect(url_for("ui.sign_in", next=request.path), 303)
     if request.method == "POST" and not await session.csrf_ok():
         return await error_page(403, "This form has expired or did not come from this site: reload the page and try again.")
@@ -51,20 +55,30 @@ def _clock(value: datetime | None, zone: ZoneInfo = UTC, fmt: str = "%Y-%m-%d %H
 @bp.route("/sign-in", methods=["GET", "POST"])
 @hide
 async def sign_in():
-    """The form takes the API token (PLUGIN_SECRET); a wrong one is a 401 with the form again."""
+    """The form takes the API token (PLUGIN_SECRET); a wrong one is a 401 with the form again, and an address
+    with too many failures lately a 429 with Retry-After (service/sign_in.py)."""
     target = _safe_next(request.args.get("next"))
     if request.method == "GET":
         return await render_template("ui/sign_in.html", next=target, error=None)
-    if not session.token_matches((await request.form).get("token", "")):
+    correct = session.token_matches((await request.form).get("token", ""))
+    try:
+        await sign_ins.attempt(request.remote_addr, correct)
+    except sign_ins.Throttled as exc:
+        _refused("throttled")
+        error = f"Too many failed sign-ins from your address: try again in {exc.retry_after} seconds."
+        page = await render_template("ui/sign_in.html", next=target, error=error)
+        return page, 429, {"Retry-After": str(exc.retry_after)}
+    if not correct:
+        _refused("wrong")
         return await render_template("ui/sign_in.html", next=target, error="That is not the API token."), 401
-    session.sign_in()
+    await session.sign_in()
     return redirect(target, 303)
 
 
 @bp.post("/sign-out")
 @hide
 async def sign_out():
-    session.sign_out()
+    await session.sign_out()
     return redirect(url_for("ui.sign_in"), 303)
 
 
@@ -109,7 +123,16 @@ async def escalation_list():
 @bp.get("/escalations/<server_id:escalation_id>")
 @hide
 async def escalation(escalation_id: str):
-    return await render_template("ui/escalation.html", escalation=await escalations.get(escalation_id))
+    """The escalation with its first notifications; `?after=` (the page's own link) shows the ones after those."""
+    record = await escalations.get(escalation_id)
+    after = _notification_cursor(request.args.get("after"))
+    if after is None:
+        page = Page(record.notifications or (), record.more_notifications)
+    else:
+        page = await escalations.notifications(escalation_id, NOTIFICATIONS_PAGE, after)
+    later = encode_cursor(*by_position(page.items[-1])) if page.more else None
+    return await render_template("ui/escalation.html", escalation=record, notifications=page.items, later=later,
+                                 first=after is None)
 
 
 @bp.post("/escalations/<server_id:escalation_id>/acknowledge")
@@ -138,6 +161,10 @@ async def unknown(anything: str):
     return await error_page(404, "There is no such page.")
 
 
+def _refused(reason: str) -> None:
+    current_app.extensions["metrics"].auth_failures.labels("ui", reason).inc()
+
+
 async def error_page(status: int, message: str):
     return await render_template("ui/error.html", status=status, message=message), status
 
@@ -151,6 +178,14 @@ def _safe_next(target: str | None) -> str:
 
 
 _UI_PATH = re.compile(r"/ui/[A-Za-z0-9/_.~%-]*(\?[A-Za-z0-9=&_.~%-]*)?")
+
+
+def _notification_cursor(value: str | None) -> NotificationPosition | None:
+    """A position from a link of ours; anything else starts from the first notifications."""
+    try:
+        return None if value is None else decode_notification_cursor(value)
+    except ValueError:
+        return None
 
 
 def _cursor(value: str | None, pattern: str) -> str | None:

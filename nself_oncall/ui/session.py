@@ -1,23 +1,24 @@
-"""Signing in to the web view: the API token once, then a signed session cookie; CSRF tokens for every form.
+"""Signing in to the web view: the API token once, then a session; CSRF tokens for every form.
 
-The cookie is Quart's signed session (itsdangerous), keyed by an HMAC of PLUGIN_SECRET with a fixed label, so
-that the key is not the token itself and changing PLUGIN_SECRET signs everyone out. It is HttpOnly,
-SameSite=Strict, scoped to /ui/, expires after SESSION_HOURS, and is Secure when the request came over https
-(directly, by X-Forwarded-Proto from the proxy, or because NSELF_ONCALL_PUBLIC_URL is https).
+The session is a row in the database (service/sign_in.py): it ends 12 hours after sign-in however much it is
+used, and signing out deletes it, so a copied cookie stops working on every process. The cookie carries the
+session's id in Quart's signed session (itsdangerous), keyed by a key derived from PLUGIN_SECRET (keys.py), so
+that changing PLUGIN_SECRET signs everyone out. It is HttpOnly, SameSite=Strict, scoped to /ui/, expires with
+the session (it is not renewed as pages are read), and is Secure when the request came over https (directly,
+by X-Forwarded-Proto from the proxy, or because NSELF_ONCALL_PUBLIC_URL is https).
 """
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import secrets
-from datetime import timedelta
 
-from quart import Quart, current_app, request, session
+from quart import Quart, current_app, g, request, session
 from quart.sessions import SecureCookieSessionInterface
 
-SESSION_LABEL = b"nself-oncall web view session key v1"
-SESSION_HOURS = 12
+from ..keys import SESSION_LABEL, derive
+from ..service import sign_in as sessions
+
 CSRF_FIELD = "csrf_token"
 
 
@@ -29,14 +30,15 @@ class UiSessions(SecureCookieSessionInterface):
 
 
 def configure(app: Quart, plugin_secret: str) -> None:
-    app.secret_key = hmac.new(plugin_secret.encode(), SESSION_LABEL, hashlib.sha256).hexdigest()
+    app.secret_key = derive(plugin_secret, SESSION_LABEL).hex()
     app.session_interface = UiSessions()
     app.config.update(
         SESSION_COOKIE_NAME="nself_oncall_ui",
         SESSION_COOKIE_PATH="/ui/",
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Strict",
-        PERMANENT_SESSION_LIFETIME=timedelta(hours=SESSION_HOURS),
+        PERMANENT_SESSION_LIFETIME=sessions.SESSION_LIFETIME,
+        SESSION_REFRESH_EACH_REQUEST=False,
     )
 
 
@@ -46,19 +48,31 @@ def token_matches(token: str) -> bool:
     return hmac.compare_digest(token.encode(), expected)
 
 
+async def check() -> bool:
+    """Whether this request's session is signed in (asked of the database once per request; signed_in() then)."""
+    session_id = session.get("session_id")
+    g.ui_signed_in = isinstance(session_id, str) and await sessions.session_open(session_id)
+    return g.ui_signed_in
+
+
 def signed_in() -> bool:
-    return session.get("signed_in") is True
+    return g.get("ui_signed_in", False)
 
 
-def sign_in() -> None:
-    """A fresh session: a new CSRF token, so that one seen before signing in is worth nothing after."""
+async def sign_in() -> None:
+    """A fresh session: a new id and a new CSRF token, so that one seen before signing in is worth nothing after."""
+    session_id = await sessions.start_session()
     session.clear()
     session.permanent = True
-    session["signed_in"] = True
+    session["session_id"] = session_id
     session["csrf"] = secrets.token_urlsafe(32)
 
 
-def sign_out() -> None:
+async def sign_out() -> None:
+    """End the session on the server (every copy of the cookie), then forget it here."""
+    session_id = session.get("session_id")
+    if isinstance(session_id, str):
+        await sessions.end_session(session_id)
     session.clear()
 
 

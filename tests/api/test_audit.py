@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from apiclient import Api, settings_for
+from apiclient import Api, raw_headers, settings_for
 from nself_oncall.app import create_app
 from nself_oncall.config import NSELF_ACTOR_HEADER, ConfigError, Settings
 from nself_oncall.store import audit
@@ -176,9 +176,15 @@ async def test_bad_queries_are_400(api, query):
 
 @pytest.mark.parametrize("value", ["", "a b", "x/y", "é" * 256, "line\u0085break"])
 async def test_a_header_that_is_no_user_id_is_ignored(api, value):
-    headers = {"X-Hasura-User-Id": value.encode("utf-8").decode("latin-1")}
-    await _ok(api.post("/api/v1/users", {"id": "u"}, headers=headers), 201)
+    await _ok(api.post("/api/v1/users", {"id": "u"}, **raw_headers({"X-Hasura-User-Id": value.encode()})), 201)
     assert [e["actor"] for e in await _entries(api)] == ["api"]
+
+
+async def test_the_header_is_read_as_utf8_and_a_value_that_is_not_utf8_is_ignored(api):
+    """HTTP sends bytes: these are UTF-8 `josé`, not the Latin-1 reading `josÃ©`; then one byte 0xE9, not UTF-8."""
+    await _ok(api.post("/api/v1/users", {"id": "u1"}, **raw_headers({"X-Hasura-User-Id": "josé".encode()})), 201)
+    await _ok(api.post("/api/v1/users", {"id": "u2"}, **raw_headers({"X-Hasura-User-Id": b"jos\xe9"})), 201)
+    assert [e["actor"] for e in await _entries(api)] == ["api", "josé"]
 
 
 async def test_the_header_is_a_setting(db_url):

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from apiclient import raw_headers, settings_for
+from metrics_helpers import scrape
+from nself_oncall.app import create_app
+
 
 async def test_health_and_docs_need_no_token(app):
     client = app.test_client()
@@ -119,3 +125,38 @@ async def test_far_future_layer_and_long_rotations(api):
     assert status == 201 and body["oncall"]["user"] is None and body["oncall"]["end"] == "8999-01-31T00:00:00Z"
     status, body = await api.get("/api/v1/schedules/far/oncall?at=8999-12-31T00:00:00Z")
     assert status == 200 and body["user"] == "a" and body["end"] is None
+
+
+async def test_a_non_ascii_authorization_header_is_401_and_every_refusal_is_counted(app, auth):
+    client = app.test_client()
+    token = auth["Authorization"].split(" ", 1)[1]
+    for header in ("Bearer tökén".encode(), f"Bearer {token}é".encode(), b"Bearer \xff\xfe", f"Béarer {token}".encode(),
+                   f"Bearer {token}\xe9".encode("latin-1")):
+        response = await client.get("/api/v1/schedules", **raw_headers({"Authorization": header}))
+        assert response.status_code == 401, header
+        assert (await response.get_json())["error"]["code"] == "unauthorized"
+    assert (await client.get("/api/v1/schedules")).status_code == 401
+    assert (await client.get("/metrics", headers={"Authorization": "Bearer wrong"})).status_code == 401
+    got = await scrape(client)
+    failures = {(door, reason): got.value("nself_oncall_auth_failures_total", door=door, reason=reason)
+                for door, reason in (("api", "missing"), ("api", "wrong"), ("metrics", "missing"), ("metrics", "wrong"))}
+    # Béarer is another scheme: no bearer token (missing), as no header at all is.
+    assert failures == {("api", "missing"): 2, ("api", "wrong"): 4, ("metrics", "missing"): 0, ("metrics", "wrong"): 1}
+
+
+async def test_the_metrics_token_reads_metrics_and_nothing_else(db_url, auth):
+    metrics_token = "scrape-only-0123456789"
+    async with create_app(replace(settings_for(db_url), metrics_token=metrics_token)).test_app() as app:
+        client = app.test_client()
+        scraper = {"Authorization": f"Bearer {metrics_token}"}
+        response = await client.get("/metrics", headers=scraper)
+        assert response.status_code == 200 and b"nself_oncall_http_requests_total" in await response.get_data()
+        assert (await client.get("/metrics", headers=auth)).status_code == 200  # the API token still reads it
+        for method, path in (("GET", "/api/v1/schedules"), ("GET", "/api/v1/audit"), ("POST", "/api/v1/users"),
+                             ("GET", "/api/v1"), ("DELETE", "/api/v1/users/someone")):
+            response = await client.open(path, method=method, headers=scraper, json={"id": "someone"})
+            assert response.status_code == 401, (method, path)
+        assert (await client.get("/metrics", headers={"Authorization": f"Bearer {metrics_token}x"})).status_code == 401
+        got = await scrape(client)
+        assert got.value("nself_oncall_auth_failures_total", door="api", reason="wrong") == 5
+        assert got.value("nself_oncall_auth_failures_total", door="metrics", reason="wrong") == 1

@@ -76,20 +76,27 @@ async def test_unknown_policies_and_bad_instants_are_refused(api):
 
 
 async def test_a_preview_over_the_limit_is_refused_before_any_lookup(api):
-    """21 loops of 50 steps of 10 targets: at least 10,500 messages."""
+    """21 loops of 10 steps naming a user who has had 50 contacts since the policy was saved: at least 10,500
+    messages, counted from the contacts alone, as a trigger counts them (no schedule is looked up)."""
     await setup(api)
-    steps = [{"delay_minutes": 1, "targets": [{"type": "schedule", "id": "ny"}] * 10}] * 50
+    await created(api, "/api/v1/users", {"id": "many", "contacts": [{"channel": "log", "address": "c0"}]})
+    steps = [{"delay_minutes": 1, "targets": [{"type": "user", "id": "many"}, {"type": "schedule", "id": "ny"}]}] * 10
     await created(api, "/api/v1/policies", {"id": "big", "name": "Big", "repeat": 20, "steps": steps})
+    contacts = [{"channel": "log", "address": f"c{i}"} for i in range(50)]
+    assert (await api.patch("/api/v1/users/many", {"contacts": contacts}))[0] == 200
     status, body = await api.get(f"/api/v1/policies/big/preview?at={AT}")
-    assert status == 422 and "at least 10,500 messages" in body["error"]["message"]
-    assert "limit of 10,000" in body["error"]["message"]
+    assert status == 422 and body["error"]["details"][0]["field"] == "policy_id"
+    assert "at least 10,710 messages" in body["error"]["message"] and "limit of 10,000" in body["error"]["message"]
 
 
-async def test_a_preview_that_contacts_push_over_the_limit_is_refused(api):
-    """210 targets, each a user with 50 contacts: 10,500 messages."""
+async def test_a_preview_that_on_call_contacts_push_over_the_limit_is_refused(api):
+    """210 schedule targets, whose on-call user has 50 contacts: 10,500 messages. Saved (a schedule target counts
+    one until its step is due), refused by the preview once its expansion passes 10,000."""
     contacts = [{"channel": "log", "address": f"c{i}"} for i in range(50)]
     await created(api, "/api/v1/users", {"id": "many", "contacts": contacts})
-    steps = [{"delay_minutes": 1, "targets": [{"type": "user", "id": "many"}]}] * 10
+    layer = {"users": ["many"], "rotation": {"unit": "week"}, "start": "2026-01-01T00:00:00Z"}
+    await created(api, "/api/v1/schedules", {"id": "wide", "name": "Wide", "layers": [layer]})
+    steps = [{"delay_minutes": 1, "targets": [{"type": "schedule", "id": "wide"}]}] * 10
     await created(api, "/api/v1/policies", {"id": "wide", "name": "Wide", "repeat": 20, "steps": steps})
     status, body = await api.get(f"/api/v1/policies/wide/preview?at={AT}")
     assert status == 422 and "more than 10,000 messages" in body["error"]["message"]

@@ -39,9 +39,9 @@ from schemathesis.errors import FailureGroup
 from schemathesis.python import asgi
 from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
 
-from nself_oncall.engine import Dispatcher, Escalator
+from nself_oncall.engine import Engine, EngineOptions
+from nself_oncall.keys import link_key
 from nself_oncall.store import action_links
-from nself_oncall.store.cache import ScheduleCache
 
 EXAMPLES = int(os.environ.get("NSELF_ONCALL_SCHEMATHESIS_EXAMPLES", "40"))
 CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance]
@@ -85,17 +85,22 @@ def known_ids(client, app) -> dict[str, list[str]]:
 
 
 def acknowledge_tokens(client, app, escalation_id: str) -> list[str]:
-    """The acknowledge links of the escalation's messages. No API shows a link: the engine's two passes run once,
-    in the app's event loop (sending through the `log` channel), and the tokens are derived as the engine does."""
+    """The acknowledge links of the escalation's messages. No API shows a link: an engine's escalator and dispatcher
+    passes run once, in the app's event loop (sending through the `log` channel), and the tokens are derived as the
+    engine does."""
 
-    async def deliver() -> bytes:
-        now = datetime.now(UTC)
-        await Escalator(ScheduleCache()).run_once(now)
-        dispatcher = Dispatcher(app.extensions["notifiers"], "http://testserver", "schemathesis")
-        await dispatcher.run_once(now, lambda: now)
-        return await action_links.key()
+    settings = app.config["SETTINGS"]
+    key = link_key(settings)
 
-    key = asgi._get_portal().call(deliver)  # schemathesis's own loop, where the app runs (outside its API)
+    async def deliver() -> None:
+        options = EngineOptions(owner="schemathesis", link_key=key)
+        engine = Engine(settings.database_url, app.extensions["notifiers"], "http://testserver", options)
+        await engine.escalate()
+        await engine.dispatch()
+        await engine.drain()
+        await engine.results.flush()
+
+    asgi._get_portal().call(deliver)  # schemathesis's own loop, where the app runs (outside its API)
     notifications = _call(client, "GET", f"/api/v1/escalations/{escalation_id}")["notifications"]
     tokens = [action_links.token(key, n["id"], "acknowledge") for n in notifications if n["status"] == "sent"]
     assert tokens, notifications

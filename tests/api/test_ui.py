@@ -3,41 +3,21 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 import sqlite3
+from datetime import datetime
 
 import pytest
 
 from apiclient import TOKEN, Api, settings_for
 from nself_oncall.app import create_app
 from nself_oncall.config import NSELF_ACTOR_HEADER
+from nself_oncall.engine import Escalator
 from nself_oncall.service import escalations
-from webui import CSRF, scenario
+from nself_oncall.store.cache import ScheduleCache
+from webui import Ui, scenario
 
 PAGES = ("/ui/", "/ui/schedules", "/ui/schedules/sre", "/ui/escalations", "/ui/channels")
-
-
-class Ui:
-    """A browser stand-in: the test client keeps the cookie; `csrf` is the token of the last page read."""
-
-    def __init__(self, client):
-        self.client = client
-        self.csrf = ""
-
-    async def get(self, path: str, **kwargs):
-        response = await self.client.get(path, **kwargs)
-        text = await response.get_data(as_text=True)
-        if found := CSRF.search(text):
-            self.csrf = found.group(1)
-        return response, text
-
-    async def post(self, path: str, form: dict | None = None, csrf: bool = True, **kwargs):
-        fields = {"csrf_token": self.csrf, **(form or {})} if csrf else dict(form or {})
-        response = await self.client.post(path, form=fields, **kwargs)
-        return response, await response.get_data(as_text=True)
-
-    async def sign_in(self, token: str = TOKEN):
-        await self.get("/ui/sign-in")
-        return await self.post("/ui/sign-in", {"token": token})
 
 
 @pytest.fixture
@@ -154,6 +134,25 @@ async def test_pages_render_the_schedule_escalations_and_channels(ui, api, escal
     assert "Disk &lt;full&gt;" in page and "Disk <full>" not in page
     _, page = await ui.get(f"/ui/escalations/{escalation}")
     assert "Acknowledge</button>" in page and "Resolve</button>" in page and "Nobody has been notified yet" in page
+
+
+async def test_an_escalation_page_shows_100_notifications_and_links_to_the_later_ones(ui, api):
+    for u in range(3):  # a step to 3 users of 50 contacts: 150 messages
+        contacts = [{"channel": "log", "address": f"ops-{u}-{c}"} for c in range(50)]
+        assert (await api.post("/api/v1/users", {"id": f"u{u}", "contacts": contacts}))[0] == 201
+    steps = [{"delay_minutes": 5, "targets": [{"type": "user", "id": f"u{u}"} for u in range(3)]}]
+    assert (await api.post("/api/v1/policies", {"id": "crowd", "name": "Crowd", "steps": steps}))[0] == 201
+    _, body = await api.post("/api/v1/escalations", {"policy_id": "crowd", "summary": "everyone"})
+    await Escalator(ScheduleCache()).run_once(datetime.fromisoformat(body["created_at"]))
+    await ui.sign_in()
+    _, page = await ui.get(f"/ui/escalations/{body['id']}")
+    assert page.count('class="error"') == 100 and "First notifications" not in page
+    later = re.search(r'href="([^"]+)">Later notifications', page)[1].replace("&amp;", "&")
+    response, page = await ui.get(later)
+    assert response.status_code == 200 and page.count('class="error"') == 50
+    assert "Later notifications" not in page and "First notifications" in page
+    _, page = await ui.get(f"/ui/escalations/{body['id']}?after=not-a-cursor")  # from the first ones again
+    assert page.count('class="error"') == 100
 
 
 async def test_acknowledge_and_resolve_buttons_act_as_ui(ui, api, escalation):

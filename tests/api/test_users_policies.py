@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+
+import pytest
+from races import finished_or_waiting, held_after
+
+from nself_oncall.store import policies, schedules, users
+
 ALICE = {"id": "alice@example.com", "name": "Alice Doe", "contacts": [{"channel": "ops-email", "address": "alice@example.com"}]}
 POLICY = {
     "id": "sre", "name": "SRE escalation", "repeat": 1,
@@ -121,3 +128,79 @@ async def test_targets_in_use_cannot_be_deleted(api):
     assert status == 409
     await api.delete("/api/v1/policies/sre")
     assert (await api.delete("/api/v1/schedules/primary"))[0] == 204
+
+
+async def _target(api, kind: str) -> dict:
+    """A schedule or a user that nothing targets yet, and a policy body that targets it."""
+    if kind == "schedule":
+        assert (await api.post("/api/v1/users", {"id": "alice"}))[0] == 201
+        body = {"id": "primary", "name": "Primary", "layers": [
+            {"users": ["alice"], "rotation": {"unit": "week"}, "start": "2026-01-01T00:00:00Z"}]}
+        assert (await api.post("/api/v1/schedules", body))[0] == 201
+    else:
+        assert (await api.post("/api/v1/users", {"id": "carol"}))[0] == 201
+    target = {"type": kind, "id": "primary" if kind == "schedule" else "carol"}
+    return {"id": "sre", "name": "SRE", "steps": [{"delay_minutes": 5, "targets": [target]}]}
+
+
+def _delete_path(kind: str) -> str:
+    return "/api/v1/schedules/primary" if kind == "schedule" else "/api/v1/users/carol"
+
+
+@pytest.mark.parametrize("kind", ["schedule", "user"])
+async def test_a_target_deleted_while_a_policy_naming_it_is_saved_is_kept(api, db_url, monkeypatch, kind):
+    """The policy has checked its target and not yet committed when the delete comes: the delete waits and then
+    finds the target named (409)."""
+    body = await _target(api, kind)
+    checked, go_on = held_after(monkeypatch, policies, "_check_targets")
+    creating = asyncio.create_task(api.post("/api/v1/policies", body))
+    await checked.wait()
+    deleting = asyncio.create_task(api.delete(_delete_path(kind)))
+    await finished_or_waiting(deleting, db_url)
+    go_on.set()
+    assert (await creating)[0] == 201
+    status, refused = await deleting
+    assert status == 409 and "policy 'sre'" in refused["error"]["message"], refused
+    assert (await api.get(_delete_path(kind)))[0] == 200
+
+
+@pytest.mark.parametrize("kind", ["schedule", "user"])
+async def test_a_policy_naming_a_target_being_deleted_is_refused(api, db_url, monkeypatch, kind):
+    """The delete has found its target named by no policy and not yet committed when the policy comes: the policy
+    waits and then finds no such target (422)."""
+    body = await _target(api, kind)
+    checked, go_on = held_after(monkeypatch, schedules if kind == "schedule" else users, "refuse_if_targeted")
+    deleting = asyncio.create_task(api.delete(_delete_path(kind)))
+    await checked.wait()
+    creating = asyncio.create_task(api.post("/api/v1/policies", body))
+    await finished_or_waiting(creating, db_url)
+    go_on.set()
+    assert (await deleting)[0] == 204
+    status, refused = await creating
+    assert status == 422 and refused["error"]["details"][0]["field"] == "steps[0].targets[0].id", refused
+    assert (await api.get("/api/v1/policies/sre"))[0] == 404
+
+
+async def test_a_policy_over_the_message_limit_is_refused_when_saved(api):
+    """The preview's limit, counted before anything is written: every target of every loop makes a message, a user
+    one per contact. Refused, nothing changes."""
+    contacts = [{"channel": "log", "address": f"c{i}"} for i in range(50)]
+    assert (await api.post("/api/v1/users", {"id": "many", "contacts": contacts}))[0] == 201
+    assert (await api.post("/api/v1/users", {"id": "one", "contacts": contacts[:1]}))[0] == 201
+    wide = [{"delay_minutes": 1, "targets": [{"type": "user", "id": "many"}] * 201}]  # 201 x 50 = 10,050
+    status, body = await api.post("/api/v1/policies", {"id": "big", "name": "Big", "steps": wide})
+    assert status == 422 and body["error"]["details"] == [{"field": "steps", "message": (
+        "an escalation of this policy sends at least 10,050 messages through its last repeat, over the limit of 10,000")}]
+    assert (await api.get("/api/v1/policies/big"))[0] == 404
+    many_steps = [{"delay_minutes": 1, "targets": [{"type": "channel", "id": "log"}] * 2000}] * 6  # 12,000
+    assert (await api.post("/api/v1/policies", {"id": "big", "name": "Big", "steps": many_steps}))[0] == 422
+
+    steps = [{"delay_minutes": 1, "targets": [{"type": "user", "id": "one"}] * 500}] * 2  # 1,000 a loop
+    status, saved = await api.post("/api/v1/policies", {"id": "big", "name": "Big", "repeat": 9, "steps": steps})
+    assert status == 201, saved  # 10,000: at the limit
+    status, body = await api.patch("/api/v1/policies/big", {"repeat": 10})
+    assert status == 422 and body["error"]["details"][0]["field"] == "repeat"
+    assert "at least 11,000 messages" in body["error"]["message"]
+    status, body = await api.patch("/api/v1/policies/big", {"steps": [{**steps[0], "targets": [{"type": "user", "id": "many"}]}] * 21})
+    assert status == 422 and body["error"]["details"][0]["field"] == "steps"
+    assert await api.get("/api/v1/policies/big") == (200, saved)

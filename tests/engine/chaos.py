@@ -23,10 +23,10 @@ from urllib.parse import urlsplit
 
 import asyncpg
 
-from apiclient import Api, settings_for
+from apiclient import Api, engine_beside, settings_for
 from nself_oncall.app import create_app
 from nself_oncall.config import Channel
-from nself_oncall.engine import Engine, EngineOptions
+from nself_oncall.engine import EngineOptions
 from nself_oncall.migrate import apply_migrations
 from processes import PostgresCluster, Workers
 
@@ -48,19 +48,13 @@ async def api_for(
     options (most tests leave the work to worker processes; `serve` would start its engine in a process of its
     own, where a test cannot reach into it)."""
     hook = Channel("hook", "webhook", {"url": hook_url, "allow": ["127.0.0.1"], "timeout": timeout})
-    settings = replace(settings_for(database_url), channels={"hook": hook})
-    app = create_app(settings)
+    app = create_app(replace(settings_for(database_url), channels={"hook": hook}))
     async with app.test_app() as test_app:
         if engine is None:
             yield Api(test_app.test_client())
             return
-        running = Engine(database_url, app.extensions["notifiers"], settings.base_url, engine)
-        app.extensions["wake_engine"] = running.wake
-        running.start()
-        try:
+        async with engine_beside(app, engine):
             yield Api(test_app.test_client())
-        finally:
-            await running.stop()
 
 
 async def create_policy(api: Api, hook_url: str, body: dict) -> None:

@@ -1,6 +1,6 @@
 """An app on SQLite and PostgreSQL with a recording notifier, and the engine driven by a test clock.
 
-The engine's two halves run one pass at a time (`engine.escalate(at)`, `engine.dispatch(at)`), so each
+The engine's loops run pass by pass (`engine.escalate(at)`, `engine.notify(at)`, `engine.dispatch(at)`), so each
 test decides exactly what time it is.
 """
 
@@ -15,12 +15,11 @@ from apiclient import Api, settings_for
 from nself_oncall import Contact, Message, Notifier, Sent
 from nself_oncall.app import create_app
 from nself_oncall.config import Channel
-from nself_oncall.engine import Dispatcher, Escalator
-from nself_oncall.engine.notices import Notices
+from nself_oncall.engine import Engine, EngineOptions
 from nself_oncall.engine.retry import Retry
+from nself_oncall.keys import link_key
 from nself_oncall.migrate import apply_migrations
 from nself_oncall.plugins import ChannelState
-from nself_oncall.store.cache import ScheduleCache
 
 T0 = datetime(2026, 3, 8, 9, 0, tzinfo=UTC)
 
@@ -45,30 +44,47 @@ class Recorder(Notifier):
 
 
 class TestEngine:
-    """The escalator, the notice planner and the dispatcher of one app, run pass by pass at instants the test gives."""
+    """The engine of one app (engine/runner.py's `Engine`, not started), run pass by pass at instants the test gives.
 
-    def __init__(self, app, recorder: Recorder):
+    Each method runs the passes that the engine's loops run, the same functions, until one finds nothing more to do
+    at that instant: the loops themselves only add the sleeping between passes and the waking, which
+    tests/engine/test_runner.py runs on the real clock. Driving time by hand is what lets a test say "five minutes
+    later" without waiting five minutes, and run each job alone (escalate without sending, say)."""
+
+    def __init__(self, app, recorder: Recorder, db_url: str, base_url="https://oncall.example.com", owner="test"):
         registry = app.app.extensions["notifiers"]
         self.recorder = recorder
         self.clock = T0
-        self.escalator = Escalator(ScheduleCache())
-        self.notices = Notices(ScheduleCache())
-        self.dispatcher = Dispatcher(
-            registry, "https://oncall.example.com", "test", Retry(attempts=3, base=10), rand=lambda: 1.0,
-            metrics=app.app.extensions["metrics"].delivery,  # counted as `serve`'s engine counts
+        options = EngineOptions(
+            retry=Retry(attempts=3, base=10), owner=owner,
+            link_key=link_key(app.app.config["SETTINGS"]),  # as `serve` passes it down
         )
+        self.engine = Engine(
+            db_url, registry, base_url, options, clock=lambda: self.clock,
+            metrics=app.app.extensions["metrics"].engine,  # counted as `serve`'s engine counts
+        )
+        self.engine.dispatcher.rand = lambda: 1.0
+        self.escalator, self.notices, self.dispatcher = self.engine.escalator, self.engine.notices, self.engine.dispatcher
 
-    async def escalate(self, at: datetime) -> int:
+    async def escalate(self, at: datetime) -> None:
         self.clock = at
-        return await self.escalator.run_once(at)
+        while await self.engine.escalate() == 0:
+            pass
 
-    async def notify(self, at: datetime) -> int:
+    async def notify(self, at: datetime) -> None:
         self.clock = at
-        return await self.notices.run_once(at)
+        while await self.engine.notify_handoffs() == 0:
+            pass
 
-    async def dispatch(self, at: datetime) -> int:
+    async def dispatch(self, at: datetime) -> None:
+        """Claim and send what is ready at `at`, wait for the sends and write their results, until nothing is."""
         self.clock = at
-        return await self.dispatcher.run_once(at, lambda: self.clock)
+        while True:
+            await self.engine.dispatch()
+            if not self.engine.sending:
+                return
+            await self.engine.drain()
+            await self.engine.results.flush()
 
     async def run(self, at: datetime) -> None:
         """Everything due at `at`: steps reached and handoff notices planned and due, then their messages sent."""
@@ -101,8 +117,14 @@ def api(app) -> Api:
 
 
 @pytest.fixture
-def engine(app, recorder) -> TestEngine:
-    return TestEngine(app, recorder)
+def engine(app, recorder, db_url) -> TestEngine:
+    return TestEngine(app, recorder, db_url)
+
+
+@pytest.fixture
+def other_engine(app, recorder, db_url):
+    """Another engine on the same database, as another process runs one: `other_engine(base_url, owner)`."""
+    return lambda base_url, owner: TestEngine(app, recorder, db_url, base_url, owner)
 
 
 

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
-from datetime import datetime
+from dataclasses import replace
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
-from nself_oncall import TemporaryError
+from tortoise import connections
+
+from nself_oncall import TemporaryError, keys
 from nself_oncall.config import Settings
-from nself_oncall.engine import Dispatcher
-from nself_oncall.engine.retry import Retry
+from nself_oncall.service import action_links as service
+from nself_oncall.store import action_links
 
 
 async def paged(api, engine):
@@ -90,15 +94,17 @@ async def test_unknown_and_malformed_links_are_404_pages(app, api, engine):
         assert status == 405 and html.startswith("<!DOCTYPE html>"), method
 
 
-async def test_a_link_is_the_same_at_every_attempt_in_any_process_and_never_shown_elsewhere(app, api, engine, caplog):
+async def test_a_link_is_the_same_at_every_attempt_in_any_process_and_never_shown_elsewhere(
+    app, api, engine, other_engine, caplog
+):
     caplog.set_level(logging.DEBUG)
     engine.recorder.fail["a1"] = TemporaryError("try later")
     esc, links = await paged(api, engine)
     t0 = datetime.fromisoformat(esc["created_at"])
     # The retry, by another process whose NSELF_ONCALL_PUBLIC_URL names the service differently.
     public = Settings.from_env({"NSELF_ONCALL_PUBLIC_URL": "https://pager.example.org/"})
-    other = Dispatcher(engine.dispatcher.registry, public.base_url, "other", Retry(attempts=3, base=10))
-    await other.run_once(t0.replace(year=t0.year + 1), lambda: t0)
+    other = other_engine(public.base_url, "other")
+    await other.dispatch(t0.replace(year=t0.year + 1))
     first, retry = [m for m, c in engine.recorder.calls if c.address == "a1"]
     assert first.id == retry.id and [a.action for a in retry.actions] == ["acknowledge", "resolve"]
     assert [a.url.replace("https://pager.example.org/", "https://oncall.example.com/") for a in retry.actions] == [
@@ -128,3 +134,89 @@ async def test_the_audit_log_names_the_links_person_and_a_read_writes_nothing(ap
     assert (await page(app, "POST", links["#team"]["acknowledge"]))[0] == 200  # already acknowledged: no change
     assert (await page(app, "POST", links["#team"]["resolve"]))[0] == 200
     assert await escalation_entries() == [("resolve", "channel:team"), ("acknowledge", "alice"), ("trigger", "api")]
+
+
+async def database_copy() -> set[str]:
+    """Every value of every table, as text: all that a backup of the database holds."""
+    connection = connections.get("default")
+    if connection.capabilities.dialect == "postgres":
+        tables = "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema()"
+    else:
+        tables = "SELECT name FROM sqlite_master WHERE type = 'table'"
+    values = set()
+    for table in await connection.execute_query_dict(tables):
+        for row in await connection.execute_query_dict(f'SELECT * FROM "{table["name"]}"'):
+            values |= {str(value) for value in row.values() if value is not None}
+    return values
+
+
+def keys_from(value: str) -> list[bytes]:
+    """The keys a forger would try with one value: the value itself, its bytes if it is hex, and the key derived
+    from it as from a secret."""
+    tried = [value.encode(), keys.derive(value, keys.LINK_LABEL)]
+    with contextlib.suppress(ValueError):
+        tried.append(bytes.fromhex(value))
+    return tried
+
+
+async def test_a_copy_of_the_database_forges_no_link(app, api, engine):
+    esc, links = await paged(api, engine)
+    copy = await database_copy()
+    notifications = [n["id"] for n in (await status_of(api, esc))["notifications"]]
+    assert notifications and set(notifications) <= copy
+    stored = {v for v in copy if len(v) == 64}  # the links' hashes are in the copy, as everything is
+    forged = {
+        action_links.token(key, notification, action)
+        for value in copy for key in keys_from(value) for notification in notifications for action in action_links.ACTIONS
+    }
+    # A link works only if its hash is stored: not one token derived from the copy has one.
+    assert not [token for token in forged if action_links.token_hash(token) in stored]
+    for token in list(forged)[:20]:
+        assert (await page(app, "POST", f"https://oncall.example.com/a/{token}"))[0] == 404
+    assert (await status_of(api, esc))["status"] == "triggered"
+    assert (await page(app, "POST", links["a1"]["acknowledge"]))[0] == 200  # while the link sent works
+
+
+async def test_a_link_expires_after_the_link_ttl_counted_from_when_it_was_made(app, api, engine, monkeypatch):
+    esc, links = await paged(api, engine)
+    made = datetime.fromisoformat(esc["created_at"])  # the engine claimed the messages then, making the links
+    ttl = app.app.config["SETTINGS"].link_ttl
+    assert ttl == timedelta(days=7)
+    monkeypatch.setattr(service, "utcnow", lambda: made + ttl - timedelta(microseconds=1))
+    assert (await page(app, "GET", links["a1"]["acknowledge"]))[0] == 200
+    monkeypatch.setattr(service, "utcnow", lambda: made + ttl)
+    for url in links["a1"].values():
+        for method in ("GET", "POST"):
+            status, html = await page(app, method, url)
+            assert status == 404 and "expired" in html
+    assert (await status_of(api, esc))["status"] == "triggered"
+
+    app.app.config["SETTINGS"] = replace(app.app.config["SETTINGS"], link_ttl=timedelta(days=30))  # a longer TTL
+    assert (await page(app, "POST", links["a1"]["acknowledge"]))[0] == 200  # applies to the links sent already
+
+
+async def test_a_new_secret_stops_every_open_link_and_retries_carry_new_ones(app, api, engine):
+    engine.recorder.fail["a1"] = TemporaryError("try later")
+    esc, links = await paged(api, engine)
+    settings = app.app.config["SETTINGS"]
+    app.app.config["SETTINGS"] = replace(settings, link_secret="a-new-link-secret-0123456789")
+    for urls in links.values():
+        for url in urls.values():
+            assert (await page(app, "GET", url))[0] == 404
+    # The engines get the new secret too; the retry of alice's message carries links that work.
+    engine.dispatcher.link_key = keys.link_key(app.app.config["SETTINGS"])
+    engine.recorder.fail.clear()
+    await engine.dispatch(datetime.fromisoformat(esc["created_at"]) + timedelta(minutes=1))
+    first, retry = [m for m, c in engine.recorder.calls if c.address == "a1"]
+    assert first.id == retry.id and retry.actions != first.actions
+    assert (await page(app, "GET", first.actions[0].url))[0] == 404
+    status, html = await page(app, "POST", retry.actions[0].url)
+    assert status == 200 and "acknowledged by alice" in html
+
+
+def test_the_link_key_comes_from_the_link_secret_else_from_plugin_secret():
+    both = keys.link_key(Settings(plugin_secret="api-token-0123456789", link_secret="link-secret-0123456789"))
+    assert both == keys.link_key(Settings(plugin_secret="another-token-0123456789", link_secret="link-secret-0123456789"))
+    assert both != keys.link_key(Settings(plugin_secret="api-token-0123456789"))
+    assert keys.link_key(Settings(plugin_secret="api-token-0123456789")) != b"api-token-0123456789"
+    assert keys.link_key(Settings()) is None

@@ -5,9 +5,13 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime, timedelta
 
+from races import finished_or_waiting, held_after
+from tortoise import connections
+
 from nself_oncall import PermanentError, TemporaryError
+from nself_oncall.clock import utcnow
 from nself_oncall.engine.retry import Retry
-from nself_oncall.store import results
+from nself_oncall.store import escalations, results
 
 
 def minutes(n: float) -> timedelta:
@@ -106,6 +110,49 @@ async def test_dedup_returns_the_open_escalation_and_notifies_nobody_again(api, 
     assert status == 201 and fresh["id"] != first["id"]
     status, other = await trigger(api, engine, dedup_key="another")
     assert status == 201
+
+
+async def test_a_dedup_match_is_open_when_read_even_if_a_resolve_commits_right_after(api, engine, monkeypatch):
+    """A resolve that commits just after the trigger found the open escalation by its key: the trigger answers
+    that escalation as it found it, open (it came first), never one already resolved; the next trigger is new."""
+    await setup(api)
+    status, first = await trigger(api, engine, dedup_key="svc-api-5xx")
+    assert status == 201
+    resolved = []
+    client = connections.get("default")
+    read = client.execute_query
+
+    async def read_then_resolve(sql, values=None):
+        answer = await read(sql, values)
+        if not resolved and sql.startswith("SELECT") and 'WHERE "open_key"=' in sql:  # the read by key
+            resolved.append(await escalations.resolve(first["id"], "bob", utcnow(), actor="test"))
+        return answer
+
+    monkeypatch.setattr(client, "execute_query", read_then_resolve)
+    status, again = await trigger(api, engine, dedup_key="svc-api-5xx")
+    assert [r.status for r in resolved] == ["resolved"]  # it ran between the trigger's read and its answer
+    assert (status, again["id"], again["status"], again["resolved_at"]) == (200, first["id"], "triggered", None)
+    status, fresh = await trigger(api, engine, dedup_key="svc-api-5xx")
+    assert status == 201 and fresh["id"] != first["id"] and fresh["status"] == "triggered"
+
+
+async def test_a_trigger_of_a_policy_over_the_message_limit_is_refused(api, engine):
+    """A user the policy names has had 50 contacts since it was saved: 201 x 50 messages. A trigger counts the
+    contacts (nothing else is looked up) and refuses; a duplicate of the open escalation still answers it."""
+    assert (await api.post("/api/v1/users", {"id": "many", "contacts": [{"channel": "pager", "address": "m0"}]}))[0] == 201
+    step = {"delay_minutes": 5, "targets": [{"type": "user", "id": "many"}] * 201}
+    assert (await api.post("/api/v1/policies", {"id": "sre", "name": "SRE", "steps": [step]}))[0] == 201
+    status, first = await trigger(api, engine, dedup_key="disk")
+    assert status == 201
+    contacts = [{"channel": "pager", "address": f"m{i}"} for i in range(50)]
+    assert (await api.patch("/api/v1/users/many", {"contacts": contacts}))[0] == 200
+    status, body = await trigger(api, engine)
+    assert status == 422 and body["error"]["details"] == [{"field": "policy_id", "message": (
+        "an escalation of this policy sends at least 10,050 messages through its last repeat, over the limit of 10,000")}]
+    status, again = await trigger(api, engine, dedup_key="disk")
+    assert status == 200 and again["id"] == first["id"]
+    _, listed = await api.get("/api/v1/escalations")
+    assert [e["id"] for e in listed["items"]] == [first["id"]]
 
 
 async def test_acknowledge_stops_further_steps_and_resolve_ends(api, engine):
@@ -301,6 +348,30 @@ async def test_a_step_racing_an_acknowledgement_is_wholly_before_it_or_not_sent(
         assert got["status"] == "acknowledged" and got["next_step_at"] is None
 
 
+async def test_a_retry_written_while_an_acknowledgement_commits_is_stopped(api, engine, recorder, db_url, monkeypatch):
+    """The acknowledgement stops the retries waiting (a1's is not: it is being sent) and, before it commits, a1's
+    failure is written with a retry: whichever commits first, the retry is not left scheduled."""
+    await setup(api, repeat=0)
+    recorder.fail["a1"] = TemporaryError("busy")
+    esc, t0 = await triggered_at(api, engine)
+    await engine.escalate(t0)
+    claimed = await engine.dispatcher.claim(t0, 10)  # a1 and a2, under way
+    written = [(await engine.dispatcher.send(c, lambda: t0))[0] for c in claimed]
+    assert sorted(r.status for r in written) == ["pending", "sent"]
+    logged, commit = held_after(monkeypatch, escalations, "_log")  # the acknowledgement's last step before it commits
+    acknowledging = asyncio.create_task(api.post(f"/api/v1/escalations/{esc['id']}/acknowledge"))
+    await logged.wait()
+    finishing = asyncio.create_task(results.finish(written))
+    await finished_or_waiting(finishing, db_url)
+    commit.set()
+    assert (await acknowledging)[0] == 200 and await finishing == {r.id for r in written}
+    _, got = await api.get(f"/api/v1/escalations/{esc['id']}")
+    a1 = got["notifications"][0]
+    assert (a1["status"], a1["error"]) == ("failed", "busy (not retried: the escalation is acknowledged)")
+    await engine.run(t0 + minutes(60))
+    assert recorder.addresses() == ["a1", "a2"]
+
+
 async def test_an_acknowledgement_stops_retries_but_not_first_attempts(api, engine, recorder):
     await setup(api, repeat=0)
     engine.dispatcher.retry = Retry(attempts=3, base=600, cap=600)
@@ -313,7 +384,7 @@ async def test_an_acknowledgement_stops_retries_but_not_first_attempts(api, engi
     status, acked = await api.post(f"/api/v1/escalations/{esc['id']}/acknowledge")
     assert status == 200
     recorder.fail["b1"] = TemporaryError("busy too")
-    await results.finish([await engine.dispatcher.send(c, lambda: t0 + minutes(5)) for c in claimed])
+    await results.finish([(await engine.dispatcher.send(c, lambda: t0 + minutes(5)))[0] for c in claimed])
     await engine.dispatch(t0 + minutes(60))
     _, got = await api.get(f"/api/v1/escalations/{esc['id']}")
     by_address = {(n["user"], n["channel"], n["step"]): n for n in got["notifications"]}

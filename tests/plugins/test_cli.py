@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -49,3 +50,20 @@ def test_a_broken_plugin_is_shown_and_strict_mode_makes_it_fatal(tmp_path):
     serve = run(["serve", "--port", "1"], tmp_path, PYTHONPATH=site, NSELF_ONCALL_STRICT_PLUGINS="1")
     assert serve.returncode == 2 and "NSELF_ONCALL_STRICT_PLUGINS=1 and broken plugins" in serve.stderr
     assert not (tmp_path / "nself_oncall.db").exists()  # stopped before touching the database
+
+
+def test_strict_mode_stops_serve_for_a_channel_whose_notifier_is_not_installed(tmp_path):
+    (tmp_path / "plugins.toml").write_text('[channels.log]\nnotifier = "log"\n\n[channels.pager]\nnotifier = "pagerduty"\n')
+    with socket.socket() as taken:  # were it not stopped, serve would exit 1 on this port, not serve on it
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        serve = run(["serve", "--port", port], tmp_path, NSELF_ONCALL_STRICT_PLUGINS="1", PLUGIN_SECRET="s" * 20)
+    assert serve.returncode == 2, serve.stderr
+    assert serve.stderr.splitlines() == [
+        "nself-oncall: NSELF_ONCALL_STRICT_PLUGINS=1 and channels naming a notifier that is not installed: "
+        "pager: 'pagerduty'"
+    ]
+    assert not (tmp_path / "nself_oncall.db").exists()  # stopped before touching the database
+    lenient = run(["plugins"], tmp_path)
+    assert lenient.returncode == 0 and "notifier 'pagerduty' is not installed" in lenient.stdout

@@ -185,7 +185,6 @@ def test_strict_mode_makes_a_broken_plugin_fatal(site):
 def test_a_channel_with_a_missing_notifier_or_bad_settings_is_reported_not_fatal():
     registry = build_registry(
         settings(
-            strict_plugins=True,
             channels={
                 "gone": Channel("gone", "carrier-pigeon"),
                 "typo": Channel("typo", "log", {"levle": "info"}),
@@ -204,6 +203,19 @@ def test_a_channel_with_a_missing_notifier_or_bad_settings_is_reported_not_fatal
         "fine": None,
     }
     assert registry.channels["fine"].timeout == 2.5
+
+
+def test_strict_mode_makes_only_a_notifier_that_is_not_installed_fatal():
+    channels = {
+        "typo": Channel("typo", "log", {"levle": "info"}),
+        "nokey": Channel("nokey", "log", {}, frozenset({"level"}), "environment variable LOG_LEVEL is not set"),
+        "off": Channel("off", "ntfy"),
+    }
+    registry = build_registry(settings(strict_plugins=True, disabled_plugins=frozenset({"ntfy"}), channels=channels))
+    assert not any(state.ok for state in registry.channels.values())  # reported, not fatal, even in strict mode
+    channels["gone"] = Channel("gone", "carrier-pigeon")
+    with pytest.raises(PluginError, match=r"channels naming a notifier that is not installed: gone: 'carrier-pigeon'$"):
+        build_registry(settings(strict_plugins=True, disabled_plugins=frozenset({"ntfy"}), channels=channels))
 
 
 def test_builtins_do_not_shadow_pypis_notifiers_package(tmp_path):

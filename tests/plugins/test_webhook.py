@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import re
 import socket
 import time
@@ -222,6 +223,25 @@ async def test_end_to_end_through_the_host(http_peer, message, contact):
     assert shown["secret"] == MASK and shown["headers"] == MASK
     assert SECRET not in repr(shown) and "tok-9f8e7d6c5b4a" not in repr(shown)
     assert shown["url"] == peer.url("/ok")
+
+
+async def test_a_receiver_echoing_part_of_a_token_gets_every_piece_masked(http_peer, message, contact, caplog):
+    token = "tok-9f8e7d6c5b4a3210fedcba"
+
+    def respond(recorded):  # quotes the token without "Bearer ", its start and its end apart
+        sent = recorded.headers["authorization"].removeprefix("Bearer ")
+        return Reply(401, f"unknown token {sent[:12]}... (ends in {sent[-8:]}); {sent} is revoked")
+
+    peer = http_peer(respond)
+    raw = {"url": peer.url("/hook"), "headers": {"Authorization": f"Bearer {token}"}, "allow": ["127.0.0.1"]}
+    registry = build_registry(Settings(plugin_secret="x", channels={"c": Channel("c", "webhook", raw)}))
+    with caplog.at_level(logging.WARNING, "nself_oncall.plugins.delivery"):
+        failed = await deliver(registry, "c", message, contact())
+    assert failed.error == f"webhook receiver answered 401: unknown token {MASK}... (ends in {MASK}); {MASK} is revoked"
+    [logged] = [r.getMessage() for r in caplog.records]
+    assert failed.error in logged  # the log line, and the notification row and the observers, carry the masked text
+    for piece in (token[:12], token[-8:], token[4:12]):
+        assert piece not in logged
 
 
 async def test_the_documented_receiver_check_accepts_our_signature(peer, message, contact):

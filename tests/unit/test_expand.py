@@ -78,6 +78,7 @@ def test_a_user_without_a_record_and_a_channel_no_longer_configured_are_undelive
 def test_the_fewest_messages_count_every_target_of_every_loop():
     policy = Policy("p", "P", 2, (Step(1, (Target("user", "a"),) * 3), Step(2.5, (Target("channel", "c"),))))
     assert fewest_messages(policy) == 3 * 4
+    assert fewest_messages(policy, {"a": 5, "c": 7}) == 3 * (5 * 3 + 1)  # a user: one per contact; a channel: one
 
 
 # A dry run of a whole policy, as the preview composes the pure functions, against the contract written out.

@@ -41,7 +41,7 @@ WEEKDAYS = frozenset({MON, TUE, WED, THU, FRI})
 
 
 def Z(text: str) -> datetime:
-    """An instant written as in the API: 2024-03-18T14:00Z."""
+    """An instant written short (Python's ISO 8601 parser; the API wants the seconds too): 2024-03-18T14:00Z."""
     return datetime.fromisoformat(text)
 
 
