@@ -2,10 +2,11 @@
 
 `serve` used to run the engine on the API's event loop, where any request that held the loop (a large body to
 check, a big calendar to write) held every due page back with it, by 15 s and more. A thread of its own was not
-enough: beside heavy requests, pages came 0.4-0.5 s late at the median and up to 1.5 s at worst, the engine
-waiting for the GIL at each of its many small steps (bench/pager_under_load.py). In a process of its own, they
-came as on an idle server (tens of milliseconds) on PostgreSQL. So `serve` starts its engine as a child process
-(multiprocessing's spawn, with the same settings), and:
+enough: beside heavy requests (bench/pager_under_load.py), pages came 1.2 s (PostgreSQL) and 2.1 s (SQLite) late
+at the median, up to 3.3 s, the engine waiting for the GIL at each of its many small steps. In a process of its
+own they came 21 ms late at the median (37 ms at worst) on PostgreSQL, as on an idle server, and 31 ms (765 ms)
+on SQLite, where the API's transactions still hold the one write lock. So `serve` starts its engine as a child
+process (multiprocessing's spawn, with the same settings), and:
 
 - wakes it when a request added work (one byte down a pipe; the pipe's end also tells the child that `serve` is
   gone, and it stops);
@@ -25,6 +26,7 @@ import os
 import queue
 import threading
 from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
 from typing import Any
 
 from tortoise import Tortoise
@@ -49,7 +51,8 @@ async def run_engine(
     wakes: Connection | None = None,
 ) -> None:
     """Run an engine in this process until SIGTERM or SIGINT (or until `wakes`, the pipe `serve` wakes it
-    through, is closed), then stop it gracefully."""
+    through, is closed), then stop it gracefully. `metrics`: where it counts (EngineMetrics, or what sends the
+    counts to `serve`); a worker has none."""
     await Tortoise.init(config=tortoise_config(settings.database_url), _enable_global_fallback=True)
     engine = Engine(settings.database_url, registry, settings.base_url, options, metrics=metrics)
     stop = asyncio.Event()
@@ -82,7 +85,7 @@ class EngineProcess:
 
     def __init__(self, settings: Settings, options: EngineOptions, metrics: EngineMetrics):
         self._settings, self._options, self._metrics = settings, options, metrics
-        self._process: Any = None
+        self._process: BaseProcess | None = None
         self._wakes: Connection | None = None
         self._stopping = False
         self._ended: asyncio.Future[None] | None = None

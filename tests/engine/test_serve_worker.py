@@ -122,26 +122,27 @@ def _sent_count(base: str) -> float:
     return 0.0
 
 
-def test_serve_runs_its_engine_in_a_process_that_counts_into_its_metrics(tmp_path: Path, serve_process, receiver):
-    """The engine of `serve` is a child process of its own: what it delivers is counted in the app's /metrics."""
-    hook = receiver()
+def _serve_and_page(tmp_path: Path, serve_process, hook, summary: str):
+    """`serve` on a new SQLite file, with one escalation `summary` triggered and delivered."""
     served = serve_process(tmp_path, environment(tmp_path, hook.url))
     served.wait_healthy()
     seed(served.base, hook.url)
+    trigger(served.base, summary)
+    assert wait_until(lambda: summaries(hook) == [summary])
+    return served
+
+
+def test_serve_runs_its_engine_in_a_process_that_counts_into_its_metrics(tmp_path: Path, serve_process, receiver):
+    """The engine of `serve` is a child process of its own: what it delivers is counted in the app's /metrics."""
+    served = _serve_and_page(tmp_path, serve_process, receiver(), "counted")
     engine = _engine_process(served)
-    trigger(served.base, "counted")
-    assert wait_until(lambda: summaries(hook) == ["counted"])
     assert wait_until(lambda: _sent_count(served.base) == 1.0)
     assert f"engine running as {os.uname().nodename}:{engine}" in served.output()
 
 
 def test_serve_starts_its_engine_again_when_it_dies(tmp_path: Path, serve_process, receiver):
     hook = receiver()
-    served = serve_process(tmp_path, environment(tmp_path, hook.url))
-    served.wait_healthy()
-    seed(served.base, hook.url)
-    trigger(served.base, "before")
-    assert wait_until(lambda: summaries(hook) == ["before"])
+    served = _serve_and_page(tmp_path, serve_process, hook, "before")
     os.kill(_engine_process(served), signal.SIGKILL)
     trigger(served.base, "after")
     assert httpx.get(f"{served.base}/health").status_code == 200  # the API went on answering
@@ -160,12 +161,7 @@ def _gone(pid: int) -> bool:
 
 def test_the_engine_process_stops_when_serve_dies(tmp_path: Path, serve_process, receiver):
     """No engine is left behind (on SQLite it would keep the database's engine lock from the next serve)."""
-    hook = receiver()
-    served = serve_process(tmp_path, environment(tmp_path, hook.url))
-    served.wait_healthy()
-    seed(served.base, hook.url)
-    trigger(served.base, "engine runs")
-    assert wait_until(lambda: summaries(hook) == ["engine runs"])
+    served = _serve_and_page(tmp_path, serve_process, receiver(), "engine runs")
     engine = _engine_process(served)
     served.process.kill()
     served.process.wait()
