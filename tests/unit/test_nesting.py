@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from nself_oncall.api.nesting import nested_deeper_than
 
 #: Strings full of what could fool a scanner: brackets, quotes and backslashes.
-_TRICKY = st.text(alphabet='[]{}"\\ a', max_size=12)
+_TRICKY = st.text(alphabet='[]{}"\\ aé日', max_size=12)
 _VALUES = st.recursive(
     st.none() | st.booleans() | st.integers() | _TRICKY,
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_TRICKY, inner, max_size=3),
@@ -46,6 +46,10 @@ def test_agrees_with_the_depth_of_the_parsed_value(value, limit):
         ('"\\"' * 30_000 + "[" * 40, False),
         ("]" * 50 + "[" * 20, False),
         ("{" * 40 + '"' + "}" * 40, True),  # an unterminated string hides the closers after it
+        (("[" * 32 + "]" * 31) * 2 + "]" * 2, True),  # never 33 openers in a row, 33 deep all the same
+        (("[" * 32 + "]" * 32) * 100, False),
+        ('["日本' + "[" * 40 + '\\"é"' + ", [" * 31 + "]" * 32, False),  # not ASCII, an escaped quote inside
+        ('["日本' + "[" * 40 + '\\"é"' + ", [" * 32 + "]" * 33, True),
     ],
 )
 def test_adversarial_bodies(text, deeper):
