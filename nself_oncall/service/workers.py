@@ -1,10 +1,11 @@
 """Pure work that can take a second of CPU (rendering a final schedule over a long range, writing a calendar
-document) runs in a small pool of worker threads, WORKERS at a time, not on the event loop that serves requests.
+document) runs in a worker thread, one piece at a time, not on the event loop that serves requests.
 
 Held on the loop, such work held back every request behind it, and with them the transactions those requests had
 open: on SQLite, the write lock the engine waits for. A worker thread gives the loop its turn at least every 5 ms
-(CPython's switch interval), so the loop goes on answering; the pool's size bounds how much such work runs at
-once in a process, whoever asks for it.
+(CPython's switch interval), so the loop goes on answering. One worker: the GIL runs one thread's Python at a time,
+so a second one would add no throughput, only take turns from the loop (beside heavy requests, the API's write
+transactions on SQLite held the lock up to 0.7 s with two workers, 0.35 s with one).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import ParamSpec, TypeVar
 
-WORKERS = 2
+WORKERS = 1
 
 P = ParamSpec("P")
 T = TypeVar("T")

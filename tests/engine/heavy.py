@@ -49,11 +49,11 @@ async def seed(base: str, auth: dict[str, str]) -> list[str]:
 
 
 async def heavy_load(
-    base: str, auth: dict[str, str], links: list[str], until: float
+    base: str, auth: dict[str, str], links: list[str], until: float, kinds: tuple[str, ...] = KINDS
 ) -> tuple[Counter[str], Counter[tuple[str, int]]]:
-    """Every kind of heavy request at once (two bodies of each kind, one round of link fetches, one feed, one
-    range of shifts), again and again until time.monotonic() passes `until`, when what is still under way is
-    dropped; how many requests of each kind were sent, and how many were answered, by kind and status."""
+    """Heavy requests of `kinds` at once (two bodies of each kind, one round of link fetches, one feed, one range
+    of shifts), again and again until time.monotonic() passes `until`, when what is still under way is dropped;
+    how many requests of each kind were sent, and how many were answered, by kind and status."""
     sent: Counter[str] = Counter()
     answered: Counter[tuple[str, int]] = Counter()
     limits = httpx.Limits(max_connections=FETCHES + 16)
@@ -74,14 +74,14 @@ async def heavy_load(
             return await asyncio.gather(*(client.get(links[i % len(links)]) for i in range(FETCHES)))
 
         year = {"since": "2024-01-01T00:00:00Z", "until": "2025-02-01T00:00:00Z"}
-        loads = [
-            *(repeat("escaped", lambda: post(ESCAPED)) for _ in range(2)),
-            *(repeat("deep", lambda: post(DEEP)) for _ in range(2)),
-            repeat("links", fetch_links),
-            repeat("feed", lambda: asyncio.gather(client.get("/api/v1/schedules/big/shifts.ics", headers=auth))),
-            repeat("shifts", lambda: asyncio.gather(client.get("/api/v1/schedules/big/shifts", params=year, headers=auth))),
-        ]
-        tasks = [asyncio.create_task(load) for load in loads]
+        sends = {
+            "escaped": (2, lambda: post(ESCAPED)),
+            "deep": (2, lambda: post(DEEP)),
+            "links": (1, fetch_links),
+            "feed": (1, lambda: asyncio.gather(client.get("/api/v1/schedules/big/shifts.ics", headers=auth))),
+            "shifts": (1, lambda: asyncio.gather(client.get("/api/v1/schedules/big/shifts", params=year, headers=auth))),
+        }
+        tasks = [asyncio.create_task(repeat(kind, sends[kind][1])) for kind in kinds for _ in range(sends[kind][0])]
         await asyncio.wait(tasks, timeout=max(0.0, until - time.monotonic()))
         for task in tasks:
             task.cancel()
@@ -89,7 +89,7 @@ async def heavy_load(
     return sent, answered
 
 
-async def _main(base: str, token: str, seconds: float) -> None:
+async def _main(base: str, token: str, seconds: float, kinds: tuple[str, ...]) -> None:
     """Seed, say so on stdout, wait for a line on stdin, load for `seconds`; then print what was sent and answered
     (JSON)."""
     auth = {"Authorization": f"Bearer {token}"}
@@ -97,10 +97,10 @@ async def _main(base: str, token: str, seconds: float) -> None:
     print("seeded", flush=True)
     await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
     started = time.time()
-    sent, answered = await heavy_load(base, auth, links, time.monotonic() + seconds)
+    sent, answered = await heavy_load(base, auth, links, time.monotonic() + seconds, kinds)
     counts = [[kind, status, n] for (kind, status), n in answered.items()]
     print(json.dumps({"started": started, "ended": time.time(), "sent": sent, "answered": counts}), flush=True)
 
 
-if __name__ == "__main__":  # `python heavy.py BASE TOKEN SECONDS`: the load from a process of its own
-    asyncio.run(_main(sys.argv[1], sys.argv[2], float(sys.argv[3])))
+if __name__ == "__main__":  # `python heavy.py BASE TOKEN SECONDS [KIND,...]`: the load from a process of its own
+    asyncio.run(_main(sys.argv[1], sys.argv[2], float(sys.argv[3]), tuple((sys.argv[4:] or [",".join(KINDS)])[0].split(","))))
