@@ -4,8 +4,8 @@
 check, a big calendar to write) held every due page back with it, by 15 s and more. A thread of its own was not
 enough: beside heavy requests (bench/pager_under_load.py), pages came 1.2 s (PostgreSQL) and 2.1 s (SQLite) late
 at the median, up to 3.3 s, the engine waiting for the GIL at each of its many small steps. In a process of its
-own they came 21 ms late at the median (37 ms at worst) on PostgreSQL, as on an idle server, and 31 ms (765 ms)
-on SQLite, where the API's transactions still hold the one write lock. So `serve` starts its engine as a child
+own they came 12 ms late at the median (27 ms at worst) on PostgreSQL, as on an idle server, and 10 ms (111 ms)
+on SQLite, where the API's transactions still share the one write lock. So `serve` starts its engine as a child
 process (multiprocessing's spawn, with the same settings), and:
 
 - wakes it when a request added work (one byte down a pipe; the pipe's end also tells the child that `serve` is
