@@ -1,9 +1,10 @@
-"""Run `nself-oncall ARGS...` under cProfile, counting CPU time (not wall time, which on a busy machine
-mostly measures waiting for a core): `python bench/_profiled.py OUT.prof serve ...`.
+"""Run `nself-oncall ARGS...` under cProfile, counting the CPU time of the thread it profiles, the event loop's (not
+wall time, which on a busy machine mostly measures waiting for a core, nor the CPU of other threads, which
+process time would charge to whatever the loop runs meanwhile): `python bench/_profiled.py OUT.prof serve ...`.
 
 The profiler runs between SIGUSR1 and SIGUSR2 (so that start-up is left out); the stats are written
 when the command returns (SIGTERM stops serve and worker gracefully). Only the process started is profiled, not
-the engine process of `serve`.
+the engine process of `serve`: profile an engine as a `worker`.
 """
 
 import cProfile
