@@ -206,14 +206,17 @@ class Engines:
                 p.send_signal(signal.SIGUSR1 if on else signal.SIGUSR2)
 
     def cpu_seconds(self) -> float:
-        """User and system CPU time the running processes used so far (Linux /proc)."""
+        """User and system CPU time the running processes, and their children (the engine process of `serve`),
+        used so far (Linux /proc)."""
+        started = {p.pid for p in self.processes}
         total = 0
-        for p in self.processes:
+        for stat in Path("/proc").glob("[0-9]*/stat"):
             try:
-                fields = Path(f"/proc/{p.pid}/stat").read_text().rsplit(")", 1)[1].split()
+                fields = stat.read_text().rsplit(")", 1)[1].split()
             except OSError:
                 continue
-            total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+            if int(stat.parent.name) in started or int(fields[1]) in started:  # its pid, or its parent's (field 4)
+                total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
         return total / os.sysconf("SC_CLK_TCK")
 
     def warnings(self) -> list[str]:

@@ -17,7 +17,8 @@ while the load runs: the round trip of a plain POST to the same receiver (httpx,
 client) and a PostgreSQL NOTIFY round trip; every figure is also printed as a multiple of their p50.
 Also printed, to name the bottleneck: the engine processes' CPU per escalation, PostgreSQL transactions
 per escalation, and how many of the machine's cores were busy. `--profile` runs the engines under cProfile
-(CPU time, bench/_profiled.py) while the load runs and keeps the `.prof` files.
+(CPU time, bench/_profiled.py; with `--kind worker`: the engine of `serve` is a process the profiler does not
+see) while the load runs and keeps the `.prof` files.
 """
 
 from __future__ import annotations

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import types
 from typing import Any
 
@@ -29,9 +28,11 @@ from .api import (
 from .api.auth import API_PREFIX, authenticate
 from .api.errors import register_error_handlers
 from .api.fields import converters
+from .api.nesting import nested_deeper_than
 from .api.openapi import Provider
 from .config import ConfigError, Settings, tortoise_config
-from .engine import Engine, EngineOptions
+from .engine import EngineOptions
+from .engine_process import EngineProcess
 from .logs import RequestIds
 from .metrics import Metrics
 from .plugins import Registry, build_registry
@@ -42,15 +43,12 @@ MAX_BODY = 1024 * 1024
 
 
 MAX_JSON_DEPTH = 32
-_STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"')
-_BRACKETS = re.compile(r"[\[\]{}]")
 
 
 class JSONRequest(Request):
     """Reads the body as JSON whatever the Content-Type says (curl -d sends a form type).
 
-    Nesting deeper than MAX_JSON_DEPTH is refused before parsing: deep enough input makes
-    the parser (and anything that walks the result) recurse without bound.
+    Nesting deeper than MAX_JSON_DEPTH is refused before parsing (api/nesting.py).
     """
 
     async def get_json(self, force: bool = True, silent: bool = False, cache: bool = True) -> Any:
@@ -58,26 +56,15 @@ class JSONRequest(Request):
             text = await self.get_data(as_text=True)
         except UnicodeDecodeError:
             raise BadRequest("request body is not UTF-8") from None
-        if _depth(text) > MAX_JSON_DEPTH:
+        if nested_deeper_than(text, MAX_JSON_DEPTH):
             raise BadRequest(f"request body is nested deeper than {MAX_JSON_DEPTH} levels")
         return await super().get_json(force=force, silent=silent, cache=cache)
-
-
-def _depth(text: str) -> int:
-    """How deeply the arrays and objects of a JSON text nest (brackets inside strings do not count)."""
-    if text.count("[") + text.count("{") <= MAX_JSON_DEPTH:
-        return 0
-    depth = deepest = 0
-    for bracket in _BRACKETS.findall(_STRINGS.sub("", text)):
-        depth += 1 if bracket in "[{" else -1
-        deepest = max(deepest, depth)
-    return deepest
 
 
 def create_app(settings: Settings, registry: Registry | None = None, engine: EngineOptions | None = None) -> Quart:
     """The service for `settings`; notifier plugins are loaded here unless `registry` is given.
 
-    With `engine` options the escalation engine runs in the app's process while it serves (`serve`);
+    With `engine` options the escalation engine runs in a process of its own while the app serves (`serve`);
     without, the API only writes rows and another process's engine notifies (`serve --api-only`, tests)."""
     if not settings.plugin_secret:
         raise ConfigError("create_app needs settings.plugin_secret (serve generates one when PLUGIN_SECRET is unset)")
@@ -127,11 +114,10 @@ def _lifecycle(app: Quart, settings: Settings, options: EngineOptions | None) ->
     @app.before_serving
     async def _open_database() -> None:
         await Tortoise.init(config=tortoise_config(settings.database_url), _enable_global_fallback=True)
-        if options is not None:
-            registry, counted = app.extensions["notifiers"], app.extensions["metrics"].engine
-            engine = Engine(settings.database_url, registry, settings.base_url, options, metrics=counted)
-            app.extensions["engine"], app.extensions["wake_engine"] = engine, engine.wake
+        if options is not None:  # apart from the requests' event loop (engine_process.py)
+            engine = EngineProcess(settings, options, app.extensions["metrics"].engine)
             engine.start()
+            app.extensions["engine"], app.extensions["wake_engine"] = engine, engine.wake
 
     @app.after_serving
     async def _close_database() -> None:

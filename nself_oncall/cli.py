@@ -8,13 +8,13 @@ import dataclasses
 import json
 import logging
 import secrets
-import signal
 import sys
 from importlib.metadata import version
 from typing import TYPE_CHECKING
 
 from . import logs
 from .config import ConfigError, Settings, StartupError, port_number
+from .signals import signalled
 
 if TYPE_CHECKING:
     from hypercorn.config import Config
@@ -148,11 +148,13 @@ def _serve(settings: Settings, host: str | None, port: str | None, api_only: boo
     # hypercorn takes over the listening sockets; detach() leaves each file descriptor to it alone.
     config.bind = [f"fd://{sock.detach()}" for sock in sockets]
     app = create_app(settings, registry, None if api_only else engine_options(settings))
-    asyncio.run(serve(app, config, shutdown_trigger=_signalled))
+    asyncio.run(serve(app, config, shutdown_trigger=signalled))
     return 0
 
 
 def _worker(settings: Settings) -> int:
+    from .engine import engine_options
+    from .engine_process import run_engine
     from .plugins import build_registry
 
     if not (settings.link_secret or settings.plugin_secret):
@@ -162,34 +164,8 @@ def _worker(settings: Settings) -> int:
         )
     registry = build_registry(settings)
     _migrate(settings)
-    asyncio.run(_run_engine(settings, registry))
+    asyncio.run(run_engine(settings, registry, engine_options(settings)))
     return 0
-
-
-async def _run_engine(settings: Settings, registry) -> None:
-    from tortoise import Tortoise
-
-    from .config import tortoise_config
-    from .engine import Engine, engine_options
-
-    await Tortoise.init(config=tortoise_config(settings.database_url), _enable_global_fallback=True)
-    engine = Engine(settings.database_url, registry, settings.base_url, engine_options(settings))
-    try:
-        engine.start()
-        await _signalled()
-        log.info("stopping: finishing the notifier calls under way")
-        await engine.stop()
-    finally:
-        await Tortoise.close_connections()
-
-
-async def _signalled() -> None:
-    """Return on SIGTERM or SIGINT: the cue for a graceful stop."""
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, stop.set)
-    await stop.wait()
 
 
 def _hypercorn_config(settings: Settings) -> Config:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
 from typing import Any
 
 from nself_oncall.config import Channel, Settings
+from nself_oncall.engine import Engine, EngineOptions
 
 TOKEN = "test-token-0123456789"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -65,3 +68,17 @@ def settings_for(db_url: str) -> Settings:
             "pigeon": Channel("pigeon", "carrier-pigeon"),
         },
     )
+
+
+@contextlib.asynccontextmanager
+async def engine_beside(app, options: EngineOptions) -> AsyncIterator[Engine]:
+    """An engine on this test's event loop beside a serving app (`app.test_app()`), woken by its API, as `serve` ran
+    one before it gave its engine a process of its own: a test can reach into it (monkeypatch, caplog)."""
+    settings = app.config["SETTINGS"]
+    engine = Engine(settings.database_url, app.extensions["notifiers"], settings.base_url, options)
+    app.extensions["wake_engine"] = engine.wake
+    engine.start()
+    try:
+        yield engine
+    finally:
+        await engine.stop()

@@ -10,6 +10,7 @@ from quart import Blueprint, Response, current_app
 from quart_schema import document_response, security_scheme, tag, validate_querystring, validate_request
 
 from ..service import calendars as service
+from ..service.feed_documents import FeedDocuments
 from ..service.instants import now
 from .actor import actor
 from .ical import CONTENT_TYPE, feed_ical
@@ -22,12 +23,25 @@ bp = Blueprint("calendars", __name__)
 links = Blueprint("calendar_links", __name__)
 
 
+#: A feed is someone's schedule and its link a secret: no cache may keep it, and nothing it leads to learns the link.
+FEED_HEADERS = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
+
+
 def _cache():
     return current_app.extensions["schedule_cache"]
 
 
-def _calendar(feed: service.Feed) -> Response:
-    return Response(feed_ical(feed, now()), content_type=CONTENT_TYPE)
+def _documents() -> FeedDocuments:
+    return current_app.extensions["feed_documents"]
+
+
+def _calendar(body: bytes) -> Response:
+    return Response(body, content_type=CONTENT_TYPE, headers=FEED_HEADERS)
+
+
+@links.before_app_serving
+async def _keep_documents() -> None:
+    current_app.extensions["feed_documents"] = FeedDocuments(feed_ical)
 
 
 @bp.get("/schedules/<slug:schedule_id>/shifts.ics")
@@ -37,10 +51,12 @@ def _calendar(feed: service.Feed) -> Response:
 async def schedule_calendar(schedule_id: str, query_args: FeedQuery):
     """The final schedule as an iCalendar feed.
 
-    One event per item of /shifts over `?since=&until=` (default: 14 days ago to 180 days on; at most 400 days),
-    times in UTC, with a UID that stays the same for the same shift; `?user=` keeps only that user's shifts."""
+    One event per item of /shifts over `?since=&until=` (default: 14 days ago to 180 days on; at most 400 days,
+    and at most 10,000 events), times in UTC, with a UID that stays the same for the same shift; `?user=` keeps
+    only that user's shifts."""
     q = query_args
-    return _calendar(await service.schedule_feed(_cache(), schedule_id, q.since, q.until, q.user))
+    feed = await service.schedule_feed(_cache(), schedule_id, q.since, q.until, q.user)
+    return _calendar(await _documents().write(feed, now()))
 
 
 @bp.post("/calendar-subscriptions")
@@ -93,6 +109,7 @@ async def revoke_subscription(subscription_id: str):
 async def subscribed_calendar(token: str):
     """The calendar feed behind a secret link, without the bearer token.
 
-    The link is the secret. The feed covers 14 days ago to 180 days on. An unknown or revoked link is 404; a
-    schedule too heavy to compute over that range at once is 422."""
-    return _calendar(await service.subscription_feed(_cache(), token))
+    The link is the secret. The feed covers 14 days ago to 180 days on; it is kept for up to 5 minutes while its
+    schedules do not change. An unknown or revoked link is 404; a schedule too heavy to compute over that range
+    at once, or with more than 10,000 shifts in it, is 422."""
+    return _calendar(await service.subscription_document(_cache(), _documents(), token))

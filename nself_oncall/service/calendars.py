@@ -10,21 +10,25 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from .. import oncall
-from ..errors import NotFound
+from ..errors import Invalid, NotFound
 from ..records import Page, SubscriptionRecord
 from ..store import calendars as store
 from ..store.cache import Loaded, ScheduleCache, interval_at
 from . import people
+from .feed_documents import FeedDocuments
 from .instants import now
 from .schedules import final_schedule, query_range
 
 #: A feed's range when none is asked for: from two weeks ago to about six months on.
 FEED_BEFORE = timedelta(days=14)
 FEED_AFTER = timedelta(days=180)
+#: The most events one feed holds (about 2.5 MB, and 2 s of CPU to write on a small machine).
+MAX_FEED_SHIFTS = 10_000
 #: Compared with when no subscription has the hash asked for, so that both cases do the same work.
 _NO_HASH = "0" * 64
 
@@ -62,6 +66,7 @@ async def schedule_feed(
     since = feed_start() if since is None else since
     since, until = query_range(since, until, loaded.pure.zone, after=FEED_BEFORE + FEED_AFTER)
     intervals = [i for i in await final_schedule(loaded, since, until) if user is None or i.user == user]
+    _check_size(len(intervals))
     name = loaded.record.name if user is None else f"{loaded.record.name}: {user}"
     return Feed(name, [await _shift(loaded, interval, since) for interval in intervals])
 
@@ -70,6 +75,7 @@ async def user_feed(cache: ScheduleCache, user_id: str) -> Feed:
     """One person's shifts on every schedule over the default range, by start then schedule id."""
     since = feed_start()
     found = await people.user_shifts(cache, user_id, since, since + FEED_BEFORE + FEED_AFTER)
+    _check_size(len(found))
     return Feed(f"On call: {user_id}", [await _user_shift(cache, shift, since) for shift in found])
 
 
@@ -77,6 +83,13 @@ async def _user_shift(cache: ScheduleCache, shift: people.UserShift, since: date
     if shift.interval.start > since:
         return Shift(shift.schedule_id, shift.schedule_name, shift.interval, shift.interval.start)
     return await _shift(await cache.get(shift.schedule_id), shift.interval, since)
+
+
+def _check_size(shifts: int) -> None:
+    if shifts > MAX_FEED_SHIFTS:
+        raise Invalid(
+            "until", f"this feed holds {shifts:,} shifts, over the limit of {MAX_FEED_SHIFTS:,}: ask for a shorter range"
+        )
 
 
 def feed_start() -> datetime:
@@ -115,9 +128,19 @@ async def revoke(subscription_id: str, *, actor: str) -> None:
     await store.delete(subscription_id, actor=actor)
 
 
-async def subscription_feed(cache: ScheduleCache, token: str) -> Feed:
-    """The feed a link serves, over the default range; an unknown or revoked token is a 404."""
+async def subscription_document(cache: ScheduleCache, documents: FeedDocuments, token: str) -> bytes:
+    """The document a link serves, over the default range; an unknown or revoked token is a 404. It is kept
+    while the schedules it reads do not change (service/feed_documents.py)."""
     subscription = await _subscription(token)
+    if subscription.schedule_id is None:
+        versions, more = await cache.versions()  # a user's feed reads every schedule
+        read: Hashable = (tuple(versions), more)
+    else:
+        read = (await cache.get(subscription.schedule_id)).version
+    return await documents.kept(subscription.id, read, lambda: _subscription_feed(cache, subscription))
+
+
+async def _subscription_feed(cache: ScheduleCache, subscription: SubscriptionRecord) -> Feed:
     if subscription.schedule_id is None:
         feed = await user_feed(cache, subscription.user_id)
     else:

@@ -16,6 +16,7 @@ from ..oncall import people
 from ..store.cache import Loaded, ScheduleCache, interval_at, may_name
 from .instants import now, query_instant
 from .schedules import MAX_RANGE, query_range, schedule_over
+from .workers import off_loop
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,7 @@ async def user_oncall(cache: ScheduleCache, user_id: str, at: datetime | None) -
     by_id = {schedule.record.id: schedule for schedule in loaded}
     until = min(instant + MAX_RANGE, oncall.LATEST)
     keyed = [(s.record.id, await schedule_over(s, instant, until)) for s in loaded]
-    found = people.next_of(user_id, keyed, instant, until, _budget("at"))
+    found = await off_loop(people.next_of, user_id, keyed, instant, until, _budget("at"))
     if found is None:
         return UserOncall(instant, current, None)
     schedule = by_id[found[0]]
@@ -61,7 +62,7 @@ async def user_shifts(
     loaded = [s for s in (await cache.page())[0] if may_name(s, user_id, since)]
     by_id = {schedule.record.id: schedule for schedule in loaded}
     keyed = [(s.record.id, await schedule_over(s, since, until)) for s in loaded]
-    found = people.intervals_of(user_id, keyed, since, until, _budget("until"))
+    found = await off_loop(people.intervals_of, user_id, keyed, since, until, _budget("until"))
     return [_shift(by_id[key], interval) for key, interval in found]
 
 

@@ -15,6 +15,7 @@ from ..store import overrides
 from ..store import schedules as store
 from ..store.cache import Loaded, ScheduleCache, interval_at
 from .instants import now, query_instant
+from .workers import off_loop
 
 MAX_RANGE = timedelta(days=400)
 DEFAULT_RANGE = timedelta(days=14)
@@ -96,10 +97,11 @@ def query_range(
 
 
 async def final_schedule(loaded: Loaded, since: datetime, until: datetime) -> list[oncall.Interval]:
-    """The covered intervals of [since, until), refused (422) when rendering them would hold the loop too long."""
+    """The covered intervals of [since, until), refused (422) when rendering them would take too long, rendered
+    by a worker thread (service/workers.py)."""
     schedule = await schedule_over(loaded, since, until)
     check_cost(oncall.render_cost(schedule, since, until))
-    return oncall.render(schedule, since, until)
+    return await off_loop(oncall.render, schedule, since, until)
 
 
 def check_cost(cost: int) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 from collections import OrderedDict, deque
 from collections.abc import Awaitable, Callable
+from contextvars import copy_context
 from dataclasses import dataclass, field, replace
 from datetime import datetime, time, timedelta
 from typing import Any, Generic, TypeVar
@@ -26,7 +27,7 @@ from ..oncall.handoffs import Notice
 from ..oncall.people import named
 from ..records import LayerRecord, ScheduleRecord
 from . import overrides
-from .sql import default, rows
+from .sql import default, rows, transaction_open
 
 _VERSION_SQL = "SELECT version, created_at FROM schedules WHERE id = $1"
 _PAGE_SQL = "SELECT id, version, created_at FROM schedules WHERE id > $1 ORDER BY id LIMIT $2"
@@ -124,15 +125,25 @@ class _SharedReads(Generic[K, V]):
     A request may only use a read that began after it arrived (else it could miss
     a change committed just before). So requests that arrive while a read is under
     way wait together for the next one, which starts when that read ends.
+
+    Only reads outside any transaction are shared. A caller inside one reads alone, through it: it must see its
+    own transaction's writes, nobody else may read through its transaction (uncommitted, and finished or back in
+    the pool by the time a later read ran), and on SQLite its transaction holds the connection that a shared read
+    would wait for. So the next read starts in the context of a caller that is in no transaction (`_done` runs in
+    that caller's task, or in the previous shared read's), and copies it.
     """
 
-    def __init__(self, reader: Callable[[K], Awaitable[V]]) -> None:
+    def __init__(self, reader: Callable[[K], Awaitable[V]], alone: Callable[[], bool] = transaction_open) -> None:
+        """`alone()`: whether the caller reads by itself (by default: when it is inside a transaction)."""
         self._reader = reader
+        self._alone = alone
         self._busy: set[K] = set()
         self._next: dict[K, asyncio.Future[V]] = {}
         self._tasks: set[asyncio.Task[None]] = set()  # the loop keeps only weak references
 
     async def read(self, key: K) -> V:
+        if self._alone():
+            return await self._reader(key)
         if key not in self._busy:
             self._busy.add(key)
             try:
@@ -148,7 +159,7 @@ class _SharedReads(Generic[K, V]):
         if waiting is None:
             self._busy.discard(key)
         else:
-            task = asyncio.get_running_loop().create_task(self._read_for(key, waiting))
+            task = asyncio.get_running_loop().create_task(self._read_for(key, waiting), context=copy_context())
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
 

@@ -12,11 +12,17 @@ from datetime import datetime
 from typing import Any
 
 from tortoise import connections
+from tortoise.backends.base.client import TransactionalDBClient
 
 
 def default() -> Any:
     """The connection of the current context: the open transaction's, else the pool's."""
     return connections.get("default")
+
+
+def transaction_open() -> bool:
+    """Whether the current context runs inside a transaction (its connection is the transaction's)."""
+    return isinstance(default(), TransactionalDBClient)
 
 
 def is_postgres(connection: Any) -> bool:

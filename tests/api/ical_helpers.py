@@ -74,5 +74,12 @@ async def feed(api, path: str, **query) -> bytes:
     body = await response.get_data()
     assert response.status_code == 200, body
     assert response.headers["Content-Type"] == "text/calendar; charset=utf-8"
+    assert_private(response)
     return body
+
+
+def assert_private(response) -> None:
+    """A feed is kept by no cache, and its link leaks to no page through Referer."""
+    assert response.headers["Cache-Control"] == "no-store"
+    assert response.headers["Referrer-Policy"] == "no-referrer"
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
+import threading
 
 import pytest
 
-from ical_helpers import PRIMARY, events, feed, fetched_apart, vobject_events
+from ical_helpers import PRIMARY, assert_private, events, feed, fetched_apart, vobject_events
+from nself_oncall.service import calendars
 from nself_oncall.store.ids import new_id
 
 LINK = "http://127.0.0.1:3840/ical/"  # the test settings' base URL: the listen address
@@ -38,6 +41,7 @@ async def test_a_link_serves_the_schedule_feed_without_the_bearer_token(api):
     response, body = await _link(api, path)
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "text/calendar; charset=utf-8"
+    assert_private(response)
     served = events(body)
     bearer = events(await feed(api, "/api/v1/schedules/primary/shifts.ics"))
     assert fetched_apart(served) == fetched_apart(bearer)
@@ -182,3 +186,46 @@ async def test_the_token_never_reaches_the_log(api, caplog):
     await _link(api, path)
     token = path.removeprefix("/ical/").removesuffix(".ics")
     assert caplog.records and not [r for r in caplog.records if token in r.getMessage()]
+
+
+async def test_a_link_is_written_once_off_the_loop_and_again_at_once_after_a_change(app, api):
+    """Twenty fetches of one link at once: one document, written by a worker thread, not on the event loop. A
+    schedule change shows in the next fetch (documents are kept per link with the versions of their schedules)."""
+    assert (await api.post("/api/v1/schedules", PRIMARY))[0] == 201
+    _, path = await _subscribe(api, schedule_id="primary")
+    _, everywhere = await _subscribe(api, user_id="alice")
+    documents = app.app.extensions["feed_documents"]
+    writers, write = [], documents._write
+
+    def counted(feed, stamp):
+        writers.append(threading.current_thread())
+        return write(feed, stamp)
+
+    documents._write = counted
+    fetched = await asyncio.gather(*(_link(api, path) for _ in range(20)))
+    assert {body for _, body in fetched} == {fetched[0][1]} and len(writers) == 1
+    assert writers[0] is not threading.current_thread() and writers[0].name.startswith("nself-oncall-worker")
+    assert (await _link(api, path))[1] == fetched[0][1] and len(writers) == 1
+
+    assert (await api.patch("/api/v1/schedules/primary", {"name": "Renamed"}))[0] == 200
+    renamed = events((await _link(api, path))[1])
+    assert len(writers) == 2 and {e["summary"].split("(")[1] for e in renamed} == {"Renamed)"}
+
+    before = events((await _link(api, everywhere))[1])
+    other = {"id": "other", "name": "Other", "layers": [
+        {"users": ["alice"], "rotation": {"unit": "day"}, "start": "2024-01-01T00:00:00Z"}]}
+    assert (await api.post("/api/v1/schedules", other))[0] == 201  # a user's feed reads every schedule
+    after = events((await _link(api, everywhere))[1])
+    assert "On call: alice (Other)" not in {e["summary"] for e in before}
+    assert "On call: alice (Other)" in {e["summary"] for e in after} and len(writers) == 4
+
+
+async def test_a_feed_with_too_many_shifts_is_422(api, monkeypatch):
+    monkeypatch.setattr(calendars, "MAX_FEED_SHIFTS", 10)
+    assert (await api.post("/api/v1/schedules", PRIMARY))[0] == 201
+    _, path = await _subscribe(api, schedule_id="primary")
+    _, everywhere = await _subscribe(api, user_id="alice")
+    for response, body in (await _link(api, path), await _link(api, everywhere)):
+        assert response.status_code == 422 and "shifts, over the limit of 10" in json.loads(body)["error"]["message"]
+    status, body = await api.get("/api/v1/schedules/primary/shifts.ics")
+    assert status == 422 and body["error"]["details"][0]["field"] == "until"

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from apiclient import AUTH, Api, settings_for
+from apiclient import AUTH, Api, engine_beside, settings_for
 from nself_oncall import config
 from nself_oncall.app import create_app
 from nself_oncall.engine import EngineOptions
@@ -106,8 +106,8 @@ async def test_a_database_that_never_answers_is_a_quick_503_and_the_engine_tries
     monkeypatch.setattr(config, "QUERY_TIMEOUT", 1.0)
     caplog.set_level(logging.WARNING)
     url = urlsplit(db_url)._replace(netloc=f"{urlsplit(db_url).username}@127.0.0.1:{proxy.port}").geturl()
-    app = create_app(settings_for(url), engine=EngineOptions())
-    async with app.test_app() as running:
+    app = create_app(settings_for(url))
+    async with app.test_app() as running, engine_beside(app, EngineOptions()):  # its warnings reach caplog
         client = running.test_client()
         api = Api(client)
         policy = {"id": "p", "name": "P", "steps": [{"delay_minutes": 1, "targets": [{"type": "channel", "id": "log"}]}]}

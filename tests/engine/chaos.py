@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 
 import asyncpg
 
-from apiclient import Api, settings_for
+from apiclient import Api, engine_beside, settings_for
 from nself_oncall.app import create_app
 from nself_oncall.config import Channel
 from nself_oncall.engine import EngineOptions
@@ -44,12 +44,17 @@ def policy(delays_minutes: list[float], repeat: int = 0, targets: list[dict] | N
 async def api_for(
     database_url: str, hook_url: str, engine: EngineOptions | None = None, timeout: float = 10.0
 ) -> AsyncIterator[Api]:
-    """The API of this database in this process; an engine runs here too only with `engine` options (most tests
-    leave the work to worker processes)."""
+    """The API of this database in this process; an engine runs here too, on this event loop, only with `engine`
+    options (most tests leave the work to worker processes; `serve` would start its engine in a process of its
+    own, where a test cannot reach into it)."""
     hook = Channel("hook", "webhook", {"url": hook_url, "allow": ["127.0.0.1"], "timeout": timeout})
-    app = create_app(replace(settings_for(database_url), channels={"hook": hook}), engine=engine)
+    app = create_app(replace(settings_for(database_url), channels={"hook": hook}))
     async with app.test_app() as test_app:
-        yield Api(test_app.test_client())
+        if engine is None:
+            yield Api(test_app.test_client())
+            return
+        async with engine_beside(app, engine):
+            yield Api(test_app.test_client())
 
 
 async def create_policy(api: Api, hook_url: str, body: dict) -> None:

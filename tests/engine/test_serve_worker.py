@@ -104,3 +104,65 @@ def test_sigterm_finishes_the_call_under_way_and_writes_its_result(tmp_path: Pat
     assert served.process.returncode == 0, output
     assert statuses(tmp_path) == ["sent"], output
     assert "waiting for 1 notifier call" in output and "engine stopped" in output
+
+
+def _engine_process(served) -> int:
+    """The pid of `serve`'s engine process: the child multiprocessing spawned (beside its resource tracker)."""
+    pid = served.process.pid
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    spawned = [int(c) for c in children if b"spawn_main" in Path(f"/proc/{c}/cmdline").read_bytes()]
+    assert len(spawned) == 1, children
+    return spawned[0]
+
+
+def _sent_count(base: str) -> float:
+    for line in httpx.get(f"{base}/metrics", headers=AUTH).text.splitlines():
+        if line.startswith('nself_oncall_delivery_attempts_total{channel="hook",notifier="webhook",outcome="sent"}'):
+            return float(line.rsplit(" ", 1)[1])
+    return 0.0
+
+
+def _serve_and_page(tmp_path: Path, serve_process, hook, summary: str):
+    """`serve` on a new SQLite file, with one escalation `summary` triggered and delivered."""
+    served = serve_process(tmp_path, environment(tmp_path, hook.url))
+    served.wait_healthy()
+    seed(served.base, hook.url)
+    trigger(served.base, summary)
+    assert wait_until(lambda: summaries(hook) == [summary])
+    return served
+
+
+def test_serve_runs_its_engine_in_a_process_that_counts_into_its_metrics(tmp_path: Path, serve_process, receiver):
+    """The engine of `serve` is a child process of its own: what it delivers is counted in the app's /metrics."""
+    served = _serve_and_page(tmp_path, serve_process, receiver(), "counted")
+    engine = _engine_process(served)
+    assert wait_until(lambda: _sent_count(served.base) == 1.0)
+    assert f"engine running as {os.uname().nodename}:{engine}" in served.output()
+
+
+def test_serve_starts_its_engine_again_when_it_dies(tmp_path: Path, serve_process, receiver):
+    hook = receiver()
+    served = _serve_and_page(tmp_path, serve_process, hook, "before")
+    os.kill(_engine_process(served), signal.SIGKILL)
+    trigger(served.base, "after")
+    assert httpx.get(f"{served.base}/health").status_code == 200  # the API went on answering
+    assert wait_until(lambda: summaries(hook) == ["before", "after"]), served.output()
+    output = served.output()
+    assert "engine process exited with status -9; starting another in 1 s" in output
+    assert statuses(tmp_path) == ["sent", "sent"]
+
+
+def _gone(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"  # a zombie not reaped yet
+    except FileNotFoundError:
+        return True
+
+
+def test_the_engine_process_stops_when_serve_dies(tmp_path: Path, serve_process, receiver):
+    """No engine is left behind (on SQLite it would keep the database's engine lock from the next serve)."""
+    served = _serve_and_page(tmp_path, serve_process, receiver(), "engine runs")
+    engine = _engine_process(served)
+    served.process.kill()
+    served.process.wait()
+    assert wait_until(lambda: _gone(engine), timeout=40)
