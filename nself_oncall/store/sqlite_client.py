@@ -5,6 +5,10 @@ and when another connection (another process, or the engine's own in `serve`) wr
 wait for it and fails at once with "database is locked", whatever the busy timeout. A transaction that begins
 IMMEDIATE waits, up to BUSY_TIMEOUT, for the lock instead. Every transaction the service opens may write, and
 all are short; reads outside a transaction are not affected (WAL lets them run beside a writer).
+
+A BEGIN that gives up (the other writer held the lock past the busy timeout) must leave nothing behind: Tortoise
+1.1.9 takes its in-process transaction lock and makes the transaction the task's connection before BEGIN, and
+releases neither when BEGIN fails, so every later transaction of the process would wait on that lock for ever.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import sqlite3
 
 from tortoise.backends.base.client import TransactionContext
 from tortoise.backends.sqlite.client import SqliteClient, SqliteTransactionContext, SqliteTransactionWrapper
+from tortoise.connection import get_connections
 from tortoise.exceptions import TransactionManagementError
 
 #: How long a statement or a BEGIN waits for another connection's lock, in milliseconds.
@@ -28,13 +33,30 @@ class ImmediateTransaction(SqliteTransactionWrapper):
             raise TransactionManagementError(exc) from exc
 
 
+class ImmediateTransactionContext(SqliteTransactionContext):
+    async def __aenter__(self) -> ImmediateTransaction:
+        await self._trxlock.acquire()
+        try:
+            await self.ensure_connection()
+            self.token = get_connections().set(self.connection_name, self.connection)
+            try:
+                await self.connection.begin()
+            except BaseException:
+                get_connections().reset(self.token)
+                raise
+        except BaseException:
+            self._trxlock.release()
+            raise
+        return self.connection
+
+
 class ImmediateSqliteClient(SqliteClient):
     def __init__(self, file_path: str, **kwargs) -> None:
         kwargs.setdefault("busy_timeout", BUSY_TIMEOUT)
         super().__init__(file_path, **kwargs)
 
     def _in_transaction(self) -> TransactionContext:
-        return SqliteTransactionContext(ImmediateTransaction(self), self._lock)
+        return ImmediateTransactionContext(ImmediateTransaction(self), self._lock)
 
 
 #: Tortoise's name for the class a backend module provides.
