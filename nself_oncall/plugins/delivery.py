@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from ..escalation import channel_problem
+from .redact import mask
 from .registry import ChannelState, Registry
 from .types import Contact, Message, Outcome, PermanentError, Sent, TemporaryError
 
@@ -66,7 +67,8 @@ async def _send(
 
     def failed(error: str, temporary: bool, retry_after: float | None = None) -> Outcome:
         elapsed = (time.perf_counter() - started) * 1000
-        return Outcome("failed", attempted_at, elapsed, temporary, error=state.redact(error), retry_after=retry_after)
+        error = mask(state.redact(error), _link_tokens(message))
+        return Outcome("failed", attempted_at, elapsed, temporary, error=error, retry_after=retry_after)
 
     try:
         async with asyncio.timeout(state.timeout):
@@ -84,6 +86,12 @@ async def _send(
         return failed(f"notifier {state.notifier!r} returned {type(sent).__name__}, not Sent", temporary=False)
     elapsed = (time.perf_counter() - started) * 1000
     return Outcome("sent", attempted_at, elapsed, provider_id=sent.provider_id)
+
+
+def _link_tokens(message: Message) -> list[str]:
+    """The tokens of the message's acknowledge and resolve links: a peer that quotes the message back in its error
+    would put working links into the notification row and the log."""
+    return [action.url.rsplit("/", 1)[-1] for action in message.actions]
 
 
 def log_outcome(channel: str, message: Message, outcome: Outcome) -> None:

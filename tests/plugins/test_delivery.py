@@ -6,11 +6,12 @@ import asyncio
 import logging
 import sys
 import types
+from dataclasses import replace
 from importlib.metadata import EntryPoint
 
 import pytest
 
-from nself_oncall import Contact, Notifier, PermanentError, Sent, TemporaryError, hookimpl
+from nself_oncall import Action, Contact, Notifier, PermanentError, Sent, TemporaryError, hookimpl
 from nself_oncall.config import Channel, Settings
 from nself_oncall.plugins import build_registry, deliver
 
@@ -38,6 +39,8 @@ class Scripted(Notifier):
                 await asyncio.sleep(5)
             case "wrong":
                 return "sent!"
+            case "echo":  # a receiver that quotes the request it refused, the message's links included
+                raise PermanentError(f"400 Bad Request: {[a.url for a in message.actions]}")
         return Sent(provider_id=f"p-{message.id}")
 
 
@@ -136,6 +139,16 @@ async def test_every_observer_sees_every_attempt_even_when_one_raises(observed, 
         ("async", "ok", "nowhere", "undeliverable"),
     ]
     assert sum("observer bug" in r.getMessage() for r in caplog.records) == 3
+
+
+async def test_a_receiver_echoing_the_message_puts_no_working_link_in_the_error(observed, message, caplog):
+    registry, _ = observed
+    token = "Q" * 43
+    links = (Action("acknowledge", f"https://oncall.example.com/a/{token}"),)
+    with caplog.at_level(logging.WARNING, "nself_oncall.plugins.delivery"):
+        outcome = await send(registry, "echo", replace(message, actions=links))
+    assert outcome.error == "400 Bad Request: ['https://oncall.example.com/a/********']"
+    assert token[:8] not in caplog.text and "a/********" in caplog.text
 
 
 def test_secrets_are_masked_in_shown_settings(observed):
