@@ -41,10 +41,10 @@ def database_unavailable(exc: BaseException) -> bool:
     )
 
 
-#: PostgreSQL's SQLSTATEs of an error that trying again can cure: classes 40 (serialization failure, deadlock) and
-#: 53 (insufficient resources: out of connections, memory, disk), and 57014 (query canceled: a statement timeout).
+#: The classes of PostgreSQL's SQLSTATEs of an error that trying again can cure: 40 (serialization failure, deadlock)
+#: and 53 (insufficient resources: out of connections, memory, disk). Class 57 (a query canceled by a statement
+#: timeout, 57014, or by a shutdown) is asyncpg's OperatorInterventionError, which `database_unavailable` covers.
 _TRANSIENT_CLASSES = ("40", "53")
-_TRANSIENT_STATES = ("57014",)
 
 
 def transient(exc: BaseException) -> bool:
@@ -54,7 +54,7 @@ def transient(exc: BaseException) -> bool:
     if database_unavailable(exc):
         return True
     states = (getattr(e, "sqlstate", None) for e in _chain(exc))
-    return any(isinstance(s, str) and (s[:2] in _TRANSIENT_CLASSES or s in _TRANSIENT_STATES) for s in states)
+    return any(isinstance(state, str) and state[:2] in _TRANSIENT_CLASSES for state in states)
 
 
 def _chain(exc: BaseException | None) -> Iterator[BaseException]:
