@@ -132,9 +132,9 @@ _KNOWN = """SELECT id, shift_start, "user", notice, channel, minutes_before, sen
 _INSERT_PLANNED = """INSERT INTO notices (id, schedule_id, shift_start, "user", notice, channel, minutes_before, due_at,
                                          send_at, created_at)
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9)"""
+_PLAN_AT = "UPDATE schedules SET notices_plan_at = $1 WHERE id = $2"
 # Both touch planned rows only: a row another engine turned into notifications while this one waited for its lock
 # is left as it is (PostgreSQL checks the condition again on the row as committed).
-_PLAN_AT = "UPDATE schedules SET notices_plan_at = $1 WHERE id = $2"
 _MOVE = """UPDATE notices SET channel = $1, minutes_before = $2, due_at = $3, send_at = $3
            WHERE id = $4 AND send_at IS NOT NULL"""
 
