@@ -37,7 +37,8 @@ def input_error_status(exc: Exception) -> int | None:
 def database_unavailable(exc: BaseException) -> bool:
     """Whether `exc` means the database cannot be reached now (a 503: try again), not a bug or bad input."""
     return any(
-        isinstance(e, _UNAVAILABLE) or (isinstance(e, sqlite3.OperationalError) and "locked" in str(e)) for e in _chain(exc)
+        isinstance(e, _UNAVAILABLE) or (isinstance(e, sqlite3.OperationalError) and "locked" in str(e))
+        for e in _chain(exc)
     )
 
 

@@ -231,7 +231,8 @@ async def send_due(
         for row in await rows(connection, _DUE + _locking(connection), [now, limit]):
             due = DueNotice(row["id"], row["schedule_id"], instant(row["shift_start"]), row["user"], row["notice"],
                             row["channel"], row["minutes_before"])
-            name = f"schedule {due.schedule_id!r}: notice {due.index} for {due.user}'s shift at {due.shift_start.isoformat()}"
+            name = (f"schedule {due.schedule_id!r}: notice {due.index} for {due.user}'s shift at "
+                    f"{due.shift_start.isoformat()}")
             counts.add(due, await contained(due, name, decide, undecided, write, later))
         await _delete(connection, [due.id for due, _ in counts.dropped])
         if counts.sent:

@@ -96,8 +96,9 @@ async def escalations_of(api, ids) -> dict:
 async def four_escalations(api) -> tuple[str, list[str], datetime]:
     """Four escalations of a policy whose step 0 names a schedule (alice on call) and bob, and step 1 (5 minutes
     later) the team channel: the oldest (the first of every pass), the others, and when the last was triggered."""
-    assert (await api.post("/api/v1/users", {"id": "alice", "contacts": [{"channel": "pager", "address": "a1"}]}))[0] == 201
-    assert (await api.post("/api/v1/users", {"id": "bob", "contacts": [{"channel": "pager", "address": "b1"}]}))[0] == 201
+    for user, address in (("alice", "a1"), ("bob", "b1")):
+        body = {"id": user, "contacts": [{"channel": "pager", "address": address}]}
+        assert (await api.post("/api/v1/users", body))[0] == 201
     layer = {"users": ["alice"], "rotation": {"unit": "week"}, "start": "2026-01-01T00:00:00Z"}
     assert (await api.post("/api/v1/schedules", {"id": "primary", "name": "Primary", "layers": [layer]}))[0] == 201
     steps = [{"delay_minutes": 5, "targets": [{"type": "schedule", "id": "primary"}, {"type": "user", "id": "bob"}]},

@@ -85,7 +85,8 @@ def test_a_step_makes_at_most_max_messages_and_one_of_them_says_how_many_were_cu
     assert len(messages) == MAX_MESSAGES == 10_000
     assert all(m.reason is None for m in messages[:-1]) and len({m.address for m in messages[:-1]}) == 50
     cut = messages[-1]
-    assert (cut.target_position, cut.contact_position, cut.user, cut.channel, cut.address) == (199, 49, "many", None, None)
+    where = (cut.target_position, cut.contact_position, cut.user, cut.channel, cut.address)
+    assert where == (199, 49, "many", None, None)
     assert cut.reason == ("90,001 messages of this step not sent (this one and the 90,000 after it): the step makes "
                           "100,000 messages, over the limit of 10,000 per step")
     assert sent_problem(cut, CHANNELS) == cut.reason
@@ -96,7 +97,8 @@ def test_a_step_of_exactly_max_messages_is_whole_and_one_more_cuts_two():
     full = (Target("user", "many"),) * 200  # 10,000 messages
     assert [m.reason for m in expand(Due(0, 0, 0, AT, full), {}, {"many": many})] == [None] * MAX_MESSAGES
     over = expand(Due(0, 0, 0, AT, (*full, Target("channel", "team"))), {}, {"many": many})
-    assert len(over) == MAX_MESSAGES and over[-1].reason.startswith("2 messages of this step not sent (this one and the 1 after")
+    assert len(over) == MAX_MESSAGES
+    assert over[-1].reason.startswith("2 messages of this step not sent (this one and the 1 after it)")
 
 
 def test_the_fewest_messages_count_every_target_of_every_loop():
