@@ -24,3 +24,10 @@ class BadQuery(Exception):
     def __init__(self, field: str, message: str):
         super().__init__(f"query parameter {field}: {message}")
         self.field, self.message = field, message
+
+
+def described(exc: BaseException) -> str:
+    """`Type: message`, as a reason stored with a notification, without what a database refuses in text (NUL, which
+    PostgreSQL refuses; lone surrogates, which no driver encodes): an exception's message may hold anything."""
+    text = f"{type(exc).__name__}: {exc}".replace("\x00", "\ufffd")
+    return text.encode("utf-8", "replace").decode("utf-8")

@@ -2,15 +2,19 @@
 (tests make many apps in one process, and each must count alone).
 
 What lives here is counted in memory as it happens: HTTP requests (api/metrics.py records them), refused
-credentials (api/auth.py, ui/pages.py), the deliveries of this process's engine (engine/dispatcher.py) and the
-work it could not plan (engine/escalator.py, engine/notices.py). The gauges read from the database at scrape time
-are made by api/metrics.py from service/metrics.py's snapshot. docs/operations.md lists every metric.
+credentials (api/auth.py, ui/pages.py), the deliveries of this process's engine (engine/dispatcher.py), the
+messages it planned and the work it could not plan (engine/escalator.py, engine/notices.py). The gauges read from
+the database at scrape time are made by api/metrics.py from service/metrics.py's snapshot. docs/operations.md lists
+every metric.
 
 Labels are low-cardinality by design: a route template, a method, a status, a channel or notifier name from
 plugins.toml; never a user, schedule, escalation or notification id.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Histogram
 from prometheus_client.gc_collector import GCCollector
@@ -33,9 +37,17 @@ ENGINE_JOBS = ("escalator", "notice_planner", "notice_sender")
 
 class EngineMetrics:
     """What this process's engine counts: its notifier calls, by channel and notifier (see engine/dispatcher.py),
-    and the escalations and notices it could not plan, by job."""
+    the messages it planned, by channel and status, and the escalations and notices it could not plan, by job."""
 
     def __init__(self, registry: CollectorRegistry):
+        self.planned = Counter(
+            f"{PREFIX}_messages_planned_total",
+            "Notification rows that this process's engine wrote for escalation steps and handoff notices, by channel "
+            "(empty when none) and status: pending (to be sent) or undeliverable (nobody to send it to)",
+            ("channel", "status"),
+            registry=registry,
+        )
+        self.planned.labels("", "undeliverable")  # starts at 0, as AUTH_FAILURES do: what to alert on
         self.failures = Counter(
             f"{PREFIX}_engine_failures_total",
             "Escalations and handoff notices that this process's engine could not plan (each recorded with the "
@@ -72,6 +84,16 @@ class EngineMetrics:
             buckets=DELIVERY_BUCKETS,
             registry=registry,
         )
+
+
+def count_planned(metrics: Any, planned: Mapping[tuple[str, str], int]) -> None:
+    """Count the rows a pass wrote and committed, by (channel, status), in `metrics`: EngineMetrics, or what an
+    engine process sends its counts to `serve` through (engine_process.py), which takes `labels` and `inc` only;
+    None: a worker, which counts nothing."""
+    if metrics is None:
+        return
+    for (channel, status), count in planned.items():
+        metrics.planned.labels(channel, status).inc(count)
 
 
 class Metrics:

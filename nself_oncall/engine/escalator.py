@@ -5,22 +5,26 @@ through each of their contact methods, a schedule through the contacts of whoeve
 the instant the step is due (asked of the same cache and resolver as the API). A target nobody can
 be reached through is written `undeliverable` with the reason, and the escalation goes on. What is
 looked up is the store's (store/targets.py); what it means is decided by the pure
-`escalation.expand`, which the policy preview calls too.
+`escalation.expand`, which the policy preview calls too, and which caps a step at escalation.MAX_MESSAGES
+messages (made in one go: about 30 ms for the largest, on the engine's own loop; their rows are written a
+chunk at a time, see store/notifications.py). The rows written, once committed, are counted in
+`nself_oncall_messages_planned_total`.
 
-An escalation that cannot be planned at all (any error but the database being away) is contained: logged with its
-traceback, counted, and its reached steps written `undeliverable` with the reason; it goes on to its next step as
-it would have, and the other escalations of the pass are notified as if nothing happened (store/steps.py).
+An escalation that cannot be planned at all (any error but one of the moment: the database away, a deadlock, see
+store/contained.py) is contained: logged with its traceback, counted, and its reached steps written `undeliverable`
+with the reason; it goes on to its next step as it would have, and the other escalations of the pass are notified
+as if nothing happened (store/steps.py).
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from datetime import datetime, timedelta
 
 from .. import escalation
+from ..errors import described
 from ..logs import written_for
-from ..metrics import EngineMetrics
+from ..metrics import EngineMetrics, count_planned
 from ..records import UserRecord
 from ..store import steps, targets
 from ..store.cache import ScheduleCache
@@ -28,8 +32,6 @@ from ..store.steps import Advance, DueEscalation
 
 log = logging.getLogger(__name__)
 
-#: A step's messages are made this many at a time, the event loop free in between (a step may reach thousands).
-PART = 1000
 #: When an escalation whose steps cannot be told (its policy unreadable, say) is looked at again.
 RETRY_UNSTEPPED = timedelta(minutes=5)
 
@@ -55,7 +57,9 @@ class Escalator:
             with written_for(due.id):
                 return self._unplanned(due, error, now)
 
-        return await steps.advance_due(now, self.batch, plan, unplanned, self.sender)
+        advanced = await steps.advance_due(now, self.batch, plan, unplanned, self.sender)
+        count_planned(self.metrics, advanced.planned)
+        return advanced.escalations
 
     def _unplanned(self, due: DueEscalation, error: Exception, now: datetime) -> Advance:
         """The escalation's steps reached, each target `undeliverable` with why it could not be planned. When not
@@ -68,7 +72,7 @@ class Escalator:
         except Exception:
             log.exception("escalation %s: cannot tell its steps; looking again in %s", due.id, RETRY_UNSTEPPED)
             return Advance([], due.steps_done, now + RETRY_UNSTEPPED)
-        reason = f"could not be planned: {type(error).__name__}: {error}"
+        reason = f"could not be planned: {described(error)}"
         planned = [m for step in reached for m in escalation.unplanned(step, reason)]
         return Advance(planned, due.steps_done + len(reached), next_due)
 
@@ -94,10 +98,4 @@ class Escalator:
         schedules = {t.id for t in step.targets if t.type == "schedule"}
         oncall = await targets.oncall_at(self.cache, schedules, step.at)
         known = await targets.read_users(escalation.users_named(step, oncall), found)
-        messages = []
-        for message in escalation.messages(step, oncall, known):
-            messages.append(message)
-            if len(messages) % PART == 0:
-                await asyncio.sleep(0)
-        return messages
-
+        return escalation.expand(step, oncall, known)

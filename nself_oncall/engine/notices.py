@@ -13,9 +13,10 @@ Two passes, each a transaction of the store (store/notices.py):
   its own at the planner's next pass. Otherwise the message is written as notification rows, which the
   dispatcher delivers with the escalations' leases, retries and rate limits.
 
-A schedule or a notice that fails (any error but the database being away) is contained as an escalation is
-(engine/escalator.py): logged with its traceback and counted; a schedule is planned again in REPLAN, its rows left
-as they are, and a notice is written as an `undeliverable` notification with the reason. The others go on.
+A schedule or a notice that fails (any error but one of the moment: the database away, a deadlock) is contained as
+an escalation is (engine/escalator.py): logged with its traceback and counted; a schedule is planned again in
+REPLAN, its rows left as they are, and a notice is written as an `undeliverable` notification with the reason. The
+others go on. The notification rows written, once committed, are counted in `nself_oncall_messages_planned_total`.
 """
 
 from __future__ import annotations
@@ -24,9 +25,9 @@ import logging
 from datetime import datetime, timedelta
 
 from .. import escalation
-from ..errors import NotFound
+from ..errors import NotFound, described
 from ..escalation import Target
-from ..metrics import EngineMetrics
+from ..metrics import EngineMetrics, count_planned
 from ..oncall import EARLIEST
 from ..oncall.handoffs import (
     LATE,
@@ -99,6 +100,7 @@ class Notices:
             return self._undecided(due, error)
 
         counts = await notices.send_due(now, self.batch, decide, undecided, self.sender)
+        count_planned(self.metrics, counts.planned)
         for due, reason in counts.dropped:
             log.info("schedule %r: notice %d for %s's shift at %s dropped: %s",
                      due.schedule_id, due.index, due.user, due.shift_start.isoformat(), reason)
@@ -110,7 +112,7 @@ class Notices:
         """The notice, written `undeliverable` with why it could not be prepared."""
         self._failed("notice_sender", error, "schedule %r: notice %d for %s's shift at %s could not be prepared",
                      due.schedule_id, due.index, due.user, due.shift_start.isoformat())
-        reason = f"could not be prepared: {type(error).__name__}: {error}"
+        reason = f"could not be prepared: {described(error)}"
         handoff = Handoff(due.shift_start, due.user, due.index, Notice(due.channel, due.minutes_before, EARLIEST))
         summary = f"Handoff notice for {due.user}'s shift at {due.shift_start.isoformat()}: {reason}"
         return Send(summary, {"schedule_id": due.schedule_id, "error": reason}, escalation.unplanned(_step(handoff), reason))

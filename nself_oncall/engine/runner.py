@@ -181,7 +181,7 @@ class Engine:
             sent = await own_task(self.notices.send(now))
             if sent.sent:
                 self._events[NOTIFICATIONS].set()
-            worked = worked or bool(sent.sent or sent.dropped or sent.retimed)
+            worked = worked or bool(sent.sent or sent.dropped or sent.retimed or sent.put_off)
         if worked:
             return 0.0
         return self._until(min((t for t in (next_plan, next_send) if t is not None), default=None))

@@ -13,7 +13,6 @@ from .expand import (
     channel_problem,
     expand,
     fewest_messages,
-    messages,
     sent_problem,
     too_many,
     unplanned,
@@ -25,7 +24,7 @@ from .timing import Due, due, position, schedule_of_steps, step_due_at, total_st
 
 __all__ = [
     "GAP", "MAX_MESSAGES", "Due", "Message", "OnCall", "Policy", "Rule", "Step", "Target", "allowed_at",
-    "channel_problem", "due", "expand", "fewest_messages", "messages", "parse_rule", "policy_from_json", "policy_json",
+    "channel_problem", "due", "expand", "fewest_messages", "parse_rule", "policy_from_json", "policy_json",
     "position", "schedule_of_steps", "sent_problem", "step_due_at", "too_many", "total_steps", "unplanned",
     "users_named",
 ]

@@ -9,7 +9,7 @@ engine and the preview decide alike from the same facts.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Protocol
@@ -20,7 +20,8 @@ from .timing import Due
 #: Why a schedule target reaches nobody: nobody is on call at the step's due instant.
 GAP = "nobody on call"
 #: The most messages an escalation may make through its last repeat: over it, a policy is refused when it is saved,
-#: triggered or previewed.
+#: triggered or previewed. Whom a schedule target reaches is known only when its step is due, so the engine holds one
+#: step to it too (`expand`).
 MAX_MESSAGES = 10_000
 
 
@@ -95,21 +96,18 @@ def expand(step: Due, oncall: Mapping[str, OnCall], users: Mapping[str, Person |
     """The messages of a reached step, in the order of its targets and then of each user's contacts.
 
     `oncall` holds, for every schedule the step names, who is on call at `step.at`; `users` the records
-    of the users among `users_named(step, oncall)` (a user missing, or None, has no record)."""
-    return list(messages(step, oncall, users))
+    of the users among `users_named(step, oncall)` (a user missing, or None, has no record).
 
-
-def messages(step: Due, oncall: Mapping[str, OnCall], users: Mapping[str, Person | None]) -> Iterator[Message]:
-    """`expand`, one message at a time (the engine takes a large step's messages a part at a time)."""
+    Never more than MAX_MESSAGES: a step that makes more (a schedule's on-call user with many contacts, a user
+    who has had more contacts since the trigger) keeps its first MAX_MESSAGES - 1 and, in place of the others,
+    one undeliverable message whose reason says how many were not sent and why."""
+    made: list[Message] = []
     for position, target in enumerate(step.targets):
-        base = Message(step.loop, step.step, position, 0, target, step.at)
-        user_id, reason = _named(target, oncall)
-        if reason is not None:
-            yield _undeliverable(base, user_id, reason)
-        elif user_id is None:  # a channel, notified directly
-            yield replace(base, channel=target.id)
-        else:
-            yield from _contacts(base, user_id, users.get(user_id))
+        made += _target(step, position, target, oncall, users)
+        if len(made) > MAX_MESSAGES:
+            rest = sum(_count(t, oncall, users) for t in step.targets[position + 1 :])
+            return _cut(made, len(made) + rest)
+    return made
 
 
 def unplanned(step: Due, reason: str) -> list[Message]:
@@ -137,6 +135,35 @@ def sent_problem(message: Message, channels: Mapping[str, str | None]) -> str | 
     if message.reason is not None or message.channel is None:
         return message.reason
     return channel_problem(message.channel, message.channel in channels, channels.get(message.channel))
+
+
+def _target(
+    step: Due, position: int, target: Target, oncall: Mapping[str, OnCall], users: Mapping[str, Person | None]
+) -> list[Message]:
+    """The messages of one target of a step."""
+    base = Message(step.loop, step.step, position, 0, target, step.at)
+    user_id, reason = _named(target, oncall)
+    if reason is not None:
+        return [_undeliverable(base, user_id, reason)]
+    if user_id is None:  # a channel, notified directly
+        return [replace(base, channel=target.id)]
+    return _contacts(base, user_id, users.get(user_id))
+
+
+def _count(target: Target, oncall: Mapping[str, OnCall], users: Mapping[str, Person | None]) -> int:
+    """How many messages `_target` makes of `target`, without making them."""
+    user_id, reason = _named(target, oncall)
+    user = None if reason is not None or user_id is None else users.get(user_id)
+    return max(1, len(user.contacts)) if user is not None else 1
+
+
+def _cut(made: list[Message], total: int) -> list[Message]:
+    """The first MAX_MESSAGES - 1 messages of a step of `total`, and one undeliverable in place of the others."""
+    kept, first = made[: MAX_MESSAGES - 1], made[MAX_MESSAGES - 1]
+    cut = total - len(kept)
+    reason = (f"{cut:,} messages of this step not sent (this one and the {cut - 1:,} after it): the step makes "
+              f"{total:,} messages, over the limit of {MAX_MESSAGES:,} per step")
+    return [*kept, replace(first, channel=None, address=None, reason=reason)]
 
 
 def _named(target: Target, oncall: Mapping[str, OnCall]) -> tuple[str | None, str | None]:

@@ -11,6 +11,7 @@ engine gets it.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -22,7 +23,7 @@ from .. import escalation
 from ..oncall.handoffs import Handoff
 from ..records import NoticeItem
 from . import notifications
-from .contained import contained
+from .contained import LATER, contained
 from .ids import new_id
 from .sql import any_of, default, due_times, execute, instant, is_postgres, rows
 from .wake import NOTIFICATIONS, wake_engines
@@ -85,14 +86,34 @@ class Retime:
     due_at: datetime
 
 
-Decision = Send | Drop | Retime
+@dataclass(frozen=True)
+class Later:
+    """Neither sent nor recorded as failed: tried again contained.LATER from now (store/contained.py)."""
+
+
+Decision = Send | Drop | Retime | Later
 
 
 @dataclass
 class SendCounts:
+    """What a pass did, committed: notices sent (and their rows, see notifications.tally), dropped, moved, put off."""
+
     sent: int = 0
     dropped: list[tuple[DueNotice, str]] = field(default_factory=list)
     retimed: int = 0
+    put_off: int = 0
+    planned: Counter[tuple[str, str]] = field(default_factory=Counter)
+
+    def add(self, due: DueNotice, decision: Decision) -> None:
+        if isinstance(decision, Drop):
+            self.dropped.append((due, decision.reason))
+        elif isinstance(decision, Retime):
+            self.retimed += 1
+        elif isinstance(decision, Later):
+            self.put_off += 1
+        else:
+            self.sent += 1
+            self.planned += notifications.tally(decision.planned)
 
 
 async def plan_times(now: datetime) -> tuple[bool, datetime | None]:
@@ -111,6 +132,7 @@ _KNOWN = """SELECT id, shift_start, "user", notice, channel, minutes_before, sen
 _INSERT_PLANNED = """INSERT INTO notices (id, schedule_id, shift_start, "user", notice, channel, minutes_before, due_at,
                                          send_at, created_at)
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9)"""
+_PLAN_AT = "UPDATE schedules SET notices_plan_at = $1 WHERE id = $2"
 # Both touch planned rows only: a row another engine turned into notifications while this one waited for its lock
 # is left as it is (PostgreSQL checks the condition again on the row as committed).
 _MOVE = """UPDATE notices SET channel = $1, minutes_before = $2, due_at = $3, send_at = $3
@@ -124,34 +146,28 @@ async def plan_due(
     """Plan the notices of up to `limit` schedules whose planning time has come, one transaction: rows are
     added for new handoffs, moved when their notice changed, and dropped when their shift is gone. A row
     already turned into notifications is never touched (its key stays taken: it is not sent again). A schedule
-    whose planning fails gets what `unplanned` decides from the error instead."""
+    whose planning fails gets what `unplanned` decides from the error instead (store/contained.py)."""
     added = moved = dropped = 0
     async with in_transaction() as connection:
+
+        async def write(schedule_id: str, decided: Plan) -> tuple[int, int, int]:
+            """Write what was decided for the schedule; how many rows were added, moved, dropped."""
+            changed = (0, 0, 0)
+            if decided.handoffs is not None:
+                changed = await _replan(connection, schedule_id, decided.since, decided.handoffs, now)
+            await execute(connection, _PLAN_AT, [decided.next_at, schedule_id])
+            return changed
+
+        async def later(schedule_id: str) -> tuple[int, int, int]:
+            await execute(connection, _PLAN_AT, [now + LATER, schedule_id])
+            return 0, 0, 0
+
         due = await rows(connection, _SCHEDULES_TO_PLAN + _locking(connection), [now, limit])
         for row in due:
-            a, m, d = await _plan_one(connection, row["id"], plan, unplanned, now)
+            name = f"schedule {row['id']!r}: planning its notices"
+            a, m, d = await contained(row["id"], name, plan, unplanned, write, later)
             added, moved, dropped = added + a, moved + m, dropped + d
     return PlanCounts(len(due), added, moved, dropped)
-
-
-async def _plan_one(
-    connection: Any, schedule_id: str, plan: Callable[[str], Awaitable[Plan]],
-    unplanned: Callable[[str, Exception], Awaitable[Plan]], now: datetime,
-) -> tuple[int, int, int]:
-    return await contained(
-        lambda: _planned(connection, schedule_id, plan(schedule_id), now),
-        lambda error: _planned(connection, schedule_id, unplanned(schedule_id, error), now),
-    )
-
-
-async def _planned(connection: Any, schedule_id: str, deciding: Awaitable[Plan], now: datetime) -> tuple[int, int, int]:
-    """Write what was decided for the schedule; how many rows were added, moved, dropped."""
-    decided = await deciding
-    changed = (0, 0, 0)
-    if decided.handoffs is not None:
-        changed = await _replan(connection, schedule_id, decided.since, decided.handoffs, now)
-    await execute(connection, "UPDATE schedules SET notices_plan_at = $1 WHERE id = $2", [decided.next_at, schedule_id])
-    return changed
 
 
 async def _replan(
@@ -180,6 +196,7 @@ async def _replan(
 
 _DUE = """SELECT id, schedule_id, shift_start, "user", notice, channel, minutes_before FROM notices
           WHERE send_at <= $1 ORDER BY send_at LIMIT $2"""
+_SEND_AT = "UPDATE notices SET send_at = $1 WHERE id = $2"
 _SENT = {
     "postgres": "UPDATE notices SET send_at = NULL, summary = $1, details = $2::jsonb WHERE id = $3",
     "sqlite": "UPDATE notices SET send_at = NULL, summary = ?, details = ? WHERE id = ?",
@@ -192,45 +209,35 @@ async def send_due(
 ) -> SendCounts:
     """Lock up to `limit` planned notices due at `now` and do what `decide` says of each, in one transaction:
     write its notifications, drop it, or move it later; a notice whose deciding fails gets what `undecided`
-    decides from the error instead. The notification that wakes the engines names `sender`."""
+    decides from the error instead, and one that cannot be recorded either is put off (store/contained.py). The
+    notification that wakes the engines names `sender`."""
     counts = SendCounts()
     async with in_transaction() as connection:
+
+        async def write(due: DueNotice, decision: Decision) -> Decision:
+            """Write what was decided for the notice (a drop is written with the others of the pass)."""
+            if isinstance(decision, Retime):
+                await execute(connection, _MOVE, [decision.channel, decision.minutes_before, decision.due_at, due.id])
+            elif isinstance(decision, Send):
+                await notifications.write(connection, decision.planned, now, notice_id=due.id)
+                sent = _SENT[connection.capabilities.dialect]
+                await connection.execute_query(sent, [decision.summary, json.dumps(decision.details), due.id])
+            return decision
+
+        async def later(due: DueNotice) -> Decision:
+            await execute(connection, _SEND_AT, [now + LATER, due.id])
+            return Later()
+
         for row in await rows(connection, _DUE + _locking(connection), [now, limit]):
             due = DueNotice(row["id"], row["schedule_id"], instant(row["shift_start"]), row["user"], row["notice"],
                             row["channel"], row["minutes_before"])
-            decision = await _send_one(connection, due, decide, undecided, now)
-            if isinstance(decision, Drop):
-                counts.dropped.append((due, decision.reason))
-            elif isinstance(decision, Retime):
-                counts.retimed += 1
-            else:
-                counts.sent += 1
+            name = (f"schedule {due.schedule_id!r}: notice {due.index} for {due.user}'s shift at "
+                    f"{due.shift_start.isoformat()}")
+            counts.add(due, await contained(due, name, decide, undecided, write, later))
         await _delete(connection, [due.id for due, _ in counts.dropped])
         if counts.sent:
             await wake_engines(connection, NOTIFICATIONS, sender)
     return counts
-
-
-async def _send_one(
-    connection: Any, due: DueNotice, decide: Callable[[DueNotice], Awaitable[Decision]],
-    undecided: Callable[[DueNotice, Exception], Awaitable[Decision]], now: datetime,
-) -> Decision:
-    return await contained(
-        lambda: _decided(connection, due, decide(due), now),
-        lambda error: _decided(connection, due, undecided(due, error), now),
-    )
-
-
-async def _decided(connection: Any, due: DueNotice, deciding: Awaitable[Decision], now: datetime) -> Decision:
-    """Write what was decided for the notice (a drop is written with the others of the pass)."""
-    decision = await deciding
-    if isinstance(decision, Retime):
-        await execute(connection, _MOVE, [decision.channel, decision.minutes_before, decision.due_at, due.id])
-    elif isinstance(decision, Send):
-        await notifications.write(connection, decision.planned, now, notice_id=due.id)
-        sent = _SENT[connection.capabilities.dialect]
-        await connection.execute_query(sent, [decision.summary, json.dumps(decision.details), due.id])
-    return decision
 
 
 _ITEMS = """SELECT o.shift_start, o."user", o.notice, o.due_at, n.channel, n.status, n.sent_at, n.error

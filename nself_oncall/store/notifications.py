@@ -1,15 +1,16 @@
 """New notification rows, of an escalation's step or of a handoff notice, written CHUNK rows per statement.
 
 Plain SQL rather than the ORM: building a model object per notification cost more than the database did (up to
-CHUNK rows are inserted by one statement on PostgreSQL). A step may reach thousands of people (2,000 targets, each
-user with up to 50 contacts): its rows are built and written a chunk at a time, so that the engine's loop is free
-between chunks rather than held for the whole step.
+CHUNK rows are inserted by one statement on PostgreSQL). A step may reach thousands of people (up to
+escalation.MAX_MESSAGES messages): its rows are built and written a chunk at a time, so that the engine's loop is
+free between chunks (while the database writes one) rather than held for the whole step.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -61,9 +62,19 @@ def row(
     key = None if m.address is None else contact_key(m.channel or "", m.address)
     return (
         new_id(), escalation_id, notice_id, m.loop, m.step, m.target_position, m.contact_position, m.target.type,
-        m.target.id, m.user, m.user_name, m.channel, m.address, key, "pending" if pending else "undeliverable", 0,
+        m.target.id, m.user, m.user_name, m.channel, m.address, key, status(m), 0,
         m.due_at, m.due_at if pending else None, m.reason, now,
     )
+
+
+def status(m: escalation.Message) -> str:
+    """The status a message's row is written with: `pending` (to be sent), or `undeliverable` (its reason says why)."""
+    return "pending" if m.reason is None else "undeliverable"
+
+
+def tally(messages: Iterable[escalation.Message]) -> Counter[tuple[str, str]]:
+    """How many rows `write` makes of `messages`, by channel ("" for none) and status."""
+    return Counter((m.channel or "", status(m)) for m in messages)
 
 
 def contact_key(channel: str, address: str) -> str:

@@ -111,8 +111,8 @@ async def update(policy_id: str, data: dict[str, Any], channels: Collection[str]
 async def check_size(policy: escalation.Policy, field: str) -> None:
     """422 (naming `field`) when an escalation of `policy` makes more than MAX_MESSAGES messages at least, as
     `escalation.fewest_messages` counts them: the user targets' contacts are read (one query), nothing else is.
-    A schedule target counts one: whom it reaches is known when its step is due (the engine writes a large step
-    in parts, see store/steps.py)."""
+    A schedule target counts one: whom it reaches is known when its step is due, and `escalation.expand` holds a
+    step to MAX_MESSAGES then (the engine writes the first MAX_MESSAGES - 1, and one undeliverable for the rest)."""
     fewest = escalation.fewest_messages(policy)
     if fewest <= escalation.MAX_MESSAGES:
         named = {t.id for step in policy.steps for t in step.targets if t.type == "user"}

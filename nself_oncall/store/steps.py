@@ -3,11 +3,12 @@
 A pass locks the escalations due (`FOR UPDATE SKIP LOCKED` on PostgreSQL, so that engines in any number of
 processes take disjoint work without waiting on each other; SQLite has a single engine, see engine/runner.py),
 writes what the engine decided for each and moves their due times on, in one transaction, each escalation in a
-savepoint of its own: one that fails is recorded with the reason, and the others go on.
+savepoint of its own: one that fails is recorded with the reason, and the others go on (store/contained.py).
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,7 +18,7 @@ from tortoise.transactions import in_transaction
 
 from .. import escalation
 from . import notifications
-from .contained import contained
+from .contained import LATER, contained
 from .sql import due_times, instant, is_postgres, json_value, rows
 from .wake import NOTIFICATIONS, wake_engines
 
@@ -62,39 +63,44 @@ async def step_times(now: datetime) -> tuple[bool, datetime | None]:
     return await due_times("escalations", "due_at", now)
 
 
-async def advance_due(now: datetime, limit: int, plan: Plan, unplanned: Unplanned, sender: str | None = None) -> int:
+@dataclass(frozen=True)
+class Advanced:
+    """What a pass did, committed: how many escalations it handled, and the rows it wrote (see notifications.tally)."""
+
+    escalations: int
+    planned: Counter[tuple[str, str]]
+
+
+async def advance_due(
+    now: datetime, limit: int, plan: Plan, unplanned: Unplanned, sender: str | None = None
+) -> Advanced:
     """Lock up to `limit` escalations due at `now`, write what `plan` decides for each, and move their due times
     on, in one transaction. Each escalation is planned and written in a savepoint of its own (store/contained.py):
-    when that fails, what `unplanned` decides from the error is written instead, and the others go on. Returns how
-    many escalations were handled. The notification that wakes the engines names `sender`, the engine calling
-    (see wake_engines)."""
+    when that fails, what `unplanned` decides from the error is written instead, and the others go on; when that
+    fails too, the escalation is put off for contained.LATER. The notification that wakes the engines names
+    `sender`, the engine calling (see wake_engines)."""
+    planned: Counter[tuple[str, str]] = Counter()
     async with in_transaction() as connection:
+
+        async def write(item: DueEscalation, advance: Advance) -> Advance:
+            await notifications.write(connection, advance.planned, now, escalation_id=item.id)
+            return advance
+
+        async def later(item: DueEscalation) -> Advance:
+            return Advance([], item.steps_done, now + LATER)
+
         locking = " FOR UPDATE SKIP LOCKED" if is_postgres(connection) else ""
         due = await rows(connection, _SELECT_DUE + locking, [now, limit])
-        advanced, written = [], False
+        advanced = []
         for row in due:
             item = DueEscalation(row["id"], row["policy"], instant(row["created_at"]), row["steps_done"])
-            advance = await _one(connection, item, plan, unplanned, now)
+            advance = await contained(item, f"escalation {item.id}", plan, unplanned, write, later)
             advanced.append((item.id, advance.steps_done, advance.next_due))
-            written = written or bool(advance.planned)
+            planned += notifications.tally(advance.planned)
         await _advance(connection, advanced)
-        if written:
+        if planned:
             await wake_engines(connection, NOTIFICATIONS, sender)
-    return len(due)
-
-
-async def _one(connection: Any, item: DueEscalation, plan: Plan, unplanned: Unplanned, now: datetime) -> Advance:
-    """What `plan` decides for `item`, written; if that fails, what `unplanned` decides from the error, written."""
-    return await contained(
-        lambda: _write(connection, item, plan(item), now),
-        lambda error: _write(connection, item, unplanned(item, error), now),
-    )
-
-
-async def _write(connection: Any, item: DueEscalation, deciding: Awaitable[Advance], now: datetime) -> Advance:
-    advance = await deciding
-    await notifications.write(connection, advance.planned, now, escalation_id=item.id)
-    return advance
+    return Advanced(len(due), planned)
 
 
 async def _advance(connection: Any, advanced: list[tuple[str, int, datetime | None]]) -> None:

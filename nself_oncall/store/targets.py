@@ -9,10 +9,10 @@ import logging
 from collections.abc import Collection
 from datetime import datetime
 
-from ..errors import NotFound
+from ..errors import NotFound, described
 from ..escalation import OnCall
 from ..records import UserRecord
-from . import database_unavailable, users
+from . import transient, users
 from .cache import Loaded, ScheduleCache, interval_at
 
 log = logging.getLogger(__name__)
@@ -21,16 +21,17 @@ log = logging.getLogger(__name__)
 async def loaded_schedule(cache: ScheduleCache, schedule_id: str) -> Loaded | OnCall:
     """The cached schedule, or the answer for every instant: it was deleted since the trigger, or it cannot be
     loaded (a time zone that this machine's tzdata lacks, say), which reaches nobody through it and must not stop
-    the step's other targets (the database being away stops the whole pass instead: it is tried again)."""
+    the step's other targets (an error of the moment, the database away or a deadlock, stops the whole pass instead:
+    it is tried again, see store/contained.py)."""
     try:
         return await cache.get(schedule_id)
     except NotFound:
         return OnCall(None, f"schedule {schedule_id!r} no longer exists")
     except Exception as exc:
-        if database_unavailable(exc):
+        if transient(exc):
             raise
         log.exception("schedule %r cannot be loaded", schedule_id)
-        return OnCall(None, f"schedule {schedule_id!r} cannot be loaded ({type(exc).__name__}: {exc})")
+        return OnCall(None, f"schedule {schedule_id!r} cannot be loaded ({described(exc)})")
 
 
 async def oncall_in(schedule: Loaded | OnCall, at: datetime) -> OnCall:

@@ -5,11 +5,18 @@ What is over (a resolved escalation, a message sent or given up) is in no gauge:
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from test_notices import next_hour, schedule
+from test_notices import users as notice_users
 
 from metrics_helpers import scrape
 from nself_oncall import PermanentError, TemporaryError
 from nself_oncall.store import metrics as store
+from nself_oncall.store import notices, steps
+
+PLANNED = "nself_oncall_messages_planned_total"
 
 
 async def setup(api) -> None:
@@ -97,3 +104,52 @@ async def test_the_lag_is_the_age_of_the_oldest_due_work_nobody_took(api, engine
     assert await store.backlog(t0 + timedelta(seconds=1)) == store.Backlog({"pager": 2}, None, None)
     # an engine that died holding them: late from the end of its lease
     assert await store.backlog(later) == store.Backlog({"pager": 2}, t0 + engine.dispatcher.lease, None)
+
+
+def fail_once_before_commit(monkeypatch, module) -> None:
+    """The pass's last statement before its commit (waking the engines) fails once: everything it wrote rolls back."""
+    wake = module.wake_engines
+
+    async def fail_point(*args):
+        monkeypatch.setattr(module, "wake_engines", wake)
+        raise ConnectionResetError("connection lost before the commit")
+
+    monkeypatch.setattr(module, "wake_engines", fail_point)
+
+
+async def test_the_messages_planned_are_counted_once_committed(api, app, engine, monkeypatch):
+    """Two messages to alice's contacts and one to the team channel pending, one undeliverable (a schedule with
+    nobody on call): counted by channel and status, and only by the pass that committed them."""
+    await setup(api)
+    layer = {"users": ["bob"], "rotation": {"unit": "week"}, "start": "2099-01-01T00:00:00Z"}  # nobody on call yet
+    assert (await api.post("/api/v1/schedules", {"id": "later", "name": "Later", "layers": [layer]}))[0] == 201
+    targets = [{"type": "user", "id": "alice"}, {"type": "schedule", "id": "later"}, {"type": "channel", "id": "team"}]
+    step = {"delay_minutes": 5, "targets": targets}
+    assert (await api.patch("/api/v1/policies/sre", {"steps": [step]}))[0] == 200
+    _, t0 = await trigger(api)
+    client = app.test_client()
+    assert (await scrape(client)).labels(PLANNED) == [{"channel": "", "status": "undeliverable"}]  # there, at 0
+
+    fail_once_before_commit(monkeypatch, steps)
+    with pytest.raises(ConnectionResetError):
+        await engine.escalate(t0)
+    assert (await scrape(client)).value(PLANNED, channel="pager", status="pending") == 0  # rolled back: not counted
+    await engine.escalate(t0)
+    planned = await scrape(client)
+    assert planned.value(PLANNED, channel="pager", status="pending") == 2
+    assert planned.value(PLANNED, channel="team", status="pending") == 1
+    assert planned.value(PLANNED, channel="", status="undeliverable") == 1
+
+
+async def test_handoff_notices_are_counted_as_planned_once_committed(api, app, engine, monkeypatch):
+    await notice_users(api)
+    h = next_hour(datetime.now(UTC)) + timedelta(hours=1)
+    _, configured = await schedule(api, h, [{"channel": "team", "minutes_before": 0}])
+    await engine.run(configured)
+    fail_once_before_commit(monkeypatch, notices)
+    with pytest.raises(ConnectionResetError):
+        await engine.notify(h)
+    client = app.test_client()
+    assert (await scrape(client)).value(PLANNED, channel="team", status="pending") == 0
+    await engine.notify(h)
+    assert (await scrape(client)).value(PLANNED, channel="team", status="pending") == 1

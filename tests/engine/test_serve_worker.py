@@ -115,9 +115,10 @@ def _engine_process(served) -> int:
     return spawned[0]
 
 
-def _sent_count(base: str) -> float:
+def _count(base: str, sample: str) -> float:
+    """The value of `sample` (a name and its labels, as /metrics writes them) in `serve`'s /metrics."""
     for line in httpx.get(f"{base}/metrics", headers=AUTH).text.splitlines():
-        if line.startswith('nself_oncall_delivery_attempts_total{channel="hook",notifier="webhook",outcome="sent"}'):
+        if line.startswith(f"{sample} "):
             return float(line.rsplit(" ", 1)[1])
     return 0.0
 
@@ -133,10 +134,13 @@ def _serve_and_page(tmp_path: Path, serve_process, hook, summary: str):
 
 
 def test_serve_runs_its_engine_in_a_process_that_counts_into_its_metrics(tmp_path: Path, serve_process, receiver):
-    """The engine of `serve` is a child process of its own: what it delivers is counted in the app's /metrics."""
+    """The engine of `serve` is a child process of its own: what it plans and delivers is counted in the app's
+    /metrics."""
     served = _serve_and_page(tmp_path, serve_process, receiver(), "counted")
     engine = _engine_process(served)
-    assert wait_until(lambda: _sent_count(served.base) == 1.0)
+    sent = 'nself_oncall_delivery_attempts_total{channel="hook",notifier="webhook",outcome="sent"}'
+    assert wait_until(lambda: _count(served.base, sent) == 1.0)
+    assert _count(served.base, 'nself_oncall_messages_planned_total{channel="hook",status="pending"}') == 1.0
     assert f"engine running as {os.uname().nodename}:{engine}" in served.output()
 
 

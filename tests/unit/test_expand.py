@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from nself_oncall.escalation import (
     GAP,
+    MAX_MESSAGES,
     Due,
     OnCall,
     Policy,
@@ -73,6 +74,31 @@ def test_a_user_without_a_record_and_a_channel_no_longer_configured_are_undelive
         (1, 0, None, "gone", None, "no channel named 'gone' in plugins.toml"),
     ]
     assert channel_problem("x", True, None) is None and channel_problem("x", True, "broken") == "broken"
+
+
+def test_a_step_makes_at_most_max_messages_and_one_of_them_says_how_many_were_cut():
+    """2,000 schedule targets whose on-call user has 50 contacts: 100,000 messages, of which the first 9,999 are
+    made and one undeliverable message stands for the 90,001 others (a schedule target counted one when saved)."""
+    many = U("many", "Many", tuple(C("pager", f"m{j}") for j in range(50)))
+    step = Due(0, 0, 0, AT, (Target("schedule", "wide"),) * 2000)
+    messages = expand(step, {"wide": OnCall("many")}, {"many": many})
+    assert len(messages) == MAX_MESSAGES == 10_000
+    assert all(m.reason is None for m in messages[:-1]) and len({m.address for m in messages[:-1]}) == 50
+    cut = messages[-1]
+    where = (cut.target_position, cut.contact_position, cut.user, cut.channel, cut.address)
+    assert where == (199, 49, "many", None, None)
+    assert cut.reason == ("90,001 messages of this step not sent (this one and the 90,000 after it): the step makes "
+                          "100,000 messages, over the limit of 10,000 per step")
+    assert sent_problem(cut, CHANNELS) == cut.reason
+
+
+def test_a_step_of_exactly_max_messages_is_whole_and_one_more_cuts_two():
+    many = U("many", "Many", tuple(C("pager", f"m{j}") for j in range(50)))
+    full = (Target("user", "many"),) * 200  # 10,000 messages
+    assert [m.reason for m in expand(Due(0, 0, 0, AT, full), {}, {"many": many})] == [None] * MAX_MESSAGES
+    over = expand(Due(0, 0, 0, AT, (*full, Target("channel", "team"))), {}, {"many": many})
+    assert len(over) == MAX_MESSAGES
+    assert over[-1].reason.startswith("2 messages of this step not sent (this one and the 1 after it)")
 
 
 def test_the_fewest_messages_count_every_target_of_every_loop():
