@@ -36,7 +36,7 @@ from .engine_process import EngineProcess
 from .logs import RequestIds
 from .metrics import Metrics
 from .plugins import Registry, build_registry
-from .store import database_unavailable, input_error_status
+from .store import input_error_status, transient
 from .store.cache import ScheduleCache
 
 MAX_BODY = 1024 * 1024
@@ -92,7 +92,7 @@ def create_app(settings: Settings, registry: Registry | None = None, engine: Eng
     # quart-schema sends every dict response through a new pydantic TypeAdapter
     # (about 0.1 ms each); ours are plain JSON already, so keep Quart's own.
     app.make_response = types.MethodType(Quart.make_response, app)
-    register_error_handlers(app, input_error_status, database_unavailable)
+    register_error_handlers(app, input_error_status, transient)
     metrics.instrument(app)  # first: it times the requests that authenticate refuses too
     app.before_request(authenticate)
     app.register_blueprint(health.bp)

@@ -27,7 +27,11 @@ class BadQuery(Exception):
 
 
 def described(exc: BaseException) -> str:
-    """`Type: message`, as a reason stored with a notification, without what a database refuses in text (NUL, which
-    PostgreSQL refuses; lone surrogates, which no driver encodes): an exception's message may hold anything."""
-    text = f"{type(exc).__name__}: {exc}".replace("\x00", "\ufffd")
-    return text.encode("utf-8", "replace").decode("utf-8")
+    """`Type: message`, as a reason stored with a notification: an exception's message may hold anything."""
+    return storable(f"{type(exc).__name__}: {exc}")
+
+
+def storable(text: str) -> str:
+    """`text` without what a database refuses in text: NUL (PostgreSQL refuses it) and lone surrogates (no driver
+    encodes them). For texts that come from outside, such as a notifier's error or a peer's answer."""
+    return text.replace("\x00", "\ufffd").encode("utf-8", "replace").decode("utf-8")

@@ -45,7 +45,8 @@ def register_error_handlers(
     app: Quart, input_error_status: Callable[[Exception], int | None], unavailable: Callable[[Exception], bool]
 ) -> None:
     """JSON answers for every error; `input_error_status` maps the store's errors that bad input causes,
-    `unavailable` tells the database being down (503 with Retry-After, so that alert senders try again)."""
+    `unavailable` tells the database being down or an error of the moment, such as a deadlock (503 with Retry-After,
+    so that alert senders try again)."""
 
     @app.errorhandler(ApiError)
     async def _api_error(exc: ApiError):
@@ -90,8 +91,8 @@ def register_error_handlers(
     @app.errorhandler(Exception)
     async def _unexpected(exc: Exception):
         if unavailable(exc):
-            log.warning("database unavailable: %s: %s", type(exc).__name__, exc)
-            response, status = error_response(503, "the database cannot be reached just now; try again")
+            log.warning("database unavailable or busy: %s: %s", type(exc).__name__, exc)
+            response, status = error_response(503, "the database cannot answer just now; try again")
             response.headers["Retry-After"] = "1"
             return response, status
         status = input_error_status(exc)

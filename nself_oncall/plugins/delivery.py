@@ -16,6 +16,7 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from ..errors import storable
 from ..escalation import channel_problem
 from .redact import mask
 from .registry import ChannelState, Registry
@@ -67,7 +68,7 @@ async def _send(
 
     def failed(error: str, temporary: bool, retry_after: float | None = None) -> Outcome:
         elapsed = (time.perf_counter() - started) * 1000
-        error = mask(state.redact(error), _link_tokens(message))
+        error = storable(mask(state.redact(error), _link_tokens(message)))
         return Outcome("failed", attempted_at, elapsed, temporary, error=error, retry_after=retry_after)
 
     try:
@@ -85,7 +86,8 @@ async def _send(
     if not isinstance(sent, Sent):
         return failed(f"notifier {state.notifier!r} returned {type(sent).__name__}, not Sent", temporary=False)
     elapsed = (time.perf_counter() - started) * 1000
-    return Outcome("sent", attempted_at, elapsed, provider_id=sent.provider_id)
+    provider_id = None if sent.provider_id is None else storable(str(sent.provider_id))
+    return Outcome("sent", attempted_at, elapsed, provider_id=provider_id)
 
 
 def _link_tokens(message: Message) -> list[str]:

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from apiclient import raw_headers, settings_for
+import asyncpg
+import pytest
+from tortoise.exceptions import OperationalError
+
+from apiclient import AUTH, raw_headers, settings_for
 from metrics_helpers import scrape
 from nself_oncall.app import create_app
+from nself_oncall.service import escalations
 
 
 async def test_health_and_docs_need_no_token(app):
@@ -160,3 +165,16 @@ async def test_the_metrics_token_reads_metrics_and_nothing_else(db_url, auth):
         got = await scrape(client)
         assert got.value("nself_oncall_auth_failures_total", door="api", reason="wrong") == 5
         assert got.value("nself_oncall_auth_failures_total", door="metrics", reason="wrong") == 1
+
+
+@pytest.mark.parametrize("error", [asyncpg.exceptions.DeadlockDetectedError, asyncpg.exceptions.SerializationError])
+async def test_an_error_of_the_moment_is_a_503_to_try_again(api, monkeypatch, error):
+    """A deadlock or a serialization failure says nothing about the request: the client should send it again."""
+
+    async def unlucky(*args, **kwargs):
+        raise OperationalError("deadlock") from error("deadlock detected")
+
+    monkeypatch.setattr(escalations, "list_escalations", unlucky)
+    response = await api.client.get("/api/v1/escalations", headers=AUTH)
+    assert (response.status_code, response.headers["Retry-After"]) == (503, "1")
+    assert (await response.get_json())["error"]["code"] == "unavailable"

@@ -39,6 +39,8 @@ class Scripted(Notifier):
                 await asyncio.sleep(5)
             case "wrong":
                 return "sent!"
+            case "nul":  # a peer's answer may hold anything; the database must still take the error
+                raise PermanentError("bad\x00body \ud800")
             case "echo":  # a receiver that quotes the request it refused, the message's links included
                 raise PermanentError(f"400 Bad Request: {[a.url for a in message.actions]}")
         return Sent(provider_id=f"p-{message.id}")
@@ -102,6 +104,7 @@ async def test_sent_carries_the_provider_id(observed, message):
         ("crash", True, "notifier error: ValueError: bad token ********", None),
         ("slow", True, "timed out after 0.2 s", None),
         ("wrong", False, "notifier 'scripted' returned str, not Sent", None),
+        ("nul", False, "bad\ufffdbody ?", None),
     ],
 )
 async def test_failures_are_classified(observed, message, address, temporary, error, retry_after):
