@@ -165,11 +165,16 @@ class EngineProcess:
         process.start()
         wake_reader.close()  # the child's ends (a failure above leaves every end to the garbage collector, which
         count_writer.close()  # closes it: no descriptor is kept)
+        try:
+            threading.Thread(target=counts.receive, args=(count_reader, self._counts),
+                             name="nself-oncall-engine-counts", daemon=True).start()
+        except BaseException:  # no thread left to be had: no engine either, or the next attempt would make two
+            process.kill()
+            process.join()
+            raise
         os.set_blocking(wake_writer.fileno(), False)
         self._process, self._wakes, self._started = process, wake_writer, time.monotonic()
         self._ended = asyncio.get_running_loop().create_future()
-        threading.Thread(target=counts.receive, args=(count_reader, self._counts), name="nself-oncall-engine-counts",
-                         daemon=True).start()
         asyncio.get_running_loop().add_reader(process.sentinel, self._exited)
 
     def _exited(self) -> None:

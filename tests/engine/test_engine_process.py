@@ -10,6 +10,7 @@ import os
 import re
 import resource
 import signal
+import threading
 from dataclasses import replace
 
 import pytest
@@ -34,6 +35,11 @@ async def _until(condition, timeout: float = 60.0) -> None:
 def _waits(caplog) -> list[float]:
     """The waits before each restart, as engine/process.py logged them."""
     return [float(m[1]) for r in caplog.records if (m := RESTARTS.search(r.getMessage()))]
+
+
+def _engines() -> list[multiprocessing.process.BaseProcess]:
+    """The engine processes this process started that still run."""
+    return [p for p in multiprocessing.active_children() if p.name == "nself-oncall-engine"]
 
 
 def _open_fds() -> set[int]:
@@ -70,6 +76,32 @@ async def test_a_start_that_fails_is_logged_tried_again_later_and_leaks_no_pipe(
         finally:
             await engine.stop()
     assert _waits(caplog) == [0.2]
+
+
+class _NoThreadLeft(threading.Thread):
+    def start(self) -> None:
+        raise RuntimeError("can't start new thread")
+
+
+async def test_a_process_started_without_its_counting_thread_is_not_left_running(tmp_path, monkeypatch, caplog):
+    """Out of memory, the thread that receives the engine's counts cannot start after the process did: that process
+    is killed, or the next attempt would make a second engine beside an untracked one."""
+    monkeypatch.setattr(engine_process, "RESTART", 0.2)
+    settings = settings_for(f"sqlite://{tmp_path / 'oncall.db'}")
+    engine = EngineProcess(settings, engine_options(settings), Metrics())
+    with caplog.at_level(logging.INFO, "nself_oncall.engine.process"):
+        with monkeypatch.context() as patched:
+            patched.setattr(engine_process.threading, "Thread", _NoThreadLeft)
+            engine.start()
+        assert not engine.running and not _engines()
+        assert caplog.messages == [
+            "engine process could not be started (RuntimeError: can't start new thread); trying again in 0.2 s"
+        ]
+        try:
+            await _until(lambda: engine.running)
+            assert len(_engines()) == 1
+        finally:
+            await engine.stop()
 
 
 def _failing_at_start() -> EngineProcess:
@@ -118,7 +150,7 @@ async def test_ready_and_metrics_say_whether_the_engine_of_serve_runs(db_url, mo
         assert _engine_up(await (await client.get("/metrics", headers=AUTH)).get_data(as_text=True)) == [
             "nself_oncall_engine_up 1.0"
         ]
-        spawned, = [p for p in multiprocessing.active_children() if p.name == "nself-oncall-engine"]
+        spawned, = _engines()
         os.kill(spawned.pid, signal.SIGKILL)
         await _until(lambda: not engine.running)
         response = await client.get("/ready")
@@ -140,4 +172,4 @@ async def test_serve_api_only_has_no_engine_to_be_up(db_url):
 @pytest.fixture(autouse=True)
 def _no_engine_left():
     yield
-    assert not [p for p in multiprocessing.active_children() if p.name == "nself-oncall-engine"]
+    assert not _engines()
