@@ -7,7 +7,6 @@ from typing import Any
 
 from quart import Quart, Request
 from quart_schema import QuartSchema
-from tortoise import Tortoise
 from werkzeug.exceptions import BadRequest
 
 from . import ui
@@ -30,14 +29,16 @@ from .api.errors import register_error_handlers
 from .api.fields import converters
 from .api.nesting import nested_deeper_than
 from .api.openapi import Provider
-from .config import ConfigError, Settings, tortoise_config
+from .config import ConfigError, Settings
 from .engine import EngineOptions
-from .engine_process import EngineProcess
+from .engine.process import EngineProcess
 from .logs import RequestIds
 from .metrics import Metrics
 from .plugins import Registry, build_registry
+from .signals import signalled
 from .store import input_error_status, transient
 from .store.cache import ScheduleCache
+from .store.database import close_database, open_database
 
 MAX_BODY = 1024 * 1024
 
@@ -109,19 +110,27 @@ def create_app(settings: Settings, registry: Registry | None = None, engine: Eng
 
 
 def _lifecycle(app: Quart, settings: Settings, options: EngineOptions | None) -> None:
-    app.extensions["wake_engine"] = lambda: None
+    engine = None if options is None else EngineProcess(settings, options, app.extensions["metrics"])
+    app.extensions["engine"] = engine
+    app.extensions["wake_engine"] = engine.wake if engine is not None else lambda: None
+    # /ready: whether this process's engine is down (never, without one: another process's engine pages)
+    app.extensions["engine_down"] = (lambda: not engine.running) if engine is not None else lambda: False
 
     @app.before_serving
     async def _open_database() -> None:
-        await Tortoise.init(config=tortoise_config(settings.database_url), _enable_global_fallback=True)
-        if options is not None:  # apart from the requests' event loop (engine_process.py)
-            engine = EngineProcess(settings, options, app.extensions["metrics"].engine)
+        await open_database(settings.database_url)
+        if engine is not None:  # apart from the requests' event loop (engine/process.py)
             engine.start()
-            app.extensions["engine"], app.extensions["wake_engine"] = engine, engine.wake
 
     @app.after_serving
     async def _close_database() -> None:
-        engine = app.extensions.pop("engine", None)
         if engine is not None:
             await engine.stop()
-        await Tortoise.close_connections()
+        await close_database()
+
+
+async def until_stop_signal(app: Quart) -> None:
+    """`serve`'s shutdown trigger: return at SIGTERM or SIGINT, once the app's engine process knows that `serve`
+    is stopping (EngineProcess.stopping says why it must know before Hypercorn's graceful shutdown)."""
+    engine: EngineProcess | None = app.extensions["engine"]
+    await signalled(engine.stopping if engine is not None else None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import dataclasses
+import functools
 import json
 import logging
 import secrets
@@ -14,7 +15,6 @@ from typing import TYPE_CHECKING
 
 from . import logs
 from .config import ConfigError, Settings, StartupError, port_number
-from .signals import signalled
 
 if TYPE_CHECKING:
     from hypercorn.config import Config
@@ -129,7 +129,7 @@ def _serve(settings: Settings, host: str | None, port: str | None, api_only: boo
     from hypercorn.asyncio import serve
     from hypercorn.utils import repr_socket_addr
 
-    from .app import create_app
+    from .app import create_app, until_stop_signal
     from .engine import engine_options
     from .plugins import build_registry
     from .startup import bind
@@ -148,13 +148,13 @@ def _serve(settings: Settings, host: str | None, port: str | None, api_only: boo
     # hypercorn takes over the listening sockets; detach() leaves each file descriptor to it alone.
     config.bind = [f"fd://{sock.detach()}" for sock in sockets]
     app = create_app(settings, registry, None if api_only else engine_options(settings))
-    asyncio.run(serve(app, config, shutdown_trigger=signalled))
+    asyncio.run(serve(app, config, shutdown_trigger=functools.partial(until_stop_signal, app)))
     return 0
 
 
 def _worker(settings: Settings) -> int:
     from .engine import engine_options
-    from .engine_process import run_engine
+    from .engine.process import run_engine
     from .plugins import build_registry
 
     if not (settings.link_secret or settings.plugin_secret):

@@ -16,8 +16,14 @@ def on_stop_signal(callback: Callable[[], None]) -> None:
         loop.add_signal_handler(sig, callback)
 
 
-async def signalled() -> None:
-    """Return on SIGTERM or SIGINT."""
+async def signalled(first: Callable[[], None] | None = None) -> None:
+    """Return on SIGTERM or SIGINT, having called `first` in the signal's handler, before any other work."""
     stop = asyncio.Event()
-    on_stop_signal(stop.set)
+
+    def stopped() -> None:
+        if first is not None:
+            first()
+        stop.set()
+
+    on_stop_signal(stopped)
     await stop.wait()

@@ -29,16 +29,40 @@ def _names(source: str, folder: str) -> set[str]:
 
 
 def _absolute(node: ast.ImportFrom, folder: str) -> str:
-    """`from ..store import x` in api/ is nself_oncall.store; `from .views import y` is nself_oncall.api.views."""
+    """`from ..store import x` in api/ is nself_oncall.store; `from .views import y` is nself_oncall.api.views;
+    `from .store import z` in the package's root ("") is nself_oncall.store."""
     if node.level == 0:
         return node.module or ""
-    parts = ["nself_oncall", folder][: 3 - node.level]
+    package = ["nself_oncall", *Path(folder).parts]
+    parts = package[: len(package) + 1 - node.level]
     return ".".join(parts + ([node.module] if node.module else []))
+
+
+def _every_module() -> dict[str, set[str]]:
+    """Every module of the package, by its path in the package, with the absolute names it imports."""
+    return {
+        str(path.relative_to(PACKAGE)): _names(path.read_text(), str(path.parent.relative_to(PACKAGE)).strip("."))
+        for path in sorted(PACKAGE.rglob("*.py"))
+    }
 
 
 def test_a_module_imported_by_name_from_its_package_counts():
     names = _names("from .. import store\nfrom ..service import policies\nfrom tortoise import fields\n", "api")
     assert {"nself_oncall.store", "nself_oncall.service.policies", "tortoise.fields"} <= names
+    assert _names("from .store import sql\nfrom . import logs\n", "") >= {"nself_oncall.store.sql", "nself_oncall.logs"}
+    assert _names("from ...store import sql\n", "engine/jobs") >= {"nself_oncall.store.sql"}
+
+
+def test_only_the_store_and_the_models_reach_the_orm():
+    """Wherever a module sits (engine code at the package's root, say), the database is reached through the store.
+    The exceptions set the ORM up rather than query through it: config.py writes its configuration, migrate.py
+    drives aerich, startup.py names what opening the database failed on."""
+    allowed = {"config.py", "migrate.py", "startup.py"}
+    for module, names in _every_module().items():
+        if module.startswith(("store/", "models/")) or module in allowed:
+            continue
+        bad = {n for n in names if n.split(".")[0] in ("tortoise", "aerich")}
+        assert not bad, f"{module} imports {bad}"
 
 
 def test_the_api_imports_no_orm_and_no_store():

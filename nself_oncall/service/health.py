@@ -1,9 +1,11 @@
-"""Readiness: the database answers, every migration is applied, and at least one channel can send.
+"""Readiness: the database answers, every migration is applied, the engine of `serve` runs (when it has one), and
+at least one channel can send.
 
 A service without a usable channel (every one names a notifier that is not installed, lacks a setting, or there is
 none) accepts escalations and pages nobody: not ready, so that a deployment stops there rather than at the first
 page. A channel whose peer fails at the moment still counts as usable: that is a delivery failure, retried, not a
-setting to fix."""
+setting to fix. A `serve` whose engine process is not running (it ended, or cannot be started, and is started
+again after a wait) accepts escalations and pages nobody too: not ready while it lasts."""
 
 from __future__ import annotations
 
@@ -29,7 +31,8 @@ class Readiness:
     pending: tuple[str, ...] = ()
 
 
-async def readiness(registry: Registry) -> Readiness:
+async def readiness(registry: Registry, engine_down: bool = False) -> Readiness:
+    """`engine_down`: this process has an engine (`serve`) and it is not running."""
     try:
         async with asyncio.timeout(READY_TIMEOUT):
             pending = await pending_migrations()
@@ -41,6 +44,8 @@ async def readiness(registry: Registry) -> Readiness:
         return Readiness(False, "database unreachable")
     if pending:
         return Readiness(False, "migrations pending", tuple(pending))
+    if engine_down:
+        return Readiness(False, "engine not running")
     if not registry.usable_channels():
         return Readiness(False, "no usable channel")
     return Readiness(True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -170,3 +171,19 @@ def test_the_engine_process_stops_when_serve_dies(tmp_path: Path, serve_process,
     served.process.kill()
     served.process.wait()
     assert wait_until(lambda: _gone(engine), timeout=40)
+
+
+def test_sigterm_to_serve_and_its_engine_at_once_starts_no_other_engine(tmp_path: Path, serve_process, receiver):
+    """systemd signals a unit's whole cgroup: the engine process stops on its own (status 0) while `serve` is still
+    in Hypercorn's graceful shutdown, here held by a request whose body never comes (for Hypercorn's 3 s, longer
+    than the wait before a restart). `serve` knows it is stopping from its own signal: it starts no other engine."""
+    served = _serve_and_page(tmp_path, serve_process, receiver(), "engine runs")
+    engine = _engine_process(served)
+    with socket.create_connection(("127.0.0.1", served.port)) as held:
+        held.sendall(b"POST /api/v1/escalations HTTP/1.1\r\nHost: oncall\r\nContent-Type: application/json\r\n"
+                     b"Authorization: Bearer " + TOKEN.encode() + b"\r\nContent-Length: 100\r\n\r\n{")
+        os.kill(served.process.pid, signal.SIGTERM)
+        os.kill(engine, signal.SIGTERM)
+        assert served.process.wait(30) == 0
+    output = served.output()
+    assert "starting another" not in output and output.count("engine running as") == 1, output
