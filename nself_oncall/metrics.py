@@ -4,8 +4,8 @@
 What lives here is counted in memory as it happens: HTTP requests (api/metrics.py records them), refused
 credentials (api/auth.py, ui/pages.py), the deliveries of this process's engine (engine/dispatcher.py), the
 messages it planned and the work it could not plan (engine/escalator.py, engine/notices.py). The gauges read from
-the database at scrape time are made by api/metrics.py from service/metrics.py's snapshot. docs/operations.md lists
-every metric.
+the database at scrape time are made by api/metrics.py from service/metrics.py's snapshot; `serve`'s engine process
+registers its own gauge, nself_oncall_engine_up (engine/process.py). docs/operations.md lists every metric.
 
 Labels are low-cardinality by design: a route template, a method, a status, a channel or notifier name from
 plugins.toml; never a user, schedule, escalation or notification id.
