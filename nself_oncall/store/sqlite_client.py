@@ -6,19 +6,25 @@ wait for it and fails at once with "database is locked", whatever the busy timeo
 IMMEDIATE waits, up to BUSY_TIMEOUT, for the lock instead. Every transaction the service opens may write, and
 all are short; reads outside a transaction are not affected (WAL lets them run beside a writer).
 
-A BEGIN that gives up (the other writer held the lock past the busy timeout) must leave nothing behind: Tortoise
-1.1.9 takes its in-process transaction lock and makes the transaction the task's connection before BEGIN, and
-releases neither when BEGIN fails, so every later transaction of the process would wait on that lock for ever.
+A BEGIN that gives up (the other writer held the lock past the busy timeout) or whose task is cancelled while it
+waits (Quart cancels a request's handler when its client goes away) must leave nothing behind. Tortoise 1.1.9 takes
+its in-process transaction lock and makes the transaction the task's connection before BEGIN, and releases neither
+when BEGIN fails, so every later transaction of the process would wait on that lock for ever; and a cancelled BEGIN
+still runs in aiosqlite's thread, so it may take the file's write lock after all and keep it, with nobody to end it.
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import sqlite3
 
 from tortoise.backends.base.client import TransactionContext
 from tortoise.backends.sqlite.client import SqliteClient, SqliteTransactionContext, SqliteTransactionWrapper
 from tortoise.connection import get_connections
 from tortoise.exceptions import TransactionManagementError
+
+log = logging.getLogger(__name__)
 
 #: How long a statement or a BEGIN waits for another connection's lock, in milliseconds.
 BUSY_TIMEOUT = 5000
@@ -45,9 +51,26 @@ class ImmediateTransactionContext(SqliteTransactionContext):
                 get_connections().reset(self.token)
                 raise
         except BaseException:
-            self._trxlock.release()
+            self._release_after_rollback()
             raise
         return self.connection
+
+    def _release_after_rollback(self) -> None:
+        """Roll back whatever the BEGIN left (queued behind it in aiosqlite's thread, so it runs after a BEGIN that
+        is still under way), then let the next transaction in; without awaiting, so that a second cancellation
+        cannot stop it halfway."""
+        connection = self.connection._connection
+        if connection is None:  # the connection never opened
+            self._trxlock.release()
+            return
+        rollback = asyncio.ensure_future(connection.rollback())
+
+        def release(done: asyncio.Future[None]) -> None:
+            if not done.cancelled() and done.exception() is not None:
+                log.warning("sqlite: rolling back after a failed BEGIN: %s", done.exception())
+            self._trxlock.release()
+
+        rollback.add_done_callback(release)
 
 
 class ImmediateSqliteClient(SqliteClient):
