@@ -199,7 +199,8 @@ def tortoise_config(database_url: str, migrating: bool = False) -> dict[str, Any
         # connection of its own, advisory locks are per transaction), and asyncpg still rolls back a transaction
         # left open; so skip the query.
         credentials["reset"] = _keep_session
-        connection = expanded
+        # A transaction whose BEGIN fails leaves nothing behind (see store/postgres_client.py).
+        connection = {**expanded, "engine": "nself_oncall.store.postgres_client"}
     elif expanded["engine"] == "tortoise.backends.sqlite":
         # Write transactions begin IMMEDIATE (see store/sqlite_client.py).
         connection = {**expanded, "engine": "nself_oncall.store.sqlite_client"}

@@ -160,3 +160,71 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+class HangingProxy:
+    """Passes TCP traffic to `target` until `hang()`; then accepts connections and never answers, and passes nothing
+    more on the open ones. `recover()` drops every connection it had, as a restarted server would, and passes
+    traffic again."""
+
+    def __init__(self, target: tuple[str, int]):
+        self.target = target
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.flowing = threading.Event()
+        self.flowing.set()
+        self.lock = threading.Lock()
+        self.sockets: list[socket.socket] = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def hang(self) -> None:
+        self.flowing.clear()
+
+    def recover(self) -> None:
+        self._drop_all()
+        self.flowing.set()
+
+    def resume(self) -> None:
+        """Pass traffic again on the connections it held, as a network that healed would."""
+        self.flowing.set()
+
+    def close(self) -> None:
+        self.listener.close()
+        self._drop_all()
+        self.flowing.set()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            self._keep(client)
+            if not self.flowing.is_set():
+                continue  # held open, never answered
+            upstream = socket.create_connection(self.target)
+            self._keep(upstream)
+            for source, sink in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pump, args=(source, sink), daemon=True).start()
+
+    def _pump(self, source: socket.socket, sink: socket.socket) -> None:
+        try:
+            while data := source.recv(65536):
+                self.flowing.wait()
+                sink.sendall(data)
+        except OSError:
+            pass
+
+    def _keep(self, sock: socket.socket) -> None:
+        with self.lock:
+            self.sockets.append(sock)
+
+    def _drop_all(self) -> None:
+        with self.lock:
+            dropped, self.sockets = self.sockets, []
+        for sock in dropped:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            sock.close()

@@ -16,7 +16,6 @@ from datetime import timedelta
 from ..store import results as store
 from ..store.results import Result
 from .faults import FailPoints
-from .tasks import own_task
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +57,7 @@ class ResultWriter:
             batch, self._results = self._results, []
             self.faults.hit("before_result")
             try:
-                written = await own_task(store.finish(batch))
+                written = await store.finish(batch)
                 if len(written) < len(batch):
                     log.warning("engine: %d result(s) not written: another engine holds their lease now",
                                 len(batch) - len(written))

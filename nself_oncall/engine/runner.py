@@ -35,7 +35,6 @@ from .notices import Notices
 from .results import ResultWriter
 from .retention import Retention, RetentionOptions
 from .retry import Retry
-from .tasks import own_task
 from .wakeups import Wakeups
 
 log = logging.getLogger(__name__)
@@ -164,8 +163,8 @@ class Engine:
     async def escalate(self) -> float:
         """Notify the steps due of up to a batch of escalations (engine/escalator.py)."""
         now = self.clock()
-        due, next_at = await own_task(steps.step_times(now))
-        if due and await own_task(self.escalator.run_once(now)):
+        due, next_at = await steps.step_times(now)
+        if due and await self.escalator.run_once(now):
             self._events[NOTIFICATIONS].set()
             return 0.0
         return self._until(next_at)
@@ -174,11 +173,11 @@ class Engine:
         """Plan handoff notices and write the due ones to the outbox (engine/notices.py). Schedule changes do not
         wake this loop: it looks at least every IDLE seconds, and a notice is about minutes, not seconds."""
         now = self.clock()
-        plan_due, next_plan = await own_task(notices.plan_times(now))
-        send_due, next_send = await own_task(notices.send_times(now))
-        worked = plan_due and (await own_task(self.notices.plan(now))).schedules > 0
+        plan_due, next_plan = await notices.plan_times(now)
+        send_due, next_send = await notices.send_times(now)
+        worked = plan_due and (await self.notices.plan(now)).schedules > 0
         if send_due:
-            sent = await own_task(self.notices.send(now))
+            sent = await self.notices.send(now)
             if sent.sent:
                 self._events[NOTIFICATIONS].set()
             worked = worked or bool(sent.sent or sent.dropped or sent.retimed or sent.put_off)
@@ -194,8 +193,8 @@ class Engine:
             return IDLE
         dispatcher = self.dispatcher
         now = self.clock()
-        ready, next_at = await own_task(claims.delivery_times(now))
-        claimed = await own_task(dispatcher.claim(now, dispatcher.concurrency - len(self._in_flight))) if ready else []
+        ready, next_at = await claims.delivery_times(now)
+        claimed = await dispatcher.claim(now, dispatcher.concurrency - len(self._in_flight)) if ready else []
         if claimed:
             self.faults.hit("after_claim")
         for c in claimed:
@@ -215,7 +214,7 @@ class Engine:
     async def retain(self) -> float:
         """Delete what is kept no longer (engine/retention.py): batch after batch while there is some, a short pause
         between two; then look again every retention.IDLE seconds. Nothing wakes this loop but stopping."""
-        return retention.PAUSE if await own_task(self.retention.run_once(self.clock())) else retention.IDLE
+        return retention.PAUSE if await self.retention.run_once(self.clock()) else retention.IDLE
 
     async def _send(self, claimed: claims.Claimed) -> None:
         try:

@@ -2,7 +2,7 @@
 connections open) makes /ready and the API answer 503 quickly, and the engine's loops try again, instead of every
 request waiting a minute or for ever; once it answers again, paging goes on.
 
-The database is the shared test server behind `HangingProxy`, a TCP proxy on loopback that can be made to stop
+The database is the shared test server behind `HangingProxy` (tests/peers.py), a TCP proxy on loopback that can be made to stop
 answering. The connect and query timeouts (5 s and 10 s) are shortened to 1 s to keep the test short; the deadline
 on each step is many times that, so only a wait that is not bounded fails it.
 """
@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import socket
-import threading
 from urllib.parse import urlsplit
 
 import pytest
@@ -21,74 +19,11 @@ from apiclient import AUTH, Api, engine_beside, settings_for
 from nself_oncall import config
 from nself_oncall.app import create_app
 from nself_oncall.engine import EngineOptions
+from peers import HangingProxy
 
 pytestmark = pytest.mark.postgres
 
 DEADLINE = 20.0  # seconds for a step: generous next to the 1 s timeouts, far below the 60 s asyncpg waits to connect
-
-
-class HangingProxy:
-    """Passes TCP traffic to `target` until `hang()`; then accepts connections and never answers, and passes nothing
-    more on the open ones. `recover()` drops every connection it had, as a restarted server would, and passes
-    traffic again."""
-
-    def __init__(self, target: tuple[str, int]):
-        self.target = target
-        self.listener = socket.create_server(("127.0.0.1", 0))
-        self.port = self.listener.getsockname()[1]
-        self.flowing = threading.Event()
-        self.flowing.set()
-        self.lock = threading.Lock()
-        self.sockets: list[socket.socket] = []
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def hang(self) -> None:
-        self.flowing.clear()
-
-    def recover(self) -> None:
-        self._drop_all()
-        self.flowing.set()
-
-    def close(self) -> None:
-        self.listener.close()
-        self._drop_all()
-        self.flowing.set()
-
-    def _accept(self) -> None:
-        while True:
-            try:
-                client, _ = self.listener.accept()
-            except OSError:
-                return
-            self._keep(client)
-            if not self.flowing.is_set():
-                continue  # held open, never answered
-            upstream = socket.create_connection(self.target)
-            self._keep(upstream)
-            for source, sink in ((client, upstream), (upstream, client)):
-                threading.Thread(target=self._pump, args=(source, sink), daemon=True).start()
-
-    def _pump(self, source: socket.socket, sink: socket.socket) -> None:
-        try:
-            while data := source.recv(65536):
-                self.flowing.wait()
-                sink.sendall(data)
-        except OSError:
-            pass
-
-    def _keep(self, sock: socket.socket) -> None:
-        with self.lock:
-            self.sockets.append(sock)
-
-    def _drop_all(self) -> None:
-        with self.lock:
-            dropped, self.sockets = self.sockets, []
-        for sock in dropped:
-            try:
-                sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-            sock.close()
 
 
 @pytest.fixture

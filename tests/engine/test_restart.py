@@ -158,8 +158,8 @@ async def test_engine_loops_work_again_after_begin_fails(pg_database, receiver, 
     works again, so must the loops: a new escalation is notified.
 
     Tortoise 1.1.9 makes the transaction its task's current connection before BEGIN and leaves it so when BEGIN
-    fails: a loop that ran its passes in its own task kept that dead transaction for good, and every later pass
-    failed with "connection has been released back to the pool". The worker stayed up and paged nobody."""
+    fails: a loop kept that dead transaction for good, and every later pass failed with "connection has been
+    released back to the pool"; the worker stayed up and paged nobody (store/postgres_client.py undoes it)."""
     hook = receiver()
     async with api_for(pg_database, hook.url, engine=EngineOptions()) as api:
         # Step 1 comes due 1.8 s after the trigger, while BEGIN fails: the escalator's pass meets it.
