@@ -2,8 +2,8 @@
 
 The engine handles due escalations and notices in batches, one transaction each (store/steps.py, store/notices.py).
 An item that fails (a schedule that cannot be loaded, any bug) must not roll the others back, nor come first again
-at every pass and stop all paging behind it: what is decided for it is written in a savepoint (Tortoise's
-`in_transaction()` inside a transaction is one, on PostgreSQL and on SQLite), rolled back alone when it raises. The
+at every pass and stop all paging behind it: what is decided for it is written in a savepoint (store/sql.py's
+`savepoint`), rolled back alone when it raises. The
 item is then recorded with the reason instead, in a savepoint of its own too: that can fail as well (a reason the
 database refuses, the same bug again), and then the item is only put off for LATER, and the batch goes on.
 
@@ -19,9 +19,8 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import TypeVar
 
-from tortoise.transactions import in_transaction
-
 from . import transient
+from .sql import default, savepoint
 
 log = logging.getLogger(__name__)
 
@@ -46,14 +45,14 @@ async def contained(
     savepoint too; if that raises as well, log it (`name` says which item) and return what `later` does (which puts
     the item off for LATER, no more). A transient error (`store.transient`) is raised at once."""
     try:
-        async with in_transaction():
+        async with savepoint(default()):
             return await write(item, await decide(item))
     except Exception as error:
         if transient(error):
             raise
         failed = error
     try:
-        async with in_transaction():
+        async with savepoint(default()):
             return await write(item, await instead(item, failed))
     except Exception as error:
         if transient(error):

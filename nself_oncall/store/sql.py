@@ -6,8 +6,10 @@ SQLite's (?1, ?2 ...), which SQLite numbers the same way.
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 import json
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -42,6 +44,24 @@ async def execute(connection: Any, sql: str, values: Sequence[Any] = ()) -> int:
 
 async def rows(connection: Any, sql: str, values: Sequence[Any] = ()) -> list[dict[str, Any]]:
     return await connection.execute_query_dict(for_dialect(connection, sql), list(values))
+
+
+_SAVEPOINTS = itertools.count()
+
+
+@contextlib.asynccontextmanager
+async def savepoint(connection: Any) -> AsyncIterator[None]:
+    """A savepoint of `connection`'s transaction: released when the block ends, rolled back to when it raises,
+    whatever it raises. (Tortoise's nested `in_transaction()` skips the rollback for its TransactionManagementError,
+    which is what PostgreSQL's "current transaction is aborted" becomes: the whole transaction stayed aborted.)"""
+    name = f"nself_{next(_SAVEPOINTS)}"
+    await execute(connection, f"SAVEPOINT {name}")
+    try:
+        yield
+    except BaseException:
+        await execute(connection, f"ROLLBACK TO SAVEPOINT {name}")
+        raise
+    await execute(connection, f"RELEASE SAVEPOINT {name}")
 
 
 def any_of(connection: Any, column: str, values: Sequence[Any], position: int) -> tuple[str, list[Any]]:

@@ -9,6 +9,8 @@ import logging
 from collections.abc import Collection
 from datetime import datetime
 
+from tortoise.exceptions import BaseORMException
+
 from ..errors import NotFound, described
 from ..escalation import OnCall
 from ..records import UserRecord
@@ -21,14 +23,16 @@ log = logging.getLogger(__name__)
 async def loaded_schedule(cache: ScheduleCache, schedule_id: str) -> Loaded | OnCall:
     """The cached schedule, or the answer for every instant: it was deleted since the trigger, or it cannot be
     loaded (a time zone that this machine's tzdata lacks, say), which reaches nobody through it and must not stop
-    the step's other targets (an error of the moment, the database away or a deadlock, stops the whole pass instead:
-    it is tried again, see store/contained.py)."""
+    the step's other targets. An error of the database is not this schedule's: one of the moment (the database
+    away, a deadlock) stops the whole pass, which is tried again; any other fails the escalation's step, which is
+    recorded with it (see store/contained.py): on PostgreSQL it aborted the transaction up to the step's savepoint,
+    so no other target could be read after it."""
     try:
         return await cache.get(schedule_id)
     except NotFound:
         return OnCall(None, f"schedule {schedule_id!r} no longer exists")
     except Exception as exc:
-        if transient(exc):
+        if transient(exc) or isinstance(exc, BaseORMException):
             raise
         log.exception("schedule %r cannot be loaded", schedule_id)
         return OnCall(None, f"schedule {schedule_id!r} cannot be loaded ({described(exc)})")

@@ -192,6 +192,20 @@ async def test_an_error_of_the_moment_is_tried_again_never_recorded(api, engine,
     assert sorted(recorder.addresses()) == sorted(["a1", "b1"] * 4)
 
 
+async def test_a_statement_refused_while_a_schedule_loads_fails_its_escalation_alone(api, engine, recorder, monkeypatch):
+    """The database refuses a statement of the schedule's load (on PostgreSQL that aborts the transaction up to the
+    item's savepoint): the escalation is recorded with the database's reason, and the others are paged."""
+    broken, others, t0 = await four_escalations(api)
+    cache = engine.escalator.cache
+    failed = fail_once(monkeypatch, cache, "get", lambda *_: ESCALATION_ID.get() == broken, run_refused_statement)
+    await engine.escalate(t0)
+    assert failed
+    await assert_paged(api, others)
+    recorded = (await escalations_of(api, [broken]))[broken]
+    assert {n["status"] for n in recorded["notifications"]} == {"undeliverable"}
+    assert all(n["error"].startswith("could not be planned: OperationalError: ") for n in recorded["notifications"])
+
+
 async def test_a_schedule_that_cannot_be_loaded_stops_no_other_target_of_its_step(api, engine, recorder, caplog):
     """The fail point is a schedule whose time zone this worker's tzdata lacks: its target reaches nobody, with the
     reason; the step's other targets are paged."""
