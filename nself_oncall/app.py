@@ -113,8 +113,6 @@ def _lifecycle(app: Quart, settings: Settings, options: EngineOptions | None) ->
     engine = None if options is None else EngineProcess(settings, options, app.extensions["metrics"])
     app.extensions["engine"] = engine
     app.extensions["wake_engine"] = engine.wake if engine is not None else lambda: None
-    # /ready: whether this process's engine is down (never, without one: another process's engine pages)
-    app.extensions["engine_down"] = (lambda: not engine.running) if engine is not None else lambda: False
 
     @app.before_serving
     async def _open_database() -> None:

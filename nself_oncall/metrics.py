@@ -5,7 +5,8 @@ What lives here is counted in memory as it happens: HTTP requests (api/metrics.p
 credentials (api/auth.py, ui/pages.py), the deliveries of this process's engine (engine/dispatcher.py), the
 messages it planned and the work it could not plan (engine/escalator.py, engine/notices.py). The gauges read from
 the database at scrape time are made by api/metrics.py from service/metrics.py's snapshot; `serve`'s engine process
-registers its own gauge, nself_oncall_engine_up (engine/process.py). docs/operations.md lists every metric.
+registers its own, nself_oncall_engine_up and nself_oncall_engine_restarts_total (engine/process.py).
+docs/operations.md lists every metric.
 
 Labels are low-cardinality by design: a route template, a method, a status, a channel or notifier name from
 plugins.toml; never a user, schedule, escalation or notification id.
@@ -87,9 +88,9 @@ class EngineMetrics:
 
 
 def count_planned(metrics: Any, planned: Mapping[tuple[str, str], int]) -> None:
-    """Count the rows a pass wrote and committed, by (channel, status), in `metrics`: EngineMetrics, or what an
-    engine process sends its counts to `serve` through (engine_process.py), which takes `labels` and `inc` only;
-    None: a worker, which counts nothing."""
+    """Count the rows a pass wrote and committed, by (channel, status), in `metrics`: EngineMetrics; in the engine
+    process of `serve` (engine/process.py), engine/counts.py's ForwardedMetrics, which sends each count to `serve`
+    and takes `labels` and `inc` only; None: a worker, which counts nothing."""
     if metrics is None:
         return
     for (channel, status), count in planned.items():

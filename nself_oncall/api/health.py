@@ -1,5 +1,4 @@
-"""/health (the process answers) and /ready (the database answers and is migrated, the engine of `serve` runs, and
-a channel can send)."""
+"""/health (the process answers) and /ready (the database answers and is migrated, and a channel can send)."""
 
 from __future__ import annotations
 
@@ -25,9 +24,8 @@ async def health():
 @document_response(HealthOut)
 @document_response(Unready, 503)
 async def ready():
-    """Readiness: 200 when the database answers, every migration is applied, the engine runs (`serve`, not
-    `serve --api-only`) and a channel can send, else 503."""
-    state = await readiness(current_app.extensions["notifiers"], current_app.extensions["engine_down"]())
+    """Readiness: 200 when the database answers, every migration is applied and a channel can send, else 503."""
+    state = await readiness(current_app.extensions["notifiers"])
     if state.ready:
         return {"status": "ok"}
     body = {"status": "unavailable", "reason": state.reason}

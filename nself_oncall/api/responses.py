@@ -445,8 +445,7 @@ class HealthOut(Out):
 
 
 class Unready(Out):
-    """The database does not answer, migrations are pending (listed), the engine of `serve` is not running, or no
-    channel can send."""
+    """The database does not answer, migrations are pending (listed), or no channel can send."""
 
     status: Literal["unavailable"]
     reason: str

@@ -13,7 +13,9 @@ process (multiprocessing's spawn, with the same settings), and:
 - counts what it counts (deliveries, failures) in the app's /metrics (the child sends each count up a pipe);
 - stops it on SIGTERM or SIGINT, the engine finishing its notifier calls and writing their results, and waits;
 - starts another when it ends without being asked to (a crash, an out-of-memory kill, a crash test's fail point),
-  or when it cannot be started (no file descriptor or memory left), after a wait that doubles with each failure;
+  or when it cannot be started (no file descriptor or memory left), after a wait that doubles with each failure,
+  and counts each time (`nself_oncall_engine_restarts_total`: an engine that keeps crashing after a while shows
+  `nself_oncall_engine_up` 1 most of the time);
 - stops starting any once `serve` is stopping, from `serve`'s own signal handling on (see EngineProcess.stopping).
 """
 
@@ -30,7 +32,7 @@ from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import Any
 
-from prometheus_client import Gauge
+from prometheus_client import Counter, Gauge
 
 from .. import logs
 from ..config import Settings
@@ -51,6 +53,9 @@ RESTART_MAX = 60.0
 STEADY = 60.0
 #: How long `serve` waits for its engine process to stop (the engine's own grace for notifier calls is 30 s).
 STOP_WAIT = 40.0
+#: The `reason` label of nself_oncall_engine_restarts_total: the process ended without being asked to, or could
+#: not be started.
+EXITED, NOT_STARTED = "exited", "not_started"
 
 
 async def run_engine(
@@ -90,8 +95,9 @@ def _woken(wakes: Connection, engine: Engine, stop: asyncio.Event) -> None:
 class EngineProcess:
     """The engine of `serve`, in a child process, started again when it ends without being asked to, or when it
     cannot be started at all, after a wait that doubles with each failure (RESTART, then twice as long, up to
-    RESTART_MAX; RESTART again once a process has run for STEADY seconds). /ready and `nself_oncall_engine_up`
-    tell whether it runs."""
+    RESTART_MAX; RESTART again once a process has run for STEADY seconds). `nself_oncall_engine_up` tells whether it
+    runs, `nself_oncall_engine_restarts_total` how often it had to be started again. /ready does not ask: the API
+    answers (acknowledgements above all) without an engine, and what is written meanwhile is paged once one runs."""
 
     def __init__(self, settings: Settings, options: EngineOptions, metrics: Metrics):
         self._settings, self._options, self._counts = settings, options, metrics.engine
@@ -106,6 +112,13 @@ class EngineProcess:
             f"{PREFIX}_engine_up", "1 while the engine process of this serve runs, 0 while it does not (it ended or "
             "could not be started, and is started again after a wait)", registry=metrics.registry,
         ).set_function(lambda: int(self.running))
+        self._restarts = Counter(
+            f"{PREFIX}_engine_restarts_total", "Times the engine process of this serve had to be started again, by "
+            f"reason: {EXITED} (it ended without being asked to) or {NOT_STARTED} (it could not be started)",
+            ("reason",), registry=metrics.registry,
+        )
+        for reason in (EXITED, NOT_STARTED):
+            self._restarts.labels(reason)
 
     @property
     def running(self) -> bool:
@@ -113,16 +126,19 @@ class EngineProcess:
         return self._process is not None
 
     def start(self) -> None:
-        """Start the engine process. When it cannot be started (no file descriptor or no memory left), say why
-        and try again later: an error raised here would be lost, leaving `serve` without an engine for good."""
-        self._retry = None
-        if self._stopping:
+        """Start the engine process, unless one runs (a second would page every due escalation twice, and go
+        untracked). When it cannot be started (no file descriptor or no memory left), say why and try again later:
+        an error raised here would be lost, leaving `serve` without an engine for good."""
+        if self._retry is not None:  # a start called while one waits: that one is not needed any more
+            self._retry.cancel()
+            self._retry = None
+        if self._stopping or self.running:
             return
         try:
             self._spawn()
         except Exception as exc:  # OSError (EMFILE, ENOMEM, EAGAIN) or whatever else multiprocessing raises
-            self._again(logging.ERROR, f"engine process could not be started ({type(exc).__name__}: {exc})",
-                        "trying again")
+            self._again(NOT_STARTED, logging.ERROR,
+                        f"engine process could not be started ({type(exc).__name__}: {exc})", "trying again")
 
     def wake(self) -> None:
         """Work was added in this process: the engine looks now."""
@@ -156,22 +172,27 @@ class EngineProcess:
 
     def _spawn(self) -> None:
         context = multiprocessing.get_context("spawn")  # not fork: this process has threads
-        wake_reader, wake_writer = context.Pipe(duplex=False)
-        count_reader, count_writer = context.Pipe(duplex=False)
-        process = context.Process(
-            target=_child, args=(self._settings, self._options, wake_reader, count_writer),
-            name="nself-oncall-engine", daemon=True,
-        )
-        process.start()
-        wake_reader.close()  # the child's ends (a failure above leaves every end to the garbage collector, which
-        count_writer.close()  # closes it: no descriptor is kept)
-        try:
-            threading.Thread(target=counts.receive, args=(count_reader, self._counts),
-                             name="nself-oncall-engine-counts", daemon=True).start()
-        except BaseException:  # no thread left to be had: no engine either, or the next attempt would make two
-            process.kill()
-            process.join()
-            raise
+        # Every pipe end is closed at once if this start fails, not left to the garbage collector: a traceback that
+        # is kept (by a log handler, a debugger) keeps this frame, and every end in it, open.
+        with contextlib.ExitStack() as opened:
+            wake_reader, wake_writer = _pipe(context, opened)
+            count_reader, count_writer = _pipe(context, opened)
+            process = context.Process(
+                target=_child, args=(self._settings, self._options, wake_reader, count_writer),
+                name="nself-oncall-engine", daemon=True,
+            )
+            process.start()
+            try:
+                threading.Thread(target=counts.receive, args=(count_reader, self._counts),
+                                 name="nself-oncall-engine-counts", daemon=True).start()
+            except BaseException:  # no thread left to be had: no engine either, or the next attempt would make two
+                process.kill()
+                process.join()
+                process.close()  # and its sentinel's descriptors
+                raise
+            opened.pop_all()
+        wake_reader.close()  # the child's ends: it has its own
+        count_writer.close()
         os.set_blocking(wake_writer.fileno(), False)
         self._process, self._wakes, self._started = process, wake_writer, time.monotonic()
         self._ended = asyncio.get_running_loop().create_future()
@@ -193,13 +214,23 @@ class EngineProcess:
         # A signal to the engine process alone stops it gracefully (status 0); serve without an engine would answer
         # while paging nobody.
         level = logging.WARNING if process.exitcode == 0 else logging.ERROR
-        self._again(level, f"engine process exited with status {process.exitcode}", "starting another")
+        self._again(EXITED, level, f"engine process exited with status {process.exitcode}", "starting another")
 
-    def _again(self, level: int, what: str, then: str) -> None:
-        """Log `what` happened (once per attempt), then call start after the wait, doubled for the next time."""
+    def _again(self, reason: str, level: int, what: str, then: str) -> None:
+        """Count a restart for `reason`, log `what` happened (once per attempt), then call start after the wait,
+        doubled for the next time."""
+        self._restarts.labels(reason).inc()
         wait, self._wait = self._wait, min(self._wait * 2, RESTART_MAX)
         log.log(level, "%s; %s in %g s", what, then, wait)
         self._retry = asyncio.get_running_loop().call_later(wait, self.start)
+
+
+def _pipe(context: Any, opened: contextlib.ExitStack) -> tuple[Connection, Connection]:
+    """A one-way pipe (reader, writer), each end closed by `opened` unless it is emptied."""
+    reader, writer = context.Pipe(duplex=False)
+    opened.callback(reader.close)
+    opened.callback(writer.close)
+    return reader, writer
 
 
 def _child(settings: Settings, options: EngineOptions, wakes: Connection, counted: Connection) -> None:

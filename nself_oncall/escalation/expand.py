@@ -105,7 +105,7 @@ def expand(step: Due, oncall: Mapping[str, OnCall], users: Mapping[str, Person |
     for position, target in enumerate(step.targets):
         made += _target(step, position, target, oncall, users)
         if len(made) > MAX_MESSAGES:
-            rest = sum(_count(t, oncall, users) for t in step.targets[position + 1 :])
+            rest = sum(_reach(t, oncall, users).count for t in step.targets[position + 1 :])
             return _cut(made, len(made) + rest)
     return made
 
@@ -137,24 +137,49 @@ def sent_problem(message: Message, channels: Mapping[str, str | None]) -> str | 
     return channel_problem(message.channel, message.channel in channels, channels.get(message.channel))
 
 
+@dataclass(frozen=True)
+class _Reach:
+    """Whom one target of a step reaches: a channel directly, a person through each of their contacts, or nobody
+    (`reason` says why; `user` names the user, if one is named)."""
+
+    user: str | None = None
+    channel: str | None = None
+    person: Person | None = None  # a person with contacts
+    reason: str | None = None
+
+    @property
+    def count(self) -> int:
+        """How many messages the target makes (`_target`), without making them: the cap counts what it cuts."""
+        return len(self.person.contacts) if self.person is not None else 1
+
+
+def _reach(target: Target, oncall: Mapping[str, OnCall], users: Mapping[str, Person | None]) -> _Reach:
+    user_id, reason = _named(target, oncall)
+    if reason is not None:
+        return _Reach(user_id, reason=reason)
+    if user_id is None:  # a channel, notified directly
+        return _Reach(channel=target.id)
+    user = users.get(user_id)
+    if user is None:
+        return _Reach(user_id, reason=f"user {user_id!r} does not exist")
+    if not user.contacts:
+        return _Reach(user_id, reason=f"user {user_id!r} has no contact methods")
+    return _Reach(user_id, person=user)
+
+
 def _target(
     step: Due, position: int, target: Target, oncall: Mapping[str, OnCall], users: Mapping[str, Person | None]
 ) -> list[Message]:
-    """The messages of one target of a step."""
+    """The messages of one target of a step: as many as its `_reach(...).count`."""
     base = Message(step.loop, step.step, position, 0, target, step.at)
-    user_id, reason = _named(target, oncall)
-    if reason is not None:
-        return [_undeliverable(base, user_id, reason)]
-    if user_id is None:  # a channel, notified directly
-        return [replace(base, channel=target.id)]
-    return _contacts(base, user_id, users.get(user_id))
-
-
-def _count(target: Target, oncall: Mapping[str, OnCall], users: Mapping[str, Person | None]) -> int:
-    """How many messages `_target` makes of `target`, without making them."""
-    user_id, reason = _named(target, oncall)
-    user = None if reason is not None or user_id is None else users.get(user_id)
-    return max(1, len(user.contacts)) if user is not None else 1
+    reach = _reach(target, oncall, users)
+    if reach.person is None:
+        return [replace(base, user=reach.user, channel=reach.channel, reason=reach.reason)]
+    person = reach.person
+    return [
+        replace(base, contact_position=j, user=person.id, user_name=person.name, channel=c.channel, address=c.address)
+        for j, c in enumerate(person.contacts)
+    ]
 
 
 def _cut(made: list[Message], total: int) -> list[Message]:
@@ -176,17 +201,6 @@ def _named(target: Target, oncall: Mapping[str, OnCall]) -> tuple[str | None, st
     if found.error is not None:
         return None, found.error
     return found.user, None if found.user is not None else GAP
-
-
-def _contacts(base: Message, user_id: str, user: Person | None) -> list[Message]:
-    if user is None:
-        return [_undeliverable(base, user_id, f"user {user_id!r} does not exist")]
-    if not user.contacts:
-        return [_undeliverable(base, user_id, f"user {user_id!r} has no contact methods")]
-    return [
-        replace(base, contact_position=j, user=user.id, user_name=user.name, channel=c.channel, address=c.address)
-        for j, c in enumerate(user.contacts)
-    ]
 
 
 def _undeliverable(base: Message, user_id: str | None, reason: str) -> Message:

@@ -1,11 +1,14 @@
-"""Readiness: the database answers, every migration is applied, the engine of `serve` runs (when it has one), and
-at least one channel can send.
+"""Readiness: the database answers, every migration is applied, and at least one channel can send.
 
 A service without a usable channel (every one names a notifier that is not installed, lacks a setting, or there is
 none) accepts escalations and pages nobody: not ready, so that a deployment stops there rather than at the first
 page. A channel whose peer fails at the moment still counts as usable: that is a delivery failure, retried, not a
-setting to fix. A `serve` whose engine process is not running (it ended, or cannot be started, and is started
-again after a wait) accepts escalations and pages nobody too: not ready while it lasts."""
+setting to fix.
+
+Whether the engine process of `serve` runs is not asked. Readiness takes a process out of a load balancer's rotation:
+an engine that keeps crashing would take the API with it, and acknowledgements first, while the escalations written
+meanwhile are paged once an engine runs again. `nself_oncall_engine_up` and `nself_oncall_engine_restarts_total`
+tell that the engine is down (engine/process.py)."""
 
 from __future__ import annotations
 
@@ -31,8 +34,7 @@ class Readiness:
     pending: tuple[str, ...] = ()
 
 
-async def readiness(registry: Registry, engine_down: bool = False) -> Readiness:
-    """`engine_down`: this process has an engine (`serve`) and it is not running."""
+async def readiness(registry: Registry) -> Readiness:
     try:
         async with asyncio.timeout(READY_TIMEOUT):
             pending = await pending_migrations()
@@ -44,8 +46,6 @@ async def readiness(registry: Registry, engine_down: bool = False) -> Readiness:
         return Readiness(False, "database unreachable")
     if pending:
         return Readiness(False, "migrations pending", tuple(pending))
-    if engine_down:
-        return Readiness(False, "engine not running")
     if not registry.usable_channels():
         return Readiness(False, "no usable channel")
     return Readiness(True)

@@ -11,8 +11,8 @@ from datetime import datetime
 
 from ..migrate import pending_migrations
 from ..plugins import Registry
-from ..store import database_unavailable
 from ..store import metrics as store
+from ..store import transient
 from .instants import now
 
 log = logging.getLogger(__name__)
@@ -41,7 +41,7 @@ class Database:
 class Snapshot:
     channels: list[ChannelHealth]
     plugins: dict[str, bool]  # plugin -> loaded (a disabled plugin is not listed)
-    database: Database | None  # None: the database could not be reached
+    database: Database | None  # None: the database could not answer (away, or an error of the moment)
 
 
 async def snapshot(registry: Registry) -> Snapshot:
@@ -50,9 +50,9 @@ async def snapshot(registry: Registry) -> Snapshot:
     try:
         database = await _database(now(), [c.name for c in channels])
     except Exception as exc:
-        if not database_unavailable(exc):
+        if not transient(exc):  # the database away, or an error of the moment (out of connections, a deadlock)
             raise
-        log.warning("metrics: the database cannot be reached: %s", type(exc).__name__)
+        log.warning("metrics: the database cannot answer just now: %s", type(exc).__name__)
         database = None
     return Snapshot(channels, plugins, database)
 

@@ -1,13 +1,17 @@
 """/metrics: the bearer token, Prometheus's text format, requests counted by route template, no id in any label,
-channel and plugin health, migrations pending (SQLite and PostgreSQL)."""
+channel and plugin health, migrations pending, a database error of the moment (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
+import asyncpg
+import pytest
 from tortoise import connections
+from tortoise.exceptions import OperationalError
 
 from metrics_helpers import scrape
 from nself_oncall.api.metrics import route_template
 from nself_oncall.migrate import migration_names
+from nself_oncall.store import metrics as store_metrics
 
 # Ids that no metric name, help text or label value holds by chance.
 USER, SCHEDULE, POLICY = "zq-user-48151", "zq-schedule-62342", "zq-policy-91735"
@@ -85,3 +89,25 @@ async def test_migrations_pending(app):
         assert (await scrape(app.test_client())).value("nself_oncall_migrations_pending") == 1
     finally:
         await connection.execute_query(f"UPDATE aerich SET version = '{last}' WHERE version = 'x{last}'")
+
+
+def _wrapped(cause: Exception) -> OperationalError:
+    """`cause` as Tortoise raises a failed query's error: its own, the driver's as the cause."""
+    error = OperationalError(cause)
+    error.__cause__ = cause
+    return error
+
+
+@pytest.mark.parametrize("error", [
+    asyncpg.exceptions.TooManyConnectionsError("sorry, too many clients already"),  # 53300, from a new connection
+    _wrapped(asyncpg.exceptions.DeadlockDetectedError("deadlock detected")),  # 40P01, from a query
+], ids=["too_many_clients", "deadlock"])
+async def test_a_database_error_of_the_moment_leaves_out_the_database_gauges_not_the_scrape(app, monkeypatch, error):
+    """As a database that refuses connections does (tests/api/test_database_unavailable.py): the scrape answers."""
+    async def failing(at):
+        raise error
+
+    monkeypatch.setattr(store_metrics, "backlog", failing)
+    got = await scrape(app.test_client())
+    assert got.value("nself_oncall_database_up") == 0 and "nself_oncall_escalations" not in got.families
+    assert got.value("nself_oncall_channel_up", channel="log", notifier="log") == 1

@@ -3,7 +3,9 @@ and a dry run of whole policies against a brute-force expansion written from the
 
 from __future__ import annotations
 
+import importlib
 from datetime import UTC, datetime, timedelta
+from unittest import mock
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -24,6 +26,8 @@ from nself_oncall.escalation import (
     users_named,
 )
 from nself_oncall.records import ContactRecord, UserRecord
+
+expand_module = importlib.import_module("nself_oncall.escalation.expand")  # the package's `expand` is the function
 
 AT = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 CHANNELS = {"pager": None, "team": None, "pigeon": "notifier 'carrier-pigeon' is not installed"}
@@ -177,3 +181,21 @@ def _target_rows(target, due, rota, users):
 def test_a_dry_run_equals_the_contract_expanded_by_brute_force(policy, rota, found):
     users = {p: None if c is None else U(p, p.title(), tuple(c)) for p, c in found.items()}
     assert _dry_run(policy, rota, users) == _brute_force(policy, rota, users)
+
+
+@settings(max_examples=300, deadline=None)  # pure and quick, as above
+@given(st.lists(targets, min_size=1, max_size=8), rotas, people, st.integers(1, 8))
+def test_a_cut_step_counts_exactly_the_messages_it_would_have_made(chosen, rota, found, limit):
+    """What the cap says a step makes, counted without making the messages it cuts, is what expand makes without
+    the cap: whatever the targets, gaps, users without a record or without contacts (the cap lowered to `limit`)."""
+    users = {p: None if c is None else U(p, p.title(), tuple(c)) for p, c in found.items()}
+    step = Due(0, 0, 0, AT, tuple(chosen))
+    oncall = {s: OnCall(_oncall(rota, s, AT)) for s in SCHEDULES}
+    whole = expand(step, oncall, users)  # well under MAX_MESSAGES
+    with mock.patch.object(expand_module, "MAX_MESSAGES", limit):
+        capped = expand(step, oncall, users)
+    if len(whole) <= limit:
+        assert capped == whole
+    else:
+        assert len(capped) == limit and capped[:-1] == whole[: limit - 1]
+        assert f"the step makes {len(whole):,} messages" in capped[-1].reason
