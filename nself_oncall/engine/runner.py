@@ -23,7 +23,7 @@ from ..config import Settings
 from ..keys import link_key
 from ..metrics import EngineMetrics
 from ..plugins import Attempt, Registry
-from ..store import claims, notices, steps
+from ..store import claims, notices, steps, transient
 from ..store.cache import ScheduleCache
 from ..store.wake import ESCALATIONS, NOTICES, NOTIFICATIONS
 from . import retention
@@ -257,7 +257,11 @@ class Engine:
                 w.cancel()
 
     def _database_error(self, who: str, exc: Exception) -> float:
-        log.warning("engine %s: %s: %s; trying again in %g s", who, type(exc).__name__, exc, BACKOFF)
+        """A pass that failed whole: one line when the database is away or busy (store.transient), else with the
+        traceback, since that is a bug to find; either way the loop tries again after BACKOFF."""
+        level = logging.WARNING if transient(exc) else logging.ERROR
+        log.log(level, "engine %s: %s: %s; trying again in %g s", who, type(exc).__name__, exc, BACKOFF,
+                exc_info=None if level == logging.WARNING else exc)
         return BACKOFF
 
 

@@ -25,7 +25,7 @@ from ..records import NoticeItem
 from . import notifications
 from .contained import LATER, contained
 from .ids import new_id
-from .sql import any_of, default, due_times, execute, instant, is_postgres, rows
+from .sql import any_of, default, due_times, execute, instant, is_postgres, maybe_instant, rows
 from .wake import NOTIFICATIONS, wake_engines
 
 
@@ -253,7 +253,7 @@ async def notified(schedule_id: str, since: datetime, until: datetime) -> list[N
         NoticeItem(
             shift_start=instant(r["shift_start"]), user=r["user"], notice=r["notice"], channel=r["channel"],
             due_at=instant(r["due_at"]), status=r["status"],
-            sent_at=None if r["sent_at"] is None else instant(r["sent_at"]), error=r["error"],
+            sent_at=maybe_instant(r["sent_at"]), error=r["error"],
         )
         for r in found
     ]

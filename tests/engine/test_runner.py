@@ -99,3 +99,22 @@ async def test_a_slow_observer_never_holds_a_result_back(app, api, engine, recor
     release.set()
     await runner.drain()  # the observers are tracked: drain (and stop) wait for them
     assert seen[-1] == ("done", note.id, "sent")
+
+
+async def test_a_pass_that_fails_with_a_bug_is_logged_with_its_traceback_and_tried_again(app, db_url, caplog):
+    """A database away is one line; anything else is a bug to find, so its line carries the traceback."""
+    engine = Engine(db_url, app.app.extensions["notifiers"], "https://oncall.example.com", EngineOptions(owner="bug"))
+    failed = []
+
+    async def buggy() -> float:
+        failed.append(1)
+        raise RuntimeError("a bug in a pass")
+
+    engine.escalate = buggy
+    engine.start()
+    try:
+        await eventually(lambda: asyncio.sleep(0, len(failed) >= 2))  # tried again after the first failure
+    finally:
+        await engine.stop()
+    [line, *_] = [r for r in caplog.records if "a bug in a pass" in r.getMessage()]
+    assert line.levelname == "ERROR" and line.exc_info is not None and line.exc_info[0] is RuntimeError
