@@ -17,6 +17,8 @@ from .api import (
     docs,
     escalations,
     health,
+    intake,
+    integrations,
     metrics,
     notifiers,
     overrides,
@@ -101,7 +103,8 @@ def create_app(settings: Settings, registry: Registry | None = None, engine: Eng
     app.register_blueprint(metrics.bp)
     app.register_blueprint(calendars.links)
     app.register_blueprint(action_links.links)
-    for module in (schedules, calendars, overrides, policies, users, escalations, notifiers, audit):
+    app.register_blueprint(intake.bp)
+    for module in (schedules, calendars, overrides, policies, users, escalations, integrations, notifiers, audit):
         app.register_blueprint(module.bp, url_prefix=API_PREFIX)
     ui.register(app)  # /ui/: pages behind a session cookie, not the bearer token
     _lifecycle(app, settings, engine)

@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from .escalation.throttle import Rule, parse_rule
+
 DEFAULT_DATABASE_URL = "sqlite://nself_oncall.db"
 DEFAULT_CHANNELS = {"log": {"notifier": "log"}}
 CHANNEL_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
@@ -52,6 +54,7 @@ ENV_SETTINGS = (
     "NSELF_ONCALL_METRICS_TOKEN",
     "NSELF_ONCALL_RETENTION_DAYS",
     "NSELF_ONCALL_AUDIT_DAYS",
+    "NSELF_ONCALL_INTAKE_RATE",
 )
 
 
@@ -104,6 +107,8 @@ class Settings:
     # audit entries are; 0: for ever.
     retention_days: int = 90
     audit_days: int = 365
+    # How many events each integration and heartbeat key takes per period.
+    intake_rate: Rule = Rule(300, timedelta(minutes=5))
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -131,6 +136,7 @@ class Settings:
             metrics_token=_secret(env, "NSELF_ONCALL_METRICS_TOKEN"),
             retention_days=int(_number(env, "NSELF_ONCALL_RETENTION_DAYS", 90, 0, 36500, whole=True)),
             audit_days=int(_number(env, "NSELF_ONCALL_AUDIT_DAYS", 365, 0, 36500, whole=True)),
+            intake_rate=_rate(env, "NSELF_ONCALL_INTAKE_RATE", Rule(300, timedelta(minutes=5))),
         )
 
     @property
@@ -353,6 +359,17 @@ def _secret(env: Mapping[str, str], name: str) -> str | None:
     if not value.isascii() or not value.isprintable() or " " in value:
         raise ConfigError(f"{name}: use printable ASCII characters without spaces (the value is not shown)")
     return value
+
+
+def _rate(env: Mapping[str, str], name: str, default: Rule) -> Rule:
+    """A rate limit COUNT/PERIOD, like 300/5m."""
+    value = env.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return parse_rule(value)
+    except ValueError as exc:
+        raise ConfigError(f"{name}: {exc}") from None
 
 
 def _duration(env: Mapping[str, str], name: str, default: timedelta, low: timedelta, high: timedelta) -> timedelta:

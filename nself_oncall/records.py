@@ -101,6 +101,31 @@ class PolicyRecord:
 
 
 @dataclass(frozen=True)
+class IntegrationRecord:
+    id: str
+    name: str
+    policy_id: str
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class HeartbeatRecord:
+    """`status` is "ok" until `expires_at` passes without a ping, then "expired" (whether or not the engine has
+    triggered its escalation yet)."""
+
+    id: str
+    name: str
+    policy_id: str
+    interval_minutes: float
+    created_at: datetime
+    updated_at: datetime
+    last_ping_at: datetime | None
+    expires_at: datetime
+    status: str  # "ok" or "expired"
+
+
+@dataclass(frozen=True)
 class Page(Generic[T]):
     """One page of a list: `more` tells whether items follow the last one."""
 
@@ -137,6 +162,24 @@ class NotificationRecord:
 
 
 @dataclass(frozen=True)
+class Source:
+    """Where an escalation comes from when not from the API: an integration or a heartbeat. Its dedup keys are its
+    own (`scope`): the same key sent through another door names another escalation."""
+
+    integration_id: str | None = None
+    heartbeat_id: str | None = None
+
+    @property
+    def scope(self) -> str | None:
+        if self.integration_id is not None:
+            return f"integration:{self.integration_id}"
+        return None if self.heartbeat_id is None else f"heartbeat:{self.heartbeat_id}"
+
+
+API = Source()
+
+
+@dataclass(frozen=True)
 class EscalationRecord:
     """An escalation with the snapshot of its policy; `notifications` is None when not asked for, else its first
     ones, with `more_notifications` True when others follow them."""
@@ -156,6 +199,8 @@ class EscalationRecord:
     resolved_by: str | None
     steps_done: int
     next_step_at: datetime | None
+    integration_id: str | None = None
+    heartbeat_id: str | None = None
     notifications: tuple[NotificationRecord, ...] | None = None
     more_notifications: bool = False
 

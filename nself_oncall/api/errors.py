@@ -22,18 +22,27 @@ _CODES = {
     409: "conflict",
     413: "payload_too_large",
     415: "unsupported_media_type",
+    429: "rate_limited",
     422: "validation_error",
     503: "unavailable",
 }
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, message: str, details: list[Any] | None = None, code: str | None = None):
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        details: list[Any] | None = None,
+        code: str | None = None,
+        headers: dict[str, str] | None = None,
+    ):
         super().__init__(message)
         self.status = status
         self.message = message
         self.details = details or []
         self.code = code or _CODES.get(status, "error")
+        self.headers = headers or {}
 
 
 def error_response(status: int, message: str, details: list[Any] | None = None, code: str | None = None):
@@ -50,7 +59,9 @@ def register_error_handlers(
 
     @app.errorhandler(ApiError)
     async def _api_error(exc: ApiError):
-        return error_response(exc.status, exc.message, exc.details, exc.code)
+        response, status = error_response(exc.status, exc.message, exc.details, exc.code)
+        response.headers.update(exc.headers)
+        return response, status
 
     @app.errorhandler(NotFound)
     async def _not_found(exc: NotFound):
@@ -70,13 +81,13 @@ def register_error_handlers(
 
     @app.errorhandler(QuerystringValidationError)
     async def _bad_query(exc: QuerystringValidationError):
-        details = _pydantic_details(exc.validation_error)
+        details = pydantic_details(exc.validation_error)
         first = details[0] if details else {"field": "query", "message": "invalid"}
         return error_response(400, f"query parameter {first['field']}: {first['message']}", details)
 
     @app.errorhandler(RequestSchemaValidationError)
     async def _bad_body(exc: RequestSchemaValidationError):
-        details = _pydantic_details(exc.validation_error)
+        details = pydantic_details(exc.validation_error)
         first = details[0] if details else {"field": "body", "message": "invalid"}
         return error_response(422, f"{first['field']}: {first['message']}", details)
 
@@ -103,7 +114,7 @@ def register_error_handlers(
         return error_response(500, "internal error", code="internal_error")
 
 
-def _pydantic_details(error: Exception) -> list[dict[str, str]]:
+def pydantic_details(error: Exception) -> list[dict[str, str]]:
     errors = getattr(error, "errors", None)
     if not callable(errors):
         return [{"field": "body", "message": str(error)}]

@@ -34,6 +34,8 @@ SERVER_ID = r"[0-9a-f]{24}"
 CHANNEL = r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}"
 # A calendar link's secret (secrets.token_urlsafe(32)), or an action link's (32 bytes of HMAC, encoded the same way).
 TOKEN = r"[A-Za-z0-9_-]{43}"
+# An integration's or a heartbeat's key as a path part (ours are 32 characters; any that looks like one is looked up).
+INTAKE_KEY = r"[A-Za-z0-9_-]{1,64}"
 _LINE = re.compile(rf"[^{_CONTROLS}{_SURROGATES}]*")
 _TEXT = re.compile(rf"[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f{_SURROGATES}]*")
 _ZONE = re.compile(r"[A-Za-z0-9_+\-]+(?:/[A-Za-z0-9_+\-]+){0,2}")
@@ -139,7 +141,7 @@ Summary = Annotated[str, Field(min_length=1, max_length=1024), _TEXT_PATTERN, Af
 Label = Annotated[str, Field(min_length=1, max_length=255), _LINE_PATTERN, AfterValidator(_line)]
 
 
-def _storable(value: Any, path: str = "details") -> Any:
+def storable_json(value: Any, path: str = "details") -> Any:
     """Any JSON both databases can store: PostgreSQL's jsonb refuses U+0000 and NaN, neither takes a lone surrogate."""
     if isinstance(value, str):
         if "\x00" in value or _HAS_SURROGATE.search(value):
@@ -148,15 +150,15 @@ def _storable(value: Any, path: str = "details") -> Any:
         raise ValueError(f"{path}: numbers must be finite")
     elif isinstance(value, dict):
         for key, item in value.items():
-            _storable(key, path)
-            _storable(item, f"{path}.{key}")
+            storable_json(key, path)
+            storable_json(item, f"{path}.{key}")
     elif isinstance(value, list):
         for i, item in enumerate(value):
-            _storable(item, f"{path}[{i}]")
+            storable_json(item, f"{path}[{i}]")
     return value
 
 
-Details = Annotated[dict[str, Any], AfterValidator(_storable)]
+Details = Annotated[dict[str, Any], AfterValidator(storable_json)]
 # The years that parse_instant accepts (EARLIEST to LATEST: 1900 to 8999), for the document.
 _YEARS = "^(19|[2-8][0-9])[0-9]{2}-"
 Instant = Annotated[
@@ -273,6 +275,7 @@ def converters() -> dict[str, type[BaseConverter]]:
             {"regex": regex, "part_isolating": True, **documented(regex)},
         )
         for name, regex in (
-            ("slug", SLUG), ("user_id", USER_ID), ("server_id", SERVER_ID), ("channel", CHANNEL), ("token", TOKEN)
+            ("slug", SLUG), ("user_id", USER_ID), ("server_id", SERVER_ID), ("channel", CHANNEL), ("token", TOKEN),
+            ("intake_key", INTAKE_KEY),
         )
     }

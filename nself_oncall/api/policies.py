@@ -59,9 +59,10 @@ async def update_policy(policy_id: str, data: PolicyPatch):
 
 @bp.delete("/policies/<slug:policy_id>")
 @tag(["policies"])
-@answers(NoContent, 204, errors=(404,))
+@answers(NoContent, 204, errors=(404, 409))
 async def delete_policy(policy_id: str):
-    """Remove a policy."""
+    """Remove a policy; one that an integration or a heartbeat sends its alerts to is a 409 (change or delete that
+    first). Escalations of it keep their copy."""
     await service.delete(policy_id, actor=actor())
     return "", 204
 

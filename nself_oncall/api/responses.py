@@ -377,6 +377,8 @@ class EscalationItem(Out):
     resolved_by: str | None
     steps_notified: int = Field(description="how many steps (loops included) have been reached")
     next_step_at: datetime | None = Field(description="when the next step is due; null when none will be")
+    integration_id: str | None = Field(description="the integration that triggered it; null when not one")
+    heartbeat_id: str | None = Field(description="the heartbeat whose silence triggered it; null when not one")
 
 
 class EscalationOut(EscalationItem):
@@ -450,6 +452,67 @@ class Unready(Out):
     status: Literal["unavailable"]
     reason: str
     pending: list[str] = Field(default_factory=list, description="present when migrations are pending")
+
+
+class IntegrationUrls(Out):
+    alertmanager: str = Field(description="Alertmanager's and Grafana's webhook URL (holds the key)")
+    generic: str = Field(description="the generic format's URL (holds the key)")
+    pagerduty: str = Field(description="the Events API v2 URL: send the key as `routing_key`")
+
+
+class IntegrationOut(Out):
+    id: str
+    name: str
+    policy_id: str
+    created_at: datetime
+    updated_at: datetime
+
+
+class IntegrationCreated(IntegrationOut):
+    """The new integration with its key and the urls that hold it: shown in this answer only, never again."""
+
+    key: str
+    urls: IntegrationUrls
+
+
+class HeartbeatOut(Out):
+    id: str
+    name: str
+    policy_id: str
+    interval_minutes: float
+    created_at: datetime
+    updated_at: datetime
+    last_ping_at: datetime | None
+    expires_at: datetime = Field(description="when it expires without a ping (or expired)")
+    status: Literal["ok", "expired"]
+
+
+class HeartbeatCreated(HeartbeatOut):
+    """The new heartbeat with the url that pings it (it holds the key): shown in this answer only, never again."""
+
+    url: str
+
+
+class IntakeOut(Out):
+    escalation_id: str | None = Field(description="the escalation the event opened or acted on; null when none")
+    dedup_key: str = Field(description="the alert's key: the event's own, the alert group's, or a new one")
+    action: Literal["triggered", "updated", "deduplicated", "acknowledged", "resolved", "ignored"]
+
+
+class PagerDutyOut(Out):
+    status: Literal["success"]
+    message: Literal["Event processed"]
+    dedup_key: str
+
+
+class PagerDutyError(Out):
+    status: Literal["invalid event", "throttle event"]
+    message: str
+    errors: list[str] = Field(default_factory=list)
+
+
+class PingOut(Out):
+    status: Literal["ok"]
 
 
 # Error statuses shared by kinds of route; every /api/v1 route may also answer 401.

@@ -229,6 +229,35 @@ class ActorIn(Body):
     by: Label | None = Field(default=None, description="who acts (a user id or a name, one line); recorded as it is")
 
 
+class IntegrationIn(Body):
+    id: Slug | None = Field(default=None, description="derived from name when omitted")
+    name: Name
+    policy_id: Slug = Field(description="the policy its escalations follow")
+
+
+class IntegrationPatch(Body):
+    name: Name | None = None
+    policy_id: Slug | None = None
+
+
+
+
+class HeartbeatIn(Body):
+    id: Slug | None = Field(default=None, description="derived from name when omitted")
+    name: Name
+    policy_id: Slug = Field(description="the policy its escalation follows")
+    interval_minutes: float = Field(
+        ge=0.1, le=525_600, allow_inf_nan=False, strict=True,
+        description="minutes from a ping (or the creation) to expiry: 0.1 to 525600 (a year)",
+    )
+
+
+class HeartbeatPatch(Body):
+    name: Name | None = None
+    policy_id: Slug | None = None
+    interval_minutes: float | None = Field(default=None, ge=0.1, le=525_600, allow_inf_nan=False, strict=True)
+
+
 def patch_fields(body: BaseModel) -> dict:
     """The fields a PATCH body set, each dumped whole (nested defaults included)."""
     return {k: v for k, v in body.model_dump().items() if k in body.model_fields_set}
@@ -320,7 +349,9 @@ class OverridesQuery(PageQuery):
     until: Instant | None = Field(default=None, description="overlapping until; needs an offset unless schedule_id is given")
 
 
-AUDITED = ("schedule", "override", "user", "policy", "calendar_subscription", "escalation")
+AUDITED = (
+    "schedule", "override", "user", "policy", "calendar_subscription", "escalation", "integration", "heartbeat"
+)
 
 
 class AuditQuery(PageQuery):

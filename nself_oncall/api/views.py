@@ -12,6 +12,8 @@ from ..oncall import Interval
 from ..records import (
     AuditRecord,
     EscalationRecord,
+    HeartbeatRecord,
+    IntegrationRecord,
     NoticeItem,
     NotificationRecord,
     OverrideRecord,
@@ -183,6 +185,8 @@ def escalation_json(record: EscalationRecord) -> dict[str, Any]:
         "resolved_by": record.resolved_by,
         "steps_notified": record.steps_done,
         "next_step_at": iso(record.next_step_at),
+        "integration_id": record.integration_id,
+        "heartbeat_id": record.heartbeat_id,
     }
     if record.notifications is not None:
         first = page_json(Page(record.notifications, record.more_notifications), notification_json, by_position)
@@ -252,4 +256,28 @@ def notice_item_json(item: NoticeItem) -> dict[str, Any]:
         "status": item.status,
         "sent_at": iso(item.sent_at),
         "error": item.error,
+    }
+
+
+def integration_json(record: IntegrationRecord) -> dict[str, Any]:
+    return {
+        "id": record.id,
+        "name": record.name,
+        "policy_id": record.policy_id,
+        "created_at": iso(record.created_at),
+        "updated_at": iso(record.updated_at),
+    }
+
+
+def heartbeat_json(record: HeartbeatRecord) -> dict[str, Any]:
+    return {
+        "id": record.id,
+        "name": record.name,
+        "policy_id": record.policy_id,
+        "interval_minutes": record.interval_minutes,
+        "created_at": iso(record.created_at),
+        "updated_at": iso(record.updated_at),
+        "last_ping_at": iso(record.last_ping_at),
+        "expires_at": iso(record.expires_at),
+        "status": record.status,
     }

@@ -1,5 +1,5 @@
-"""Start, wake and stop the engine: the escalator's, the notice planner's, the dispatcher's and retention's loops in
-this process.
+"""Start, wake and stop the engine: the escalator's, the notice planner's, the heartbeats', the dispatcher's and
+retention's loops in this process.
 
 Each loop sleeps until its next due time (a query tells it), looks at least once a second, and wakes at once when
 work is added (engine/wakeups.py). Any number of engines can share one PostgreSQL; on SQLite one engine runs per
@@ -23,7 +23,7 @@ from ..config import Settings
 from ..keys import link_key
 from ..metrics import EngineMetrics
 from ..plugins import Attempt, Registry
-from ..store import claims, notices, steps, transient
+from ..store import claims, heartbeats, notices, steps, transient
 from ..store.cache import ScheduleCache
 from ..store.wake import ESCALATIONS, NOTICES, NOTIFICATIONS
 from . import retention
@@ -31,6 +31,7 @@ from .dispatcher import Dispatcher
 from .escalator import Escalator
 from .exclusive import sqlite_engine_lock
 from .faults import FailPoints
+from .heartbeats import Heartbeats
 from .notices import Notices
 from .results import ResultWriter
 from .retention import Retention, RetentionOptions
@@ -77,6 +78,7 @@ class Engine:
         cache = ScheduleCache()
         self.escalator = Escalator(cache, options.escalation_batch, sender, metrics)
         self.notices = Notices(cache, options.escalation_batch, sender, metrics)
+        self.heartbeats = Heartbeats(options.escalation_batch)
         self.dispatcher = Dispatcher(
             registry, base_url, self.owner, options.retry, options.concurrency, metrics=metrics, link_key=options.link_key
         )
@@ -132,6 +134,7 @@ class Engine:
                 await asyncio.gather(
                     self._loop("escalator", ESCALATIONS, self.escalate),
                     self._loop("notice planner", NOTICES, self.notify_handoffs),
+                    self._loop("heartbeats", None, self.expire_heartbeats),
                     self._loop("dispatcher", NOTIFICATIONS, self.dispatch, self._full),
                     self._loop("retention", None, self.retain),
                 )
@@ -184,6 +187,17 @@ class Engine:
         if worked:
             return 0.0
         return self._until(min((t for t in (next_plan, next_send) if t is not None), default=None))
+
+    async def expire_heartbeats(self) -> float:
+        """Trigger the escalations of heartbeats whose pings stopped (engine/heartbeats.py). Nothing wakes this loop:
+        it sleeps until the next expiry, and looks at least every IDLE seconds (a ping or a new heartbeat moves
+        expiries later, never earlier than a second from now, but for an interval changed by PATCH)."""
+        now = self.clock()
+        due, next_at = await heartbeats.expiry_times(now)
+        if due and await self.heartbeats.run_once(now):
+            self._events[ESCALATIONS].set()
+            return 0.0
+        return self._until(next_at)
 
     async def dispatch(self) -> float:
         """Claim what is ready, as many as there are free slots, and start sending each in a task of its own

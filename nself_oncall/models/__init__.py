@@ -3,6 +3,7 @@
 from .audit import AuditEntry
 from .calendars import CalendarSubscription
 from .escalations import ActionLink, Escalation, Notification
+from .integrations import Heartbeat, Integration
 from .notices import Notice
 from .policies import Policy, PolicyStep, PolicyTarget
 from .schedules import Layer, Override, Schedule
@@ -10,6 +11,6 @@ from .sign_in import SignInFailure, WebSession
 from .users import ContactMethod, User
 
 __all__ = [
-    "ActionLink", "AuditEntry", "CalendarSubscription", "ContactMethod", "Escalation", "Layer", "Notice", "Notification",
+    "ActionLink", "AuditEntry", "CalendarSubscription", "ContactMethod", "Escalation", "Heartbeat", "Integration", "Layer", "Notice", "Notification",
     "Override", "Policy", "PolicyStep", "PolicyTarget", "Schedule", "SignInFailure", "User", "WebSession",
 ]

@@ -17,9 +17,12 @@ class Escalation(Model):
     summary = fields.TextField()
     details = fields.JSONField()
     dedup_key = fields.CharField(max_length=255, null=True)
-    # dedup_key while the escalation is not resolved, else NULL: unique, so two open escalations
-    # cannot share a key, however many triggers race.
-    open_key = fields.CharField(max_length=255, null=True, unique=True)
+    # dedup_key, in its scope, while the escalation is not resolved, else NULL: unique, so two open escalations
+    # cannot share a key, however many triggers race (store/escalations.py's `open_key`).
+    open_key = fields.CharField(max_length=400, null=True, unique=True)
+    # Where it came from: an integration, a heartbeat, or neither (the API).
+    integration_id = fields.CharField(max_length=64, null=True)
+    heartbeat_id = fields.CharField(max_length=64, null=True)
     status = fields.CharField(max_length=16)
     created_at = fields.DatetimeField()
     updated_at = fields.DatetimeField()

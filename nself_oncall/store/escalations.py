@@ -18,7 +18,7 @@ from tortoise.transactions import in_transaction
 from .. import escalation
 from ..errors import Conflict, NotFound
 from ..models import Escalation
-from ..records import EscalationRecord, NotificationPosition, NotificationRecord, Page, TargetRecord
+from ..records import API, EscalationRecord, NotificationPosition, NotificationRecord, Page, Source, TargetRecord
 from . import audit, policies, results
 from .ids import new_id
 from .sql import default, instant, maybe_instant, rows
@@ -29,59 +29,94 @@ OPEN = ("triggered", "acknowledged")
 FIRST_NOTIFICATIONS = 100
 
 
+def open_key(dedup_key: str, source: Source) -> str:
+    """What the unique `open_key` holds for an open escalation with `dedup_key` from `source`: the key itself from the
+    API (as before integrations), else the source's scope and the key on two lines (a dedup key is one line, so no
+    key sent to the API can name an integration's or a heartbeat's escalation)."""
+    return dedup_key if source.scope is None else f"{source.scope}\n{dedup_key}"
+
+
 async def trigger(
-    policy_id: str, summary: str, details: dict[str, Any], dedup_key: str | None, now: datetime, *, actor: str
+    policy_id: str,
+    summary: str,
+    details: dict[str, Any],
+    dedup_key: str | None,
+    now: datetime,
+    *,
+    actor: str,
+    source: Source = API,
 ) -> tuple[EscalationRecord, bool]:
-    """A new escalation (True, with an audit entry), or the open one with the same `dedup_key` (False: nothing
-    changed, nothing logged). 422 when an escalation of the policy would make too many messages (a new one only:
-    a duplicate makes none)."""
+    """A new escalation (True, with an audit entry), or the open one with the same `dedup_key` from the same
+    `source` (False: nothing changed, nothing logged). 422 when an escalation of the policy would make too many
+    messages (a new one only: a duplicate makes none)."""
     snapshot = policies.snapshot(await policies.get(policy_id))
     for attempt in range(3):
-        if dedup_key is not None and (open_one := await _open_with_key(dedup_key)) is not None:
+        if dedup_key is not None and (open_one := await open_with_key(dedup_key, source)) is not None:
             return open_one, False
         if attempt == 0:
             await policies.check_size(snapshot, "policy_id")
         try:
-            return await _insert(snapshot, summary, details, dedup_key, now, actor), True
+            async with in_transaction() as connection:
+                return await insert(connection, snapshot, summary, details, dedup_key, now, actor, source), True
         except IntegrityError:  # another trigger with the same key committed first
             continue
     raise Conflict(f"dedup_key {dedup_key!r} is changing too fast; try again")
 
 
-async def _insert(
+async def insert(
+    connection: Any,
     snapshot: escalation.Policy,
     summary: str,
     details: dict[str, Any],
     dedup_key: str | None,
     now: datetime,
     actor: str,
+    source: Source = API,
 ) -> EscalationRecord:
-    async with in_transaction() as connection:
-        row = await Escalation.create(
-            id=new_id(),
-            policy_id=snapshot.id,
-            policy=escalation.policy_json(snapshot),
-            summary=summary,
-            details=details,
-            dedup_key=dedup_key,
-            open_key=dedup_key,
-            status="triggered",
-            created_at=now,
-            updated_at=now,
-            steps_done=0,
-            due_at=escalation.step_due_at(snapshot, now, 0),
-        )
-        created = _record(row, ())
-        await audit.record(connection, "escalation", row.id, "trigger", before=None, after=created, actor=actor, at=now)
-        await wake_engines(connection, ESCALATIONS)
+    """Write a new escalation with its audit entry in `connection`'s transaction, and wake the engines at commit.
+    IntegrityError when one from the same source is open with the same `dedup_key`."""
+    row = await Escalation.create(
+        id=new_id(),
+        policy_id=snapshot.id,
+        policy=escalation.policy_json(snapshot),
+        summary=summary,
+        details=details,
+        dedup_key=dedup_key,
+        open_key=None if dedup_key is None else open_key(dedup_key, source),
+        integration_id=source.integration_id,
+        heartbeat_id=source.heartbeat_id,
+        status="triggered",
+        created_at=now,
+        updated_at=now,
+        steps_done=0,
+        due_at=escalation.step_due_at(snapshot, now, 0),
+        using_db=connection,
+    )
+    created = _record(row, ())
+    await audit.record(connection, "escalation", row.id, "trigger", before=None, after=created, actor=actor, at=now)
+    await wake_engines(connection, ESCALATIONS)
     return created
 
 
-async def _open_with_key(dedup_key: str) -> EscalationRecord | None:
-    """The escalation open with this key, as the one read of its row found it: a resolve clears `open_key` in the
-    write that sets its status, so the row read is open (reading it again by id could find it resolved since)."""
-    row = await Escalation.get_or_none(open_key=dedup_key)
+async def open_with_key(dedup_key: str, source: Source = API) -> EscalationRecord | None:
+    """The escalation open with this key from this source, as the one read of its row found it: a resolve clears
+    `open_key` in the write that sets its status, so the row read is open (reading it again by id could find it
+    resolved since)."""
+    row = await Escalation.get_or_none(open_key=open_key(dedup_key, source))
     return None if row is None else await _with_notifications(row)
+
+
+async def open_id(dedup_key: str, source: Source) -> str | None:
+    """The id of the escalation open with this key from this source (one indexed read of one column)."""
+    found = await rows(default(), "SELECT id FROM escalations WHERE open_key = $1", [open_key(dedup_key, source)])
+    return found[0]["id"] if found else None
+
+
+async def replace_details(escalation_id: str, details: dict[str, Any], now: datetime) -> bool:
+    """The open escalation's `details` replaced (an alert source's latest word on it), without an audit entry: it is
+    the source's data, not anyone's decision. False when it is resolved (or gone) since."""
+    changed = await Escalation.filter(id=escalation_id, status__not="resolved").update(details=details, updated_at=now)
+    return changed > 0
 
 
 async def list_page(
@@ -197,6 +232,8 @@ def _record(
         resolved_by=row.resolved_by,
         steps_done=row.steps_done,
         next_step_at=row.due_at,
+        integration_id=row.integration_id,
+        heartbeat_id=row.heartbeat_id,
         notifications=notifications,
         more_notifications=more,
     )

@@ -10,8 +10,8 @@ from tortoise.transactions import in_transaction
 
 from .. import escalation
 from ..clock import utcnow
-from ..errors import Invalid, NotFound
-from ..models import Policy, PolicyStep, PolicyTarget
+from ..errors import Conflict, Invalid, NotFound
+from ..models import Heartbeat, Integration, Policy, PolicyStep, PolicyTarget
 from ..records import Page, PolicyRecord, StepRecord, TargetRecord
 from . import audit, users
 from .ids import derive_id, insert_new
@@ -141,9 +141,26 @@ async def delete(policy_id: str, *, actor: str) -> None:
         row = await Policy.select_for_update().get_or_none(id=policy_id)
         if row is None:
             raise NotFound("policy", policy_id)
+        await _refuse_if_named(policy_id)
         before = await get(policy_id)
         await row.delete()
         await audit.record(connection, "policy", policy_id, "delete", before=before, after=None, actor=actor)
+
+
+async def lock_existing(connection: Any, policy_id: str, field: str) -> None:
+    """422 (naming `field`) unless the policy exists; it is locked until `connection`'s transaction ends, so that a
+    delete of it waits and then sees what names it (see _existing)."""
+    if not await _existing(connection, "policies", {policy_id}):
+        raise Invalid(field, f"no policy {policy_id!r} found")
+
+
+async def _refuse_if_named(policy_id: str) -> None:
+    """409 when an integration or a heartbeat sends its alerts to the policy (called with its row locked)."""
+    for model in (Integration, Heartbeat):
+        named = await model.filter(policy_id=policy_id).first()
+        if named is not None:
+            kind = model.__name__.lower()
+            raise Conflict(f"policy {policy_id!r} is the policy of {kind} {named.id!r}; change or delete that first")
 
 
 async def _check_targets(connection: Any, steps: list[dict[str, Any]], channels: Collection[str]) -> None:

@@ -1,0 +1,201 @@
+"""The doors for alert sources, without the API token: each checks its key before it reads anything else.
+
+- `POST /intake/alertmanager/{key}`: Alertmanager's webhook (version 4) and Grafana alerting's;
+- `POST /v2/enqueue`: PagerDuty's Events API v2, its request and its answers, the key as `routing_key`;
+- `POST /intake/generic/{key}`: a JSON body, form fields or query parameters;
+- `GET|POST /heartbeat/{key}`: a heartbeat's ping.
+
+A key is checked, and its event counted against the key's rate, by one statement (service/intake.py); the body is
+read only after that, except PagerDuty's, which carries its key inside (it is bounded by the 1 MiB limit, and
+nothing in it is looked at before its `routing_key` is checked). An unknown key is a 404 (PagerDuty's: its 400),
+a key past its rate a 429 with Retry-After. Keys never reach a log line: no access log is kept, and errors never
+repeat a key.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import parse_qsl
+
+from pydantic import BaseModel, ValidationError
+from quart import Blueprint, current_app, request
+from quart_schema import document_request, document_response, security_scheme, tag
+from werkzeug.exceptions import BadRequest, HTTPException
+
+from ..service import intake as service
+from ..service import intake_formats as formats
+from .errors import ApiError, pydantic_details
+from .intake_schemas import AlertmanagerIn, GenericIn, PagerDutyIn
+from .responses import ErrorOut, IntakeOut, PagerDutyError, PagerDutyOut, PingOut
+
+bp = Blueprint("intake", __name__)
+
+_THROTTLED = "Requests for this service are arriving too quickly. Please retry later."
+
+
+def _documented(body: type[BaseModel] | None, ok: type[BaseModel], errors: type[BaseModel], statuses: tuple[int, ...]):
+    def decorate(func):
+        func = tag(["intake"])(security_scheme([])(func))
+        if body is not None:
+            func = document_request(body)(func)
+        func = document_response(ok, 200 if ok is PingOut else 202)(func)
+        for status in statuses:
+            func = document_response(errors, status)(func)
+        return func
+
+    return decorate
+
+
+@bp.post("/intake/alertmanager/<intake_key:key>")
+@_documented(AlertmanagerIn, IntakeOut, ErrorOut, (400, 404, 413, 429, 503))
+async def alertmanager(key: str):
+    """Alertmanager's or Grafana's webhook: one escalation per alert group (`groupKey`). "firing" opens it, or, while
+    it is open, replaces its details and pages nobody; "resolved" resolves it (changes nothing when none is open)."""
+    found = await _integration(key)
+    body = _validated(AlertmanagerIn, await _json())
+    return _outcome(await service.apply(found, formats.alertmanager(body.model_dump()), _wake()))
+
+
+@bp.post("/intake/generic/<intake_key:key>")
+@_documented(GenericIn, IntakeOut, ErrorOut, (400, 404, 413, 422, 429, 503))
+async def generic(key: str):
+    """`summary`, `details`, `dedup_key` and `action` (trigger, acknowledge or resolve) as a JSON body, as form
+    fields, or as query parameters (the body's win). A trigger for an open escalation with its dedup_key replaces its
+    details and pages nobody; without a dedup_key a trigger gets a new one."""
+    found = await _integration(key)
+    fields = await _generic_fields()
+    try:
+        body = GenericIn.model_validate(fields)
+    except ValidationError as exc:
+        details = pydantic_details(exc)
+        raise ApiError(422, f"{details[0]['field']}: {details[0]['message']}", details) from None
+    return _outcome(await service.apply(found, formats.generic(body.model_dump()), _wake()))
+
+
+@bp.post("/v2/enqueue")
+@_documented(PagerDutyIn, PagerDutyOut, PagerDutyError, (400, 413, 429, 503))
+async def pagerduty():
+    """PagerDuty's Events API v2: trigger, acknowledge or resolve by `dedup_key`, with PagerDuty's own answers
+    (202 `success`; 400 `invalid event` with `errors`, an unknown `routing_key` included; 429 `throttle event`)."""
+    try:
+        data = await _json()
+    except ApiError as exc:
+        return _invalid_event(exc.message)
+    routing_key = data.get("routing_key") if isinstance(data, dict) else None
+    if not isinstance(routing_key, str) or not routing_key:
+        return _invalid_event("'routing_key' is missing or blank")
+    try:
+        found = await service.integration(routing_key, _rate())
+    except service.UnknownKey:
+        return _invalid_event("'routing_key' is invalid: no integration has it")
+    except service.RateLimited as exc:
+        return _throttled(exc.retry_after)
+    try:
+        event = PagerDutyIn.model_validate(data)
+    except ValidationError as exc:
+        return _invalid_event(*(_error(d) for d in pydantic_details(exc)))
+    outcome = await service.apply(found, formats.pagerduty(event.dumped()), _wake())
+    return {"status": "success", "message": "Event processed", "dedup_key": outcome.dedup_key}, 202
+
+
+@bp.route("/heartbeat/<intake_key:key>", methods=["GET", "POST"])
+@_documented(None, PingOut, ErrorOut, (404, 413, 429, 503))
+async def heartbeat(key: str):
+    """A heartbeat's ping (no token: the key is in the URL). It expires `interval_minutes` from now, and the escalation
+    its expiry opened is resolved. Any body up to 1 MiB is read and ignored."""
+    try:
+        await service.ping(key, _rate())
+    except service.UnknownKey:
+        raise ApiError(404, "no heartbeat has this key") from None
+    except service.RateLimited as exc:
+        raise _too_many(exc.retry_after) from None
+    await _bounded_body()
+    return {"status": "ok"}
+
+
+async def _integration(key: str):
+    try:
+        return await service.integration(key, _rate())
+    except service.UnknownKey:
+        raise ApiError(404, "no integration has this key") from None
+    except service.RateLimited as exc:
+        raise _too_many(exc.retry_after) from None
+
+
+def _too_many(retry_after: int) -> ApiError:
+    return ApiError(429, f"too many events for this key; try again in {retry_after} s", code="rate_limited",
+                    headers={"Retry-After": str(retry_after)})
+
+
+async def _bounded_body() -> bytes:
+    """The body, 413 past 1 MiB (Quart's MAX_CONTENT_LENGTH)."""
+    try:
+        return await request.get_data()
+    except HTTPException as exc:
+        raise ApiError(exc.code or 400, exc.description or exc.name) from None
+
+
+async def _json() -> Any:
+    """The body as JSON (whatever its Content-Type): 400 when it is not, 413 past 1 MiB."""
+    await _bounded_body()
+    try:
+        return await request.get_json()
+    except BadRequest as exc:
+        message = exc.description if exc.description != BadRequest.description else "request body is not valid JSON"
+        raise ApiError(400, message) from None
+
+
+def _validated(model: type[BaseModel], data: Any) -> Any:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        details = pydantic_details(exc)
+        raise ApiError(400, f"not a {model.__name__.removesuffix('In')} webhook body: {details[0]['field']}: "
+                       f"{details[0]['message']}", details) from None
+
+
+async def _generic_fields() -> dict[str, Any]:
+    """Query parameters, then the body's fields over them: JSON when the body is a JSON object (curl -d sends any
+    body as a form), else form fields. A field given twice is a 400."""
+    fields = _pairs(request.args.items(multi=True))
+    text = (await _bounded_body()).decode("utf-8", "replace").strip()
+    if text.startswith("{"):
+        data = await _json()
+        fields.update(data)
+    elif text:
+        fields.update(_pairs(parse_qsl(text, keep_blank_values=True)))
+    return fields
+
+
+def _pairs(pairs) -> dict[str, str]:
+    fields: dict[str, str] = {}
+    for name, value in pairs:
+        if name in fields:
+            raise ApiError(400, f"{name} is given twice")
+        fields[name] = value
+    return fields
+
+
+def _outcome(outcome: service.Outcome):
+    return {"escalation_id": outcome.escalation_id, "dedup_key": outcome.dedup_key, "action": outcome.action}, 202
+
+
+def _error(detail: dict[str, str]) -> str:
+    """A field's error as "field: message"; a rule of the whole event (its field "body") as its message alone."""
+    return detail["message"] if detail["field"] == "body" else f"{detail['field']}: {detail['message']}"
+
+
+def _invalid_event(*errors: str):
+    return {"status": "invalid event", "message": "Event object is invalid", "errors": list(errors)}, 400
+
+
+def _throttled(retry_after: int):
+    return {"status": "throttle event", "message": _THROTTLED, "errors": []}, 429, {"Retry-After": str(retry_after)}
+
+
+def _rate():
+    return current_app.config["SETTINGS"].intake_rate
+
+
+def _wake():
+    return current_app.extensions["wake_engine"]
