@@ -80,6 +80,8 @@ async def pagerduty():
     try:
         data = await _json()
     except ApiError as exc:
+        if exc.status != 400:
+            raise  # 413: too large to be read
         return _invalid_event(exc.message)
     routing_key = data.get("routing_key") if isinstance(data, dict) else None
     if not isinstance(routing_key, str) or not routing_key:

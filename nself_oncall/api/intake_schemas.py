@@ -51,6 +51,7 @@ class AlertmanagerIn(Format):
     externalURL: Text = ""
     truncatedAlerts: int = 0
     alerts: list[AlertIn] = Field(default_factory=list)
+    title: Text | None = Field(default=None, description="Grafana's: the notification's title")
 
 
 _SEVERITIES = Literal["critical", "error", "warning", "info"]

@@ -29,14 +29,16 @@ def alertmanager(body: dict[str, Any]) -> Event:
 
 def _group_summary(body: dict[str, Any]) -> str:
     """`commonAnnotations.summary`, else the group's alertname and its other group labels ("HighLatency
-    job=api cluster=eu"), else the common labels' alertname."""
+    cluster=eu job=api"), else Grafana's title, else the group's key."""
     summary = body["commonAnnotations"].get("summary", "").strip()
     if summary:
         return clipped(summary)
     labels = body["groupLabels"]
-    name = labels.get("alertname") or body["commonLabels"].get("alertname") or "Alertmanager alert group"
-    others = " ".join(f"{k}={v}" for k, v in sorted(labels.items()) if k != "alertname")
-    return clipped(f"{name} {others}".strip())
+    name = labels.get("alertname") or body["commonLabels"].get("alertname")
+    if name:
+        others = " ".join(f"{k}={v}" for k, v in sorted(labels.items()) if k != "alertname")
+        return clipped(f"{name} {others}".strip())
+    return clipped((body.get("title") or "").strip() or f"Alert group {body['groupKey']}")
 
 
 def pagerduty(body: dict[str, Any]) -> Event:

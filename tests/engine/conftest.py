@@ -86,8 +86,15 @@ class TestEngine:
             await self.engine.drain()
             await self.engine.results.flush()
 
+    async def expire(self, at: datetime) -> None:
+        self.clock = at
+        while await self.engine.expire_heartbeats() == 0:
+            pass
+
     async def run(self, at: datetime) -> None:
-        """Everything due at `at`: steps reached and handoff notices planned and due, then their messages sent."""
+        """Everything due at `at`: heartbeats expired, steps reached and handoff notices planned and due, then their
+        messages sent."""
+        await self.expire(at)
         await self.escalate(at)
         await self.notify(at)
         await self.dispatch(at)
