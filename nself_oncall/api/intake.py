@@ -46,23 +46,23 @@ def _documented(body: type[BaseModel] | None, ok: type[BaseModel], errors: type[
     return decorate
 
 
-@bp.post("/intake/alertmanager/<intake_key:key>")
+@bp.post("/intake/alertmanager/<intake_key:integration_key>")
 @_documented(AlertmanagerIn, IntakeOut, ErrorOut, (400, 404, 413, 429, 503))
-async def alertmanager(key: str):
+async def alertmanager(integration_key: str):
     """Alertmanager's or Grafana's webhook: one escalation per alert group (`groupKey`). "firing" opens it, or, while
     it is open, replaces its details and pages nobody; "resolved" resolves it (changes nothing when none is open)."""
-    found = await _integration(key)
+    found = await _integration(integration_key)
     body = _validated(AlertmanagerIn, await _json())
     return _outcome(await service.apply(found, formats.alertmanager(body.model_dump()), _wake()))
 
 
-@bp.post("/intake/generic/<intake_key:key>")
+@bp.post("/intake/generic/<intake_key:integration_key>")
 @_documented(GenericIn, IntakeOut, ErrorOut, (400, 404, 413, 422, 429, 503))
-async def generic(key: str):
+async def generic(integration_key: str):
     """`summary`, `details`, `dedup_key` and `action` (trigger, acknowledge or resolve) as a JSON body, as form
     fields, or as query parameters (the body's win). A trigger for an open escalation with its dedup_key replaces its
     details and pages nobody; without a dedup_key a trigger gets a new one."""
-    found = await _integration(key)
+    found = await _integration(integration_key)
     fields = await _generic_fields()
     try:
         body = GenericIn.model_validate(fields)
@@ -100,13 +100,13 @@ async def pagerduty():
     return {"status": "success", "message": "Event processed", "dedup_key": outcome.dedup_key}, 202
 
 
-@bp.route("/heartbeat/<intake_key:key>", methods=["GET", "POST"])
+@bp.route("/heartbeat/<intake_key:heartbeat_key>", methods=["GET", "POST"])
 @_documented(None, PingOut, ErrorOut, (404, 413, 429, 503))
-async def heartbeat(key: str):
+async def heartbeat(heartbeat_key: str):
     """A heartbeat's ping (no token: the key is in the URL). It expires `interval_minutes` from now, and the escalation
     its expiry opened is resolved. Any body up to 1 MiB is read and ignored."""
     try:
-        await service.ping(key, _rate())
+        await service.ping(heartbeat_key, _rate())
     except service.UnknownKey:
         raise ApiError(404, "no heartbeat has this key") from None
     except service.RateLimited as exc:
@@ -183,8 +183,11 @@ def _outcome(outcome: service.Outcome):
 
 
 def _error(detail: dict[str, str]) -> str:
-    """A field's error as "field: message"; a rule of the whole event (its field "body") as its message alone."""
-    return detail["message"] if detail["field"] == "body" else f"{detail['field']}: {detail['message']}"
+    """A field's error as "field: message" (the field's path without the event_action that chose the event's kind);
+    an error of the whole event as its message alone."""
+    kind, _, field = detail["field"].partition(".")
+    field = field if kind in ("trigger", "acknowledge", "resolve") else detail["field"]
+    return detail["message"] if field in ("body", "") else f"{field}: {detail['message']}"
 
 
 def _invalid_event(*errors: str):

@@ -8,7 +8,7 @@ import json
 from functools import partial
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, RootModel, field_validator, model_validator
 
 from .fields import Details, Label, Summary, storable_json
 
@@ -54,13 +54,10 @@ class AlertmanagerIn(Format):
     title: Text | None = Field(default=None, description="Grafana's: the notification's title")
 
 
-_SEVERITIES = Literal["critical", "error", "warning", "info"]
-
-
 class PagerDutyPayload(Format):
-    summary: Summary | None = None
-    source: Annotated[str, Field(min_length=1, max_length=255), _storable] | None = None
-    severity: _SEVERITIES | None = None
+    summary: Summary
+    source: Annotated[str, Field(min_length=1, max_length=255), _storable]
+    severity: Literal["critical", "error", "warning", "info"]
     timestamp: Text | None = None
     component: Text | None = None
     group: Text | None = None
@@ -68,32 +65,31 @@ class PagerDutyPayload(Format):
     custom_details: Json = None
 
 
-class PagerDutyIn(Format):
-    """PagerDuty's Events API v2 event (its `routing_key` was checked before this is read)."""
-
-    routing_key: str
-    event_action: Literal["trigger", "acknowledge", "resolve"]
+class _PagerDutyEvent(Format):
+    routing_key: str = Field(description="the integration's key")
     dedup_key: Label | None = None
-    payload: PagerDutyPayload | None = None
     links: list[dict[str, Json]] | None = None
     images: list[dict[str, Json]] | None = None
     client: Text | None = None
     client_url: Text | None = None
 
-    @model_validator(mode="after")
-    def _needs(self) -> PagerDutyIn:
-        if self.event_action == "trigger":
-            payload = self.payload
-            for name in ("summary", "source", "severity"):
-                if payload is None or getattr(payload, name) is None:
-                    raise ValueError(f"'payload.{name}' is missing or blank")
-        elif self.dedup_key is None:
-            raise ValueError(f"'dedup_key' is missing or blank (an {self.event_action} event needs it)")
-        return self
+
+class PagerDutyTrigger(_PagerDutyEvent):
+    event_action: Literal["trigger"]
+    payload: PagerDutyPayload
+
+
+class PagerDutyAction(_PagerDutyEvent):
+    event_action: Literal["acknowledge", "resolve"]
+    dedup_key: Label = Field(description="the alert to acknowledge or resolve")
+
+
+class PagerDutyIn(RootModel[Annotated[PagerDutyTrigger | PagerDutyAction, Field(discriminator="event_action")]]):
+    """PagerDuty's Events API v2 event (its `routing_key` is checked before the rest is read)."""
 
     def dumped(self) -> dict[str, Any]:
         """The event as details keep it: PagerDuty's own field names ("class"), absent fields left out."""
-        return self.model_dump(by_alias=True, exclude_none=True)
+        return self.root.model_dump(by_alias=True, exclude_none=True)
 
 
 class GenericIn(Format):

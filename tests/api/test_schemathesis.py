@@ -66,6 +66,9 @@ def known_ids(client, app) -> dict[str, list[str]]:
         overrides = [_call(client, "POST", "/api/v1/overrides", {"schedule_id": "st-kept", "user": "st-free", **span})]
     escalation = client.post("/api/v1/escalations", json={"policy_id": "st-policy", "summary": "s", "dedup_key": "st"})
     assert escalation.status_code in (200, 201), escalation.text  # 200: the open one with that key
+    # A new integration and heartbeat for each operation: one may have been deleted, and a key is shown only once.
+    keys = {name: _renewed(client, f"/api/v1/{kind}", {"id": name, "name": name, "policy_id": "st-policy", **extra})
+            for name, kind, extra in (("st-int", "integrations", {}), ("st-hb", "heartbeats", {"interval_minutes": 60}))}
     # A new calendar link for each operation: one may have been revoked, and a token is shown only once.
     link = _call(client, "POST", "/api/v1/calendar-subscriptions", {"schedule_id": "st-kept", "name": "st"})
     return {
@@ -81,6 +84,11 @@ def known_ids(client, app) -> dict[str, list[str]]:
         "channel": LOCAL_CHANNELS,
         "subscription_id": [link["id"]],
         "token": [link["url"].rsplit("/", 1)[1].removesuffix(".ics")],
+        "integration_id": ["st-int"],
+        "heartbeat_id": ["st-hb"],
+        "integration_key": [keys["st-int"]["key"]],
+        "routing_key": [keys["st-int"]["key"]],
+        "heartbeat_key": [keys["st-hb"]["url"].rsplit("/", 1)[1]],
     }
 
 
@@ -112,6 +120,12 @@ def _ensure(client, path: str, body: dict) -> None:
     assert response.status_code in (201, 409), response.text  # 409: still there
 
 
+def _renewed(client, path: str, body: dict) -> dict:
+    """`body` created again at `path` (deleted first if there), with the key its answer shows once."""
+    client.delete(f"{path}/{body['id']}")
+    return _call(client, "POST", path, body)
+
+
 def _call(client, method: str, path: str, body: dict | None = None) -> dict:
     response = client.request(method, path, json=body)
     assert response.ok, response.text
@@ -130,7 +144,7 @@ def with_seeded_ids(case, operation, pick):
     policy_id in the query or body, and the targets of a policy's steps."""
     case = with_seeded_path(case, pick)
     body = case.body if isinstance(case.body, dict) else {}
-    for name in ("schedule_id", "user_id", "policy_id"):
+    for name in ("schedule_id", "user_id", "policy_id", "routing_key"):
         if name in {parameter.name for parameter in operation.query}:
             case.query = {**(case.query or {}), name: pick(name)}
         if name in body:
@@ -147,7 +161,7 @@ def names_seeded_rows(operation) -> bool:
     """Whether `with_seeded_ids` changes the operation's requests."""
     body = operation.body[0].definition.get("schema", {}) if operation.body else {}
     named = set(body.get("properties", {})) | {parameter.name for parameter in operation.query}
-    return bool(operation.path_parameters) or bool(named & {"schedule_id", "user_id", "policy_id", "steps"})
+    return bool(operation.path_parameters) or bool(named & {"schedule_id", "user_id", "policy_id", "steps", "routing_key"})
 
 
 def cases(operation, known: dict[str, list[str]]):

@@ -212,7 +212,7 @@ async def test_a_pagerduty_trigger_without_a_dedup_key_gets_one_and_a_new_escala
     (lambda e: e.update(routing_key=42), "routing_key"),
     (lambda e: e.update(event_action="explode"), "event_action"),
     (lambda e: e.pop("event_action"), "event_action"),
-    (lambda e: e.pop("payload"), "payload.summary"),
+    (lambda e: e.pop("payload"), "payload: Field required"),
     (lambda e: e["payload"].pop("summary"), "payload.summary"),
     (lambda e: e["payload"].pop("source"), "payload.source"),
     (lambda e: e["payload"].pop("severity"), "payload.severity"),
