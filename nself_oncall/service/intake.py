@@ -43,7 +43,7 @@ class RateLimited(Exception):
 @dataclass(frozen=True)
 class Event:
     """What an alert source asks: `action` is "trigger", "acknowledge" or "resolve". A trigger without a dedup key
-    gets a new one (and so a new escalation); `refresh`: a trigger for an open escalation replaces its details."""
+    gets a new one (and so a new escalation); `refresh`: the event's details replace the open escalation's."""
 
     action: str
     dedup_key: str | None
@@ -85,6 +85,8 @@ async def apply(found: IntegrationRecord, event: Event, wake: Callable[[], None]
         return Outcome(open_id, key, "deduplicated")
     if open_id is None:
         return Outcome(None, key, "ignored")
+    if event.refresh:  # Alertmanager's resolved group: its alerts as they ended
+        await escalations.replace_details(open_id, event.details, now())
     change = escalations.acknowledge if event.action == "acknowledge" else escalations.resolve
     try:
         record = await change(open_id, actor, now(), actor=actor)

@@ -133,6 +133,7 @@ async def test_alertmanager_groups_page_once_refresh_their_details_and_resolve(a
     assert (status, body["action"], body["escalation_id"]) == (202, "resolved", first["escalation_id"])
     escalation = await _escalation(api, first["escalation_id"])
     assert (escalation["status"], escalation["resolved_by"]) == ("resolved", "integration:prom")
+    assert {a["status"] for a in escalation["details"]["alerts"]} == {"resolved"}
     status, body = await api.post(f"/intake/alertmanager/{key}", resolved)
     assert (status, body["action"], body["escalation_id"]) == (202, "ignored", None)
     status, audit = await api.get(f"/api/v1/audit?resource=escalation&id={first['escalation_id']}")
