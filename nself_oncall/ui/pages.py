@@ -132,7 +132,25 @@ async def escalation(escalation_id: str):
         page = await escalations.notifications(escalation_id, NOTIFICATIONS_PAGE, after)
     later = encode_cursor(*by_position(page.items[-1])) if page.more else None
     return await render_template("ui/escalation.html", escalation=record, notifications=page.items, later=later,
-                                 first=after is None)
+                                 first=after is None, alerts=_latest_alerts(record.details))
+
+
+#: How many of an alert group's alerts an escalation's page lists.
+ALERTS_SHOWN = 20
+
+
+def _latest_alerts(details: dict) -> list[dict]:
+    """The alerts of an Alertmanager or Grafana group as its latest webhook gave them (firing first), or, for an
+    event in PagerDuty's format, its payload as one alert; [] for other escalations."""
+    alerts = details.get("alerts")
+    if isinstance(alerts, list):
+        kept = [a for a in alerts if isinstance(a, dict)]
+        return sorted(kept, key=lambda a: a.get("status") != "firing")[:ALERTS_SHOWN]
+    payload = details.get("payload")
+    if isinstance(payload, dict):
+        labels = {k: payload[k] for k in ("source", "severity", "component", "group", "class") if k in payload}
+        return [{"status": "firing", "labels": labels, "annotations": {"summary": payload.get("summary", "")}}]
+    return []
 
 
 @bp.post("/escalations/<server_id:escalation_id>/acknowledge")

@@ -215,3 +215,21 @@ async def test_the_buttons_are_in_the_audit_log_as_the_headers_user_else_ui(ui, 
     await ui.post(f"/ui/escalations/{escalation}/resolve")
     _, body = await api.get(f"/api/v1/audit?resource=escalation&id={escalation}")
     assert [(e["action"], e["actor"]) for e in body["items"]] == [("resolve", "ui"), ("acknowledge", "alice"), ("trigger", "api")]
+
+
+async def test_an_escalation_page_shows_where_it_came_from_and_its_latest_alerts(ui, api, escalation):
+    await ui.sign_in()
+    _, page = await ui.get(f"/ui/escalations/{escalation}")
+    assert 'id="source">the API' in page and 'id="alerts"' not in page
+    status, created = await api.post("/api/v1/integrations", {"id": "prom", "name": "P", "policy_id": "sre-policy"})
+    alert = {"status": "firing", "labels": {"alertname": "DiskFull", "host": "<db1>"},
+             "annotations": {"summary": "Disk 99% full"}, "startsAt": "2026-12-07T08:00:00Z",
+             "generatorURL": "javascript:alert(1)"}
+    body = {"groupKey": "g", "status": "firing", "alerts": [alert, {**alert, "status": "resolved",
+                                                                   "generatorURL": "https://prom.example/graph"}]}
+    status, answer = await api.post(f"/intake/alertmanager/{created['key']}", body)
+    _, page = await ui.get(f"/ui/escalations/{answer['escalation_id']}")
+    assert 'id="source">integration <code>prom</code>' in page and "key g" in page
+    assert page.index("firing</td>") < page.index("resolved</td>")  # firing first
+    assert "<code>host=&lt;db1&gt;</code>" in page and "Disk 99% full" in page
+    assert 'href="https://prom.example/graph"' in page and "javascript:" not in page
