@@ -2,7 +2,7 @@
 (tests make many apps in one process, and each must count alone).
 
 What lives here is counted in memory as it happens: HTTP requests (api/metrics.py records them), refused
-credentials (api/auth.py, ui/pages.py), the deliveries of this process's engine (engine/dispatcher.py), the
+credentials (api/auth.py, ui/pages.py), events from alert sources (api/intake.py), the deliveries of this process's engine (engine/dispatcher.py), the
 messages it planned and the work it could not plan (engine/escalator.py, engine/notices.py). The gauges read from
 the database at scrape time are made by api/metrics.py from service/metrics.py's snapshot; `serve`'s engine process
 registers its own, nself_oncall_engine_up and nself_oncall_engine_restarts_total (engine/process.py).
@@ -32,6 +32,7 @@ DELIVERY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.
 AUTH_FAILURES = (
     ("api", "missing"), ("api", "wrong"), ("metrics", "missing"), ("metrics", "wrong"), ("ui", "wrong"), ("ui", "throttled"),
 )
+INTAKE_DOORS = ("alertmanager", "pagerduty", "generic", "heartbeat")
 #: The engine's jobs that plan work item by item, each of which may fail alone.
 ENGINE_JOBS = ("escalator", "notice_planner", "notice_sender")
 
@@ -127,4 +128,15 @@ class Metrics:
         )
         for door, reason in AUTH_FAILURES:
             self.auth_failures.labels(door, reason)
+        self.intake = Counter(
+            f"{PREFIX}_intake_events_total",
+            "Events at the doors for alert sources, by door (alertmanager, pagerduty, generic, heartbeat) and outcome "
+            "(what the event did: triggered, updated, deduplicated, acknowledged, resolved, ignored, pinged; or why it "
+            "was refused: unknown_key, rate_limited, invalid)",
+            ("door", "outcome"),
+            registry=self.registry,
+        )
+        for door in INTAKE_DOORS:  # the refusals start at 0, as AUTH_FAILURES do
+            for outcome in ("unknown_key", "rate_limited"):
+                self.intake.labels(door, outcome)
         self.engine = EngineMetrics(self.registry)

@@ -51,9 +51,9 @@ def _documented(body: type[BaseModel] | None, ok: type[BaseModel], errors: type[
 async def alertmanager(integration_key: str):
     """Alertmanager's or Grafana's webhook: one escalation per alert group (`groupKey`). "firing" opens it, or, while
     it is open, replaces its details and pages nobody; "resolved" resolves it (changes nothing when none is open)."""
-    found = await _integration(integration_key)
-    body = _validated(AlertmanagerIn, await _json())
-    return _outcome(await service.apply(found, formats.alertmanager(body.model_dump()), _wake()))
+    found = await _integration("alertmanager", integration_key)
+    body = _alertmanager_body(await _json())
+    return _outcome("alertmanager", await service.apply(found, formats.alertmanager(body.model_dump()), _wake()))
 
 
 @bp.post("/intake/generic/<intake_key:integration_key>")
@@ -62,14 +62,14 @@ async def generic(integration_key: str):
     """`summary`, `details`, `dedup_key` and `action` (trigger, acknowledge or resolve) as a JSON body, as form
     fields, or as query parameters (the body's win). A trigger for an open escalation with its dedup_key replaces its
     details and pages nobody; without a dedup_key a trigger gets a new one."""
-    found = await _integration(integration_key)
-    fields = await _generic_fields()
+    found = await _integration("generic", integration_key)
     try:
-        body = GenericIn.model_validate(fields)
+        body = GenericIn.model_validate(await _generic_fields())
     except ValidationError as exc:
         details = pydantic_details(exc)
+        _count("generic", "invalid")
         raise ApiError(422, f"{details[0]['field']}: {details[0]['message']}", details) from None
-    return _outcome(await service.apply(found, formats.generic(body.model_dump()), _wake()))
+    return _outcome("generic", await service.apply(found, formats.generic(body.model_dump()), _wake()))
 
 
 @bp.post("/v2/enqueue")
@@ -82,21 +82,23 @@ async def pagerduty():
     except ApiError as exc:
         if exc.status != 400:
             raise  # 413: too large to be read
-        return _invalid_event(exc.message)
+        return _invalid_event("invalid", exc.message)
     routing_key = data.get("routing_key") if isinstance(data, dict) else None
     if not isinstance(routing_key, str) or not routing_key:
-        return _invalid_event("'routing_key' is missing or blank")
+        return _invalid_event("invalid", "'routing_key' is missing or blank")
     try:
         found = await service.integration(routing_key, _rate())
     except service.UnknownKey:
-        return _invalid_event("'routing_key' is invalid: no integration has it")
+        return _invalid_event("unknown_key", "'routing_key' is invalid: no integration has it")
     except service.RateLimited as exc:
+        _count("pagerduty", "rate_limited")
         return _throttled(exc.retry_after)
     try:
         event = PagerDutyIn.model_validate(data)
     except ValidationError as exc:
-        return _invalid_event(*(_error(d) for d in pydantic_details(exc)))
+        return _invalid_event("invalid", *(_error(d) for d in pydantic_details(exc)))
     outcome = await service.apply(found, formats.pagerduty(event.dumped()), _wake())
+    _count("pagerduty", outcome.action)
     return {"status": "success", "message": "Event processed", "dedup_key": outcome.dedup_key}, 202
 
 
@@ -108,19 +110,24 @@ async def heartbeat(heartbeat_key: str):
     try:
         await service.ping(heartbeat_key, _rate())
     except service.UnknownKey:
+        _count("heartbeat", "unknown_key")
         raise ApiError(404, "no heartbeat has this key") from None
     except service.RateLimited as exc:
+        _count("heartbeat", "rate_limited")
         raise _too_many(exc.retry_after) from None
     await _bounded_body()
+    _count("heartbeat", "pinged")
     return {"status": "ok"}
 
 
-async def _integration(key: str):
+async def _integration(door: str, key: str):
     try:
         return await service.integration(key, _rate())
     except service.UnknownKey:
+        _count(door, "unknown_key")
         raise ApiError(404, "no integration has this key") from None
     except service.RateLimited as exc:
+        _count(door, "rate_limited")
         raise _too_many(exc.retry_after) from None
 
 
@@ -147,13 +154,14 @@ async def _json() -> Any:
         raise ApiError(400, message) from None
 
 
-def _validated(model: type[BaseModel], data: Any) -> Any:
+def _alertmanager_body(data: Any) -> AlertmanagerIn:
     try:
-        return model.model_validate(data)
+        return AlertmanagerIn.model_validate(data)
     except ValidationError as exc:
+        _count("alertmanager", "invalid")
         details = pydantic_details(exc)
-        raise ApiError(400, f"not a {model.__name__.removesuffix('In')} webhook body: {details[0]['field']}: "
-                       f"{details[0]['message']}", details) from None
+        raise ApiError(400, f"not an Alertmanager webhook body: {details[0]['field']}: {details[0]['message']}",
+                       details) from None
 
 
 async def _generic_fields() -> dict[str, Any]:
@@ -178,7 +186,8 @@ def _pairs(pairs) -> dict[str, str]:
     return fields
 
 
-def _outcome(outcome: service.Outcome):
+def _outcome(door: str, outcome: service.Outcome):
+    _count(door, outcome.action)
     return {"escalation_id": outcome.escalation_id, "dedup_key": outcome.dedup_key, "action": outcome.action}, 202
 
 
@@ -190,12 +199,17 @@ def _error(detail: dict[str, str]) -> str:
     return detail["message"] if field in ("body", "") else f"{field}: {detail['message']}"
 
 
-def _invalid_event(*errors: str):
+def _invalid_event(outcome: str, *errors: str):
+    _count("pagerduty", outcome)
     return {"status": "invalid event", "message": "Event object is invalid", "errors": list(errors)}, 400
 
 
 def _throttled(retry_after: int):
     return {"status": "throttle event", "message": _THROTTLED, "errors": []}, 429, {"Retry-After": str(retry_after)}
+
+
+def _count(door: str, outcome: str) -> None:
+    current_app.extensions["metrics"].intake.labels(door, outcome).inc()
 
 
 def _rate():

@@ -12,6 +12,7 @@ from datetime import timedelta
 import pytest
 
 from apiclient import Api, settings_for
+from metrics_helpers import scrape
 from nself_oncall.app import create_app
 from nself_oncall.escalation import Rule
 from nself_oncall.store.sql import default, rows
@@ -225,3 +226,20 @@ async def test_keys_never_reach_a_log_line(api, sre, caplog):
     for record in caplog.records:
         line = record.getMessage() + str(record.exc_info or "")
         assert key not in line and secret not in line
+
+
+async def test_events_at_the_doors_are_counted_by_door_and_outcome(api, sre):
+    key = (await _integration(api))["key"]
+    got = await scrape(api.client)
+    assert got.value("nself_oncall_intake_events_total", door="heartbeat", outcome="rate_limited") == 0
+    await api.post(f"/intake/generic/{key}", {"summary": "s", "dedup_key": "k"})
+    await api.post(f"/intake/generic/{key}", {"summary": "s", "dedup_key": "k"})
+    await api.post(f"/intake/generic/{key}", {"details": {}})
+    await api.post("/intake/generic/unknown-key-0123456789", {"summary": "s"})
+    await api.post("/v2/enqueue", {**PD_TRIGGER, "routing_key": key})
+    await api.post("/v2/enqueue", {"routing_key": key, "event_action": "resolve", "dedup_key": "none"})
+    got = await scrape(api.client)
+    expected = {("generic", "triggered"): 1, ("generic", "updated"): 1, ("generic", "invalid"): 1,
+                ("generic", "unknown_key"): 1, ("pagerduty", "triggered"): 1, ("pagerduty", "ignored"): 1}
+    for (door, outcome), count in expected.items():
+        assert got.value("nself_oncall_intake_events_total", door=door, outcome=outcome) == count, (door, outcome)
