@@ -70,19 +70,17 @@ async def integration(key: str, rule: Rule) -> IntegrationRecord:
 async def apply(found: IntegrationRecord, event: Event, wake: Callable[[], None]) -> Outcome:
     source, actor = Source(integration_id=found.id), f"integration:{found.id}"
     key = event.dedup_key or secrets.token_hex(16)
-    open_id = await escalations.open_id(key, source)
     if event.action == "trigger":
-        if open_id is None:
-            record, created = await escalations.trigger(
-                found.policy_id, event.summary, event.details, key, now(), actor=actor, source=source
-            )
-            if created:
-                wake()
-                return Outcome(record.id, key, "triggered")
-            open_id = record.id  # another event with the key opened it first
-        if event.refresh and await escalations.replace_details(open_id, event.details, now()):
-            return Outcome(open_id, key, "updated")
-        return Outcome(open_id, key, "deduplicated")
+        escalation_id, created = await escalations.open_or_new(
+            found.policy_id, event.summary, event.details, key, now(), actor=actor, source=source
+        )
+        if created:
+            wake()
+            return Outcome(escalation_id, key, "triggered")
+        if event.refresh and await escalations.replace_details(escalation_id, event.details, now()):
+            return Outcome(escalation_id, key, "updated")
+        return Outcome(escalation_id, key, "deduplicated")
+    open_id = await escalations.open_id(key, source)
     if open_id is None:
         return Outcome(None, key, "ignored")
     if event.refresh:  # Alertmanager's resolved group: its alerts as they ended

@@ -63,6 +63,27 @@ async def trigger(
     raise Conflict(f"dedup_key {dedup_key!r} is changing too fast; try again")
 
 
+async def open_or_new(
+    policy_id: str, summary: str, details: dict[str, Any], dedup_key: str, now: datetime, *, actor: str, source: Source
+) -> tuple[str, bool]:
+    """`trigger` for alert sources, which need only an id: the escalation open with `dedup_key` from `source`
+    (False), found by one indexed read, else a new one (True). A storm of events for one open escalation costs a
+    read each, and the policy is read only for a new one."""
+    snapshot = None
+    for _ in range(3):
+        if (found := await open_id(dedup_key, source)) is not None:
+            return found, False
+        if snapshot is None:
+            snapshot = policies.snapshot(await policies.get(policy_id))
+            await policies.check_size(snapshot, "policy_id")
+        try:
+            async with in_transaction() as connection:
+                return (await insert(connection, snapshot, summary, details, dedup_key, now, actor, source)).id, True
+        except IntegrityError:  # another event with the same key committed first
+            continue
+    raise Conflict(f"dedup_key {dedup_key!r} is changing too fast; try again")
+
+
 async def insert(
     connection: Any,
     snapshot: escalation.Policy,
