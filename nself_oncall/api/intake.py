@@ -33,21 +33,26 @@ bp = Blueprint("intake", __name__)
 _THROTTLED = "Requests for this service are arriving too quickly. Please retry later."
 
 
-def _documented(body: type[BaseModel] | None, ok: type[BaseModel], errors: type[BaseModel], statuses: tuple[int, ...]):
+def _documented(body: type[BaseModel] | None, ok: type[BaseModel], *errors: int, pagerduty: tuple[int, ...] = ()):
+    """A door's document: no credential but its key, its success answer, the app's JSON errors for `errors` and
+    PagerDuty's own for `pagerduty`."""
+
     def decorate(func):
         func = tag(["intake"])(security_scheme([])(func))
         if body is not None:
             func = document_request(body)(func)
         func = document_response(ok, 200 if ok is PingOut else 202)(func)
-        for status in statuses:
-            func = document_response(errors, status)(func)
+        for status in errors:
+            func = document_response(ErrorOut, status)(func)
+        for status in pagerduty:
+            func = document_response(PagerDutyError, status)(func)
         return func
 
     return decorate
 
 
 @bp.post("/intake/alertmanager/<intake_key:integration_key>")
-@_documented(AlertmanagerIn, IntakeOut, ErrorOut, (400, 404, 413, 429, 503))
+@_documented(AlertmanagerIn, IntakeOut, 400, 404, 413, 429, 503)
 async def alertmanager(integration_key: str):
     """Alertmanager's or Grafana's webhook: one escalation per alert group (`groupKey`). "firing" opens it, or, while
     it is open, replaces its details and pages nobody; "resolved" resolves it (changes nothing when none is open)."""
@@ -57,7 +62,7 @@ async def alertmanager(integration_key: str):
 
 
 @bp.post("/intake/generic/<intake_key:integration_key>")
-@_documented(GenericIn, IntakeOut, ErrorOut, (400, 404, 413, 422, 429, 503))
+@_documented(GenericIn, IntakeOut, 400, 404, 413, 422, 429, 503)
 async def generic(integration_key: str):
     """`summary`, `details`, `dedup_key` and `action` (trigger, acknowledge or resolve) as a JSON body, as form
     fields, or as query parameters (the body's win). A trigger for an open escalation with its dedup_key replaces its
@@ -73,7 +78,7 @@ async def generic(integration_key: str):
 
 
 @bp.post("/v2/enqueue")
-@_documented(PagerDutyIn, PagerDutyOut, PagerDutyError, (400, 413, 429, 503))
+@_documented(PagerDutyIn, PagerDutyOut, 413, 503, pagerduty=(400, 429))
 async def pagerduty():
     """PagerDuty's Events API v2: trigger, acknowledge or resolve by `dedup_key`, with PagerDuty's own answers
     (202 `success`; 400 `invalid event` with `errors`, an unknown `routing_key` included; 429 `throttle event`)."""
@@ -103,7 +108,7 @@ async def pagerduty():
 
 
 @bp.route("/heartbeat/<intake_key:heartbeat_key>", methods=["GET", "POST"])
-@_documented(None, PingOut, ErrorOut, (404, 413, 429, 503))
+@_documented(None, PingOut, 404, 413, 429, 503)
 async def heartbeat(heartbeat_key: str):
     """A heartbeat's ping (no token: the key is in the URL). It expires `interval_minutes` from now, and the escalation
     its expiry opened is resolved. Any body up to 1 MiB is read and ignored."""
