@@ -6,7 +6,8 @@ once more on seeded ids: so each reaches a row whatever fuzzing draws), then EXA
 requests of three kinds in equal shares: valid ones, invalid ones (schemathesis leaves the token
 out of some, so 401 is checked too), and valid ones naming rows seeded before each operation runs
 (`known_ids`: a schedule and a user that the seeded policy keeps, one of each free to delete, the
-policy, an override, an open escalation with its acknowledge links, a calendar link). No answer may be a 5xx, each status
+policy, an override, an open escalation with its acknowledge links, a calendar link, an integration and a heartbeat
+with their keys). No answer may be a 5xx, each status
 and body must be documented, and the app must log no defect (input that reached the database
 unvalidated, or an unhandled error).
 
@@ -64,11 +65,25 @@ def known_ids(client, app) -> dict[str, list[str]]:
         now = datetime.now(UTC)
         span = {"start": (now - timedelta(hours=1)).isoformat(), "end": (now + timedelta(days=1)).isoformat()}
         overrides = [_call(client, "POST", "/api/v1/overrides", {"schedule_id": "st-kept", "user": "st-free", **span})]
+    # An integration and a heartbeat of a policy of their own (so that "st-policy" stays deletable), made anew for
+    # each operation: one may have been deleted, and a key is shown only once.
+    _ensure(client, "/api/v1/policies", {"id": "st-intake", "name": "p", "steps": [step]})
+    for kind in ("integrations", "heartbeats"):
+        client.delete(f"/api/v1/{kind}/st-{kind}")
+    integration = _call(client, "POST", "/api/v1/integrations",
+                        {"id": "st-integrations", "name": "i", "policy_id": "st-intake"})
+    heartbeat = _call(client, "POST", "/api/v1/heartbeats",
+                      {"id": "st-heartbeats", "name": "h", "policy_id": "st-intake", "interval_minutes": 600})
     escalation = client.post("/api/v1/escalations", json={"policy_id": "st-policy", "summary": "s", "dedup_key": "st"})
     assert escalation.status_code in (200, 201), escalation.text  # 200: the open one with that key
     # A new calendar link for each operation: one may have been revoked, and a token is shown only once.
     link = _call(client, "POST", "/api/v1/calendar-subscriptions", {"schedule_id": "st-kept", "name": "st"})
     return {
+        "integration_id": ["st-integrations"],
+        "heartbeat_id": ["st-heartbeats"],
+        # `key` names an integration's key at /intake/... and a heartbeat's at /heartbeat/...: both are offered
+        "key": [integration["key"], heartbeat["url"].rsplit("/", 1)[1]],
+        "routing_key": [integration["key"]],
         "action_token": acknowledge_tokens(client, app, escalation.json()["id"]),
         "escalation_id": [escalation.json()["id"]],
         "schedule_id": ["st-kept", "st-free"],
@@ -127,9 +142,17 @@ def with_seeded_path(case, pick):
 
 def with_seeded_ids(case, operation, pick):
     """`case` naming seeded rows, `pick(name)` of `known_ids`: every path id, a schedule_id, user_id or
-    policy_id in the query or body, and the targets of a policy's steps."""
+    policy_id in the query or body, an event's routing_key, and the targets of a policy's steps."""
     case = with_seeded_path(case, pick)
     body = case.body if isinstance(case.body, dict) else {}
+    if "routing_key" in body:  # a PagerDuty event: its key, and what its action needs beyond the schema
+        body["routing_key"] = pick("routing_key")
+        if body.get("event_action") == "trigger":
+            payload = body["payload"] if isinstance(body.get("payload"), dict) else {}
+            needed = {"summary": "s", "source": "st", "severity": "info"}
+            body["payload"] = {**payload, **{k: v for k, v in needed.items() if payload.get(k) is None}}
+        elif body.get("dedup_key") is None:
+            body["dedup_key"] = "st"
     for name in ("schedule_id", "user_id", "policy_id"):
         if name in {parameter.name for parameter in operation.query}:
             case.query = {**(case.query or {}), name: pick(name)}
@@ -147,7 +170,7 @@ def names_seeded_rows(operation) -> bool:
     """Whether `with_seeded_ids` changes the operation's requests."""
     body = operation.body[0].definition.get("schema", {}) if operation.body else {}
     named = set(body.get("properties", {})) | {parameter.name for parameter in operation.query}
-    return bool(operation.path_parameters) or bool(named & {"schedule_id", "user_id", "policy_id", "steps"})
+    return bool(operation.path_parameters) or bool(named & {"schedule_id", "user_id", "policy_id", "steps", "routing_key"})
 
 
 def cases(operation, known: dict[str, list[str]]):
