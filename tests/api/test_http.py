@@ -41,7 +41,9 @@ async def test_openapi_documents_every_answer(app):
             if "requestBody" in operation:
                 optional = path.endswith(("/test", "/acknowledge", "/resolve"))
                 assert operation["requestBody"]["required"] == (not optional), (method, path)
-                assert {"400", "413", "422"} <= statuses, (method, path)
+                # PagerDuty's Events API answers every invalid event 400 ("invalid event"), never 422
+                invalid = {"400"} if path == "/v2/enqueue" else {"400", "422"}
+                assert invalid | {"413"} <= statuses, (method, path)
             for parameter in operation.get("parameters", []):
                 assert parameter["in"] != "path" or parameter["schema"]["pattern"].startswith("^"), (method, path)
     assert "content" not in spec["paths"]["/api/v1/schedules/{schedule_id}"]["delete"]["responses"]["204"]
