@@ -27,7 +27,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-
 from test_readme_commands import _STATUS, curl_count
 
 ROOT = Path(__file__).parents[1]

@@ -52,7 +52,7 @@ def _documented(body: type[BaseModel] | None, ok: type[BaseModel], *errors: int,
 
 
 @bp.post("/intake/alertmanager/<intake_key:integration_key>")
-@_documented(AlertmanagerIn, IntakeOut, 400, 404, 413, 429, 503)
+@_documented(AlertmanagerIn, IntakeOut, 400, 404, 413, 422, 429, 503)
 async def alertmanager(integration_key: str):
     """Alertmanager's or Grafana's webhook: one escalation per alert group (`groupKey`). "firing" opens it, or, while
     it is open, replaces its details and pages nobody; "resolved" resolves it (changes nothing when none is open)."""
@@ -112,6 +112,7 @@ async def pagerduty():
 async def heartbeat(heartbeat_key: str):
     """A heartbeat's ping (no token: the key is in the URL). It expires `interval_minutes` from now, and the escalation
     its expiry opened is resolved. Any body up to 1 MiB is read and ignored."""
+    await _bounded_body()  # read (and dropped) first: a body over 1 MiB is a 413, and no ping
     try:
         await service.ping(heartbeat_key, _rate())
     except service.UnknownKey:
@@ -120,7 +121,6 @@ async def heartbeat(heartbeat_key: str):
     except service.RateLimited as exc:
         _count("heartbeat", "rate_limited")
         raise _too_many(exc.retry_after) from None
-    await _bounded_body()
     _count("heartbeat", "pinged")
     return {"status": "ok"}
 
@@ -165,7 +165,7 @@ def _alertmanager_body(data: Any) -> AlertmanagerIn:
     except ValidationError as exc:
         _count("alertmanager", "invalid")
         details = pydantic_details(exc)
-        raise ApiError(400, f"not an Alertmanager webhook body: {details[0]['field']}: {details[0]['message']}",
+        raise ApiError(422, f"not an Alertmanager webhook body: {details[0]['field']}: {details[0]['message']}",
                        details) from None
 
 

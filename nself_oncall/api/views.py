@@ -274,7 +274,7 @@ def heartbeat_json(record: HeartbeatRecord) -> dict[str, Any]:
         "id": record.id,
         "name": record.name,
         "policy_id": record.policy_id,
-        "interval_minutes": record.interval_minutes,
+        "interval_minutes": _number(record.interval_minutes),
         "created_at": iso(record.created_at),
         "updated_at": iso(record.updated_at),
         "last_ping_at": iso(record.last_ping_at),

@@ -33,7 +33,7 @@ async def create(data: dict[str, Any], now: datetime, *, actor: str) -> tuple[He
         await policies.lock_existing(connection, data["policy_id"], "policy_id")
         ident = data.get("id") or await derive_id(Heartbeat, data["name"])
         row = await insert_new(
-            Heartbeat, ident, name=data["name"], policy_id=data["policy_id"], interval_minutes=data["interval_minutes"],
+            Heartbeat, ident, now, name=data["name"], policy_id=data["policy_id"], interval_minutes=data["interval_minutes"],
             key_hash=intake_keys.key_hash(key), expires_at=expires_at, due_at=expires_at,
         )
         created = _record(row, now)

@@ -6,6 +6,7 @@ import re
 import secrets
 import time
 import unicodedata
+from datetime import datetime
 from typing import Any, TypeVar
 
 from tortoise.exceptions import IntegrityError
@@ -39,12 +40,12 @@ async def derive_id(model: type[Model], name: str) -> str:
     return ident
 
 
-async def insert_new(model: type[M], ident: str, **fields: Any) -> M:
-    """Create a row with a client-chosen id, stamped now; a taken id is a conflict."""
+async def insert_new(model: type[M], ident: str, now: datetime | None = None, **fields: Any) -> M:
+    """Create a row with a client-chosen id, stamped `now` (default: the clock's); a taken id is a conflict."""
     kind = model.__name__.lower()
     if await model.exists(id=ident):
         raise Conflict(f"{kind} {ident!r} already exists")
-    now = utcnow()
+    now = now or utcnow()
     try:
         return await model.create(id=ident, created_at=now, updated_at=now, **fields)
     except IntegrityError:

@@ -172,10 +172,16 @@ async def test_a_group_key_longer_than_a_dedup_key_is_hashed(api, key):
     {**ALERTMANAGER, "alerts": [{"status": "firing", "labels": {"a": 1}}]},
     {**ALERTMANAGER, "commonLabels": {"a": "nul\u0000"}},
 ])
-async def test_malformed_alertmanager_bodies_are_a_400_and_change_nothing(api, key, body):
+async def test_bodies_that_are_no_alertmanager_webhook_are_a_422_and_change_nothing(api, key, body):
     status, answer = await api.post(f"/intake/alertmanager/{key}", body)
-    assert status == 400 and answer["error"]["code"] == "bad_request", answer
+    assert status == 422 and answer["error"]["code"] == "validation_error", answer
     assert (await api.get("/api/v1/escalations"))[1]["items"] == []
+
+
+async def test_an_alertmanager_body_that_is_not_json_is_a_400(api, key):
+    response = await api.client.post(f"/intake/alertmanager/{key}", data=b'{"status": "fir',
+                                      headers={"Content-Type": "application/json"})
+    assert response.status_code == 400 and (await response.get_json())["error"]["code"] == "bad_request"
 
 
 async def test_pagerduty_events_trigger_acknowledge_and_resolve_by_dedup_key(api, key, engine, recorder):
