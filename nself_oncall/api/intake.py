@@ -58,7 +58,7 @@ async def alertmanager(integration_key: str):
     it is open, replaces its details and pages nobody; "resolved" resolves it (changes nothing when none is open)."""
     found = await _integration("alertmanager", integration_key)
     body = _alertmanager_body(await _json())
-    return _outcome("alertmanager", await service.apply(found, formats.alertmanager(body.model_dump()), _wake()))
+    return _outcome("alertmanager", await _intake().apply(found, formats.alertmanager(body.model_dump()), _wake()))
 
 
 @bp.post("/intake/generic/<intake_key:integration_key>")
@@ -74,7 +74,7 @@ async def generic(integration_key: str):
         details = pydantic_details(exc)
         _count("generic", "invalid")
         raise ApiError(422, f"{details[0]['field']}: {details[0]['message']}", details) from None
-    return _outcome("generic", await service.apply(found, formats.generic(body.model_dump()), _wake()))
+    return _outcome("generic", await _intake().apply(found, formats.generic(body.model_dump()), _wake()))
 
 
 @bp.post("/v2/enqueue")
@@ -92,7 +92,7 @@ async def pagerduty():
     if not isinstance(routing_key, str) or not routing_key:
         return _invalid_event("invalid", "'routing_key' is missing or blank")
     try:
-        found = await service.integration(routing_key, _rate())
+        found = await _intake().integration(routing_key)
     except service.UnknownKey:
         return _invalid_event("unknown_key", "'routing_key' is invalid: no integration has it")
     except service.RateLimited as exc:
@@ -102,7 +102,7 @@ async def pagerduty():
         event = PagerDutyIn.model_validate(data)
     except ValidationError as exc:
         return _invalid_event("invalid", *(_error(d) for d in pydantic_details(exc)))
-    outcome = await service.apply(found, formats.pagerduty(event.dumped()), _wake())
+    outcome = await _intake().apply(found, formats.pagerduty(event.dumped()), _wake())
     _count("pagerduty", outcome.action)
     return {"status": "success", "message": "Event processed", "dedup_key": outcome.dedup_key}, 202
 
@@ -127,7 +127,7 @@ async def heartbeat(heartbeat_key: str):
 
 async def _integration(door: str, key: str):
     try:
-        return await service.integration(key, _rate())
+        return await _intake().integration(key)
     except service.UnknownKey:
         _count(door, "unknown_key")
         raise ApiError(404, "no integration has this key") from None
@@ -215,6 +215,14 @@ def _throttled(retry_after: int):
 
 def _count(door: str, outcome: str) -> None:
     current_app.extensions["metrics"].intake.labels(door, outcome).inc()
+
+
+def _intake() -> service.Intake:
+    """The app's doors' work (made at the first event, so that each app, and each test's, has its own batches)."""
+    extensions = current_app.extensions
+    if "intake" not in extensions:
+        extensions["intake"] = service.Intake(_rate())
+    return extensions["intake"]
 
 
 def _rate():

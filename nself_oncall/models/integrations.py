@@ -17,6 +17,8 @@ class Integration(Model):
     # The rate limit's state: its "theoretical arrival time" (GCRA), in seconds since the epoch (plain numbers, so
     # that one UPDATE does the arithmetic on both databases).
     rate_at = fields.FloatField(null=True)
+    # How many events of a batch the last admission let in (see store/intake_keys.py).
+    rate_taken = fields.IntField(null=True)
     created_at = fields.DatetimeField()
     updated_at = fields.DatetimeField()
 
@@ -35,6 +37,7 @@ class Heartbeat(Model):
     interval_minutes = fields.FloatField()
     key_hash = fields.CharField(max_length=64, unique=True)
     rate_at = fields.FloatField(null=True)
+    rate_taken = fields.IntField(null=True)
     last_ping_at = fields.DatetimeField(null=True)
     expires_at = fields.DatetimeField()
     due_at = fields.DatetimeField(null=True, db_index=True)

@@ -18,8 +18,9 @@ from typing import Any
 from ..errors import Conflict, NotFound
 from ..escalation import Rule
 from ..records import IntegrationRecord, Source
-from ..store import escalations, heartbeats, integrations
+from ..store import escalations, heartbeats, integrations, transient
 from ..store.intake_keys import Limited
+from .batches import Batches
 from .instants import now
 
 #: The longest dedup key (the column's length, PagerDuty's limit too).
@@ -62,12 +63,94 @@ class Outcome:
     action: str
 
 
-async def integration(key: str, rule: Rule) -> IntegrationRecord:
-    """The integration of `key`, this event counted against its rate (UnknownKey, RateLimited)."""
-    return _admitted(await integrations.admit(key, now(), rule))
+class Intake:
+    """The doors' work in one app, in batches (service/batches.py): the events of one key are let in together, by one
+    statement per batch, and a run of triggers of one integration opens its new escalations together, in one
+    transaction. One event at a time costs what it would alone; a storm of them, a fraction each."""
+
+    def __init__(self, rule: Rule):
+        self.rule = rule
+        self._keys: Batches[str, None, IntegrationRecord] = Batches(self._admit)
+        self._events: Batches[str, tuple[IntegrationRecord, Event, Callable[[], None]], Outcome] = Batches(self._apply)
+
+    async def integration(self, key: str) -> IntegrationRecord:
+        """The integration of `key`, this event counted against its rate (UnknownKey, RateLimited)."""
+        return await self._keys.submit(key, None)
+
+    async def apply(self, found: IntegrationRecord, event: Event, wake: Callable[[], None]) -> Outcome:
+        return await self._events.submit(found.id, (found, event, wake))
+
+    async def _admit(self, key: str, events: list[None]) -> list[IntegrationRecord | Exception]:
+        found = await integrations.admit(key, now(), self.rule, len(events))
+        if found is None:
+            return [UnknownKey() for _ in events]
+        if isinstance(found, Limited):
+            return [RateLimited(found.retry_after) for _ in events]
+        record, taken, retry_after = found
+        return [record if i < taken else RateLimited(retry_after) for i in range(len(events))]
+
+    async def _apply(self, _: str, events: list[tuple[IntegrationRecord, Event, Callable[[], None]]]) -> list:
+        """Each run of triggers together, each other event alone, in the order they came."""
+        results: list[Outcome | Exception] = []
+        start = 0
+        while start < len(events):
+            end = start + 1
+            if events[start][1].action == "trigger":
+                while end < len(events) and events[end][1].action == "trigger":
+                    end += 1
+                results += await _triggers(events[start:end])
+            else:
+                results += [await _alone(*events[start])]
+            start = end
+        return results
 
 
-async def apply(found: IntegrationRecord, event: Event, wake: Callable[[], None]) -> Outcome:
+async def _triggers(run: list[tuple[IntegrationRecord, Event, Callable[[], None]]]) -> list[Outcome | Exception]:
+    """A run of triggers of one integration: their open escalations found by one query, the new ones written by one
+    transaction. When that fails for any reason but one of the moment (a race with another process for a key, an
+    event the database refuses), each event is applied alone, so that one bad event fails alone."""
+    try:
+        return await _together(run)
+    except Exception as exc:
+        if transient(exc):
+            raise
+        return [await _alone(*event) for event in run]
+
+
+async def _together(run: list[tuple[IntegrationRecord, Event, Callable[[], None]]]) -> list[Outcome]:
+    found, _, wake = run[0]
+    source, actor, at = Source(integration_id=found.id), f"integration:{found.id}", now()
+    keys = [event.dedup_key or secrets.token_hex(16) for _, event, _ in run]
+    opened = await escalations.open_ids(set(keys), source)
+    first: dict[str, int] = {}  # the event that opens each new escalation
+    for i, key in enumerate(keys):
+        if key not in opened:
+            first.setdefault(key, i)
+    if first:
+        alerts = [(run[i][1].summary, run[i][1].details, key) for key, i in first.items()]
+        opened |= await escalations.insert_many(found.policy_id, alerts, at, actor=actor, source=source)
+        wake()
+    refreshed = {key: run[i][1].details for i, key in enumerate(keys) if run[i][1].refresh and first.get(key) != i}
+    updated = {key for key, details in refreshed.items() if await escalations.replace_details(opened[key], details, at)}
+    outcomes = []
+    for i, key in enumerate(keys):
+        action = "triggered" if first.get(key) == i else "updated" if key in updated and run[i][1].refresh else (
+            "deduplicated")
+        outcomes.append(Outcome(opened[key], key, action))
+    return outcomes
+
+
+async def _alone(found: IntegrationRecord, event: Event, wake: Callable[[], None]) -> Outcome | Exception:
+    """One event by itself; what it raises is its result (the other events of its batch go on)."""
+    try:
+        return await _apply_one(found, event, wake)
+    except Exception as exc:
+        if transient(exc):
+            raise
+        return exc
+
+
+async def _apply_one(found: IntegrationRecord, event: Event, wake: Callable[[], None]) -> Outcome:
     source, actor = Source(integration_id=found.id), f"integration:{found.id}"
     key = event.dedup_key or secrets.token_hex(16)
     if event.action == "trigger":

@@ -21,7 +21,7 @@ from ..models import Escalation
 from ..records import API, EscalationRecord, NotificationPosition, NotificationRecord, Page, Source, TargetRecord
 from . import audit, policies, results
 from .ids import new_id
-from .sql import default, instant, maybe_instant, rows
+from .sql import any_of, default, instant, maybe_instant, rows
 from .wake import ESCALATIONS, wake_engines
 
 OPEN = ("triggered", "acknowledged")
@@ -96,7 +96,36 @@ async def insert(
 ) -> EscalationRecord:
     """Write a new escalation with its audit entry in `connection`'s transaction, and wake the engines at commit.
     IntegrityError when one from the same source is open with the same `dedup_key`."""
-    row = await Escalation.create(
+    row = _new(snapshot, summary, details, dedup_key, now, source)
+    await row.save(using_db=connection)
+    created = _record(row, ())
+    await audit.record(connection, "escalation", row.id, "trigger", before=None, after=created, actor=actor, at=now)
+    await wake_engines(connection, ESCALATIONS)
+    return created
+
+
+async def insert_many(
+    policy_id: str, alerts: list[tuple[str, dict[str, Any], str]], now: datetime, *, actor: str, source: Source
+) -> dict[str, str]:
+    """New escalations of the policy for (summary, details, dedup key) each, with their audit entries, in one
+    transaction of a few statements: their ids by dedup key. IntegrityError when one from the same source is open
+    with one of the keys (nothing is written then); 422 as `trigger`."""
+    snapshot = policies.snapshot(await policies.get(policy_id))
+    await policies.check_size(snapshot, "policy_id")
+    rows = [_new(snapshot, summary, details, key, now, source) for summary, details, key in alerts]
+    async with in_transaction() as connection:
+        await Escalation.bulk_create(rows, using_db=connection)
+        changes = [(row.id, None, _record(row, ())) for row in rows]
+        await audit.record_many(connection, "escalation", "trigger", changes, actor=actor, at=now)
+        await wake_engines(connection, ESCALATIONS)
+    return {row.dedup_key: row.id for row in rows}
+
+
+def _new(
+    snapshot: escalation.Policy, summary: str, details: dict[str, Any], dedup_key: str | None, now: datetime,
+    source: Source,
+) -> Escalation:
+    return Escalation(
         id=new_id(),
         policy_id=snapshot.id,
         policy=escalation.policy_json(snapshot),
@@ -111,12 +140,7 @@ async def insert(
         updated_at=now,
         steps_done=0,
         due_at=escalation.step_due_at(snapshot, now, 0),
-        using_db=connection,
     )
-    created = _record(row, ())
-    await audit.record(connection, "escalation", row.id, "trigger", before=None, after=created, actor=actor, at=now)
-    await wake_engines(connection, ESCALATIONS)
-    return created
 
 
 async def open_with_key(dedup_key: str, source: Source = API) -> EscalationRecord | None:
@@ -129,8 +153,16 @@ async def open_with_key(dedup_key: str, source: Source = API) -> EscalationRecor
 
 async def open_id(dedup_key: str, source: Source) -> str | None:
     """The id of the escalation open with this key from this source (one indexed read of one column)."""
-    found = await rows(default(), "SELECT id FROM escalations WHERE open_key = $1", [open_key(dedup_key, source)])
-    return found[0]["id"] if found else None
+    return (await open_ids([dedup_key], source)).get(dedup_key)
+
+
+async def open_ids(dedup_keys: Collection[str], source: Source) -> dict[str, str]:
+    """The ids of the escalations open with these keys from this source, by key (one query)."""
+    keys = {open_key(k, source): k for k in dedup_keys}
+    connection = default()
+    which, values = any_of(connection, "open_key", list(keys), 1)
+    found = await rows(connection, f"SELECT id, open_key FROM escalations WHERE {which}", values)
+    return {keys[row["open_key"]]: row["id"] for row in found}
 
 
 async def replace_details(escalation_id: str, details: dict[str, Any], now: datetime) -> bool:

@@ -105,10 +105,11 @@ async def ping(key: str, now: datetime, rule: Rule) -> str | intake_keys.Limited
     """The heartbeat of `key` pinged at `now` (its id), expiring one interval later; Limited past the key's rate;
     None for no heartbeat."""
     found = await intake_keys.admit("heartbeats", key, now, rule, "id, interval_minutes")
-    if found is None or isinstance(found, intake_keys.Limited):
+    if not isinstance(found, intake_keys.Admitted):
         return found
-    await execute(default(), _PING, [found["id"], now, now + _interval(found["interval_minutes"])])
-    return found["id"]
+    row = found.row
+    await execute(default(), _PING, [row["id"], now, now + _interval(row["interval_minutes"])])
+    return row["id"]
 
 
 @dataclass(frozen=True)

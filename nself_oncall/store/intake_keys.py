@@ -42,23 +42,59 @@ class Limited:
     retry_after: int
 
 
-_ADMIT = """UPDATE {table} SET rate_at = {later}(COALESCE(rate_at, $2), $2) + $3
-            WHERE key_hash = $1 AND (rate_at IS NULL OR rate_at <= $4) RETURNING {columns}"""
+@dataclass(frozen=True)
+class Admitted:
+    """The key's row (the `columns` asked for), and how many of the events asked about it let in (the first ones);
+    the others are past its rate until `retry_after` seconds from now."""
+
+    row: dict[str, Any]
+    taken: int
+    retry_after: int
 
 
-async def admit(table: str, key: str, now: datetime, rule: Rule, columns: str) -> dict[str, Any] | Limited | None:
-    """Let one event in through `key` of `table`: the key's row (`columns` of it) when it is let in and counted,
-    Limited when the key is past its rate (nothing written), None when no row has the key."""
+# $1 key hash, $2 now, $3 seconds per event (period/count), $4 the period, $5 events asked about (typed for
+# PostgreSQL, which cannot tell a parameter's type from arithmetic). `base` is the theoretical arrival time, or now if
+# that has passed; as many of the events fit as whole steps from `base` to one period from now (the small term keeps
+# float arithmetic from losing the last one). SET reads the row as it was before the statement.
+_ADMIT = """UPDATE {table} SET rate_taken = {fitting}, rate_at = {base} + {step} * {fitting}
+            WHERE key_hash = $1 AND (rate_at IS NULL OR rate_at <= {now} + {period} - {step} + 1e-6)
+            RETURNING rate_taken, rate_at, {columns}"""
+_POSTGRES = {"now": "$2::float8", "step": "$3::float8", "period": "$4::float8", "count": "$5::int"}
+_SQLITE = {"now": "$2", "step": "$3", "period": "$4", "count": "$5"}
+
+
+def _statement(postgres: bool, table: str, columns: str) -> str:
+    p = _POSTGRES if postgres else _SQLITE
+    base = f"{'GREATEST' if postgres else 'MAX'}(COALESCE(rate_at, {p['now']}), {p['now']})"
+    steps_left = f"({p['now']} + {p['period']} - {base}) / {p['step']} + 1e-6"
+    whole = f"FLOOR({steps_left})::int" if postgres else f"CAST({steps_left} AS INTEGER)"
+    fitting = f"{'LEAST' if postgres else 'MIN'}({p['count']}, {whole})"
+    return _ADMIT.format(table=table, fitting=fitting, base=base, columns=columns, **p)
+
+
+async def admit(
+    table: str, key: str, now: datetime, rule: Rule, columns: str, count: int = 1
+) -> Admitted | Limited | None:
+    """Let `count` events in through `key` of `table`, as many as its rate allows, in one statement: Admitted with
+    the key's row (`columns` of it) when one at least is let in and counted, Limited when none is (nothing written),
+    None when no row has the key."""
     if table not in TABLES:
         raise ValueError(table)
     connection = default()
+    sql = _statement(is_postgres(connection), table, columns)
     at, step, period = now.timestamp(), rule.per.total_seconds() / rule.count, rule.per.total_seconds()
-    sql = _ADMIT.format(table=table, later="GREATEST" if is_postgres(connection) else "MAX", columns=columns)
     digest = key_hash(key)
-    found = await rows(connection, sql, [digest, at, step, at + period - step])
+    found = await rows(connection, sql, [digest, at, step, period, count])
     if found:
-        return found[0]
+        row = dict(found[0])
+        taken, rate_at = row.pop("rate_taken"), row.pop("rate_at")
+        return Admitted(row, taken, _retry_after(rate_at, step, period, at))
     state = await rows(connection, f"SELECT rate_at FROM {table} WHERE key_hash = $1", [digest])
     if not state:
         return None
-    return Limited(max(1, math.ceil(state[0]["rate_at"] + step - period - at)))
+    return Limited(_retry_after(state[0]["rate_at"], step, period, at))
+
+
+def _retry_after(rate_at: float, step: float, period: float, now: float) -> int:
+    """Seconds until one more event fits after `rate_at` (at least 1)."""
+    return max(1, math.ceil(rate_at + step - period - now))

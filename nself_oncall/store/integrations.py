@@ -74,16 +74,21 @@ async def delete(integration_id: str, *, actor: str) -> None:
                            actor=actor)
 
 
-async def admit(key: str, now: datetime, rule: Rule) -> IntegrationRecord | intake_keys.Limited | None:
-    """The integration of `key`, one event of its rate counted; Limited past its rate; None for no integration."""
-    found = await intake_keys.admit("integrations", key, now, rule, "id, name, policy_id, created_at, updated_at")
-    if found is None or isinstance(found, intake_keys.Limited):
+async def admit(
+    key: str, now: datetime, rule: Rule, count: int = 1
+) -> tuple[IntegrationRecord, int, int] | intake_keys.Limited | None:
+    """The integration of `key`, with how many of `count` events its rate let in (counted), and in how many seconds
+    the others may try again; Limited when none was let in; None for no integration."""
+    found = await intake_keys.admit("integrations", key, now, rule, _COLUMNS, count)
+    if not isinstance(found, intake_keys.Admitted):
         return found
-    return IntegrationRecord(**{**found, **_instants(found)})
+    row = found.row
+    record = IntegrationRecord(row["id"], row["name"], row["policy_id"], instant(row["created_at"]),
+                               instant(row["updated_at"]))
+    return record, found.taken, found.retry_after
 
 
-def _instants(row: dict[str, Any]) -> dict[str, datetime]:
-    return {name: instant(row[name]) for name in ("created_at", "updated_at")}
+_COLUMNS = "id, name, policy_id, created_at, updated_at"
 
 
 def _record(row: Integration) -> IntegrationRecord:

@@ -11,6 +11,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from nself_oncall.escalation import Rule
+from nself_oncall.service.intake import Event, Intake, UnknownKey
+from nself_oncall.store import escalations as escalations_store
 from nself_oncall.store import policies
 
 PAGER = [{"type": "channel", "id": "pager"}]
@@ -383,3 +386,54 @@ async def test_a_heartbeat_whose_escalation_fails_does_not_stop_the_others(api, 
     assert len(await _open(api)) == 1
     [line] = [r for r in caplog.records if "could not be triggered" in r.getMessage()]
     assert line.levelno == logging.ERROR and line.exc_info is not None
+
+
+# Batches: events arriving together are let in and written together (service/intake.py's Intake).
+
+
+async def test_events_arriving_together_are_let_in_up_to_the_rate_and_no_further(app, api, key):
+    intake = Intake(Rule(3, timedelta(minutes=1)))
+    results = await asyncio.gather(*(intake.integration(key) for _ in range(5)), return_exceptions=True)
+    assert [type(r).__name__ for r in results] == ["IntegrationRecord"] * 3 + ["RateLimited"] * 2
+    assert all(r.retry_after >= 1 for r in results[3:])
+    assert isinstance((await asyncio.gather(intake.integration("no-such-key"), return_exceptions=True))[0], UnknownKey)
+
+
+async def test_a_run_of_triggers_opens_each_new_key_once_and_keeps_the_order_of_events(app, api, key, engine, recorder):
+    intake = Intake(Rule(1000, timedelta(minutes=1)))
+    found = await intake.integration(key)
+    woken = []
+    events = [Event("trigger", "a", "A", {"n": 1}, refresh=True), Event("trigger", "b", "B", {"n": 1}),
+              Event("trigger", "a", "A", {"n": 2}, refresh=True), Event("resolve", "a"),
+              Event("trigger", "a", "A again", {"n": 3}, refresh=True), Event("trigger", None, "new", {})]
+    outcomes = await asyncio.gather(*(intake.apply(found, e, lambda: woken.append(1)) for e in events))
+    assert [o.action for o in outcomes] == ["triggered", "triggered", "updated", "resolved", "triggered", "triggered"]
+    assert outcomes[0].escalation_id == outcomes[2].escalation_id == outcomes[3].escalation_id
+    assert outcomes[4].escalation_id != outcomes[0].escalation_id
+    assert (await _escalation(api, outcomes[0].escalation_id))["details"] == {"n": 2}
+    await engine.run(now())
+    assert sorted(m.summary for m, _ in recorder.calls) == ["A again", "B", "new"]  # "A" was resolved before its step
+    status, audit = await api.get("/api/v1/audit?resource=escalation&limit=100")
+    assert sum(e["action"] == "trigger" and e["actor"] == "integration:prom" for e in audit["items"]) == 4
+
+
+async def test_when_a_run_cannot_be_written_together_each_event_is_tried_alone(app, api, key, monkeypatch):
+    intake = Intake(Rule(1000, timedelta(minutes=1)))
+    found = await intake.integration(key)
+
+    async def refused(*args, **kwargs):
+        raise ValueError("one of these events breaks the batch")
+
+    monkeypatch.setattr(escalations_store, "insert_many", refused)
+    real = escalations_store.open_or_new
+
+    async def alone(policy_id, summary, *args, **kwargs):
+        if summary == "bad":
+            raise ValueError("this one fails alone")
+        return await real(policy_id, summary, *args, **kwargs)
+
+    monkeypatch.setattr(escalations_store, "open_or_new", alone)
+    events = [Event("trigger", f"k{i}", "bad" if i == 1 else f"s{i}", {}) for i in range(4)]
+    results = await asyncio.gather(*(intake.apply(found, e, lambda: None) for e in events), return_exceptions=True)
+    assert [getattr(r, "action", type(r).__name__) for r in results] == ["triggered", "ValueError", "triggered",
+                                                                         "triggered"]
