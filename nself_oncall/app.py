@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import types
 from typing import Any
 
@@ -46,6 +47,7 @@ MAX_BODY = 1024 * 1024
 
 
 MAX_JSON_DEPTH = 32
+_UNREAD = object()
 
 
 class JSONRequest(Request):
@@ -54,14 +56,22 @@ class JSONRequest(Request):
     Nesting deeper than MAX_JSON_DEPTH is refused before parsing (api/nesting.py).
     """
 
+    _parsed: Any = _UNREAD
+
     async def get_json(self, force: bool = True, silent: bool = False, cache: bool = True) -> Any:
-        try:
-            text = await self.get_data(as_text=True)
-        except UnicodeDecodeError:
-            raise BadRequest("request body is not UTF-8") from None
-        if nested_deeper_than(text, MAX_JSON_DEPTH):
-            raise BadRequest(f"request body is nested deeper than {MAX_JSON_DEPTH} levels")
-        return await super().get_json(force=force, silent=silent, cache=cache)
+        """The body parsed once, from one read (Quart's own would read it again, through a task of its own)."""
+        if self._parsed is _UNREAD:
+            try:
+                text = await self.get_data(as_text=True)
+            except UnicodeDecodeError:
+                raise BadRequest("request body is not UTF-8") from None
+            if nested_deeper_than(text, MAX_JSON_DEPTH):
+                raise BadRequest(f"request body is nested deeper than {MAX_JSON_DEPTH} levels")
+            try:
+                self._parsed = json.loads(text)
+            except ValueError:
+                raise BadRequest() from None
+        return self._parsed
 
 
 def create_app(settings: Settings, registry: Registry | None = None, engine: EngineOptions | None = None) -> Quart:
