@@ -30,7 +30,7 @@ from .api import (
 from .api.auth import API_PREFIX, authenticate
 from .api.errors import register_error_handlers
 from .api.fields import converters
-from .api.nesting import nested_deeper_than
+from .api.nesting import MAX_JSON_DEPTH, nested_deeper_than
 from .api.openapi import Provider
 from .config import ConfigError, Settings
 from .engine import EngineOptions
@@ -46,7 +46,6 @@ from .store.database import close_database, open_database
 MAX_BODY = 1024 * 1024
 
 
-MAX_JSON_DEPTH = 32
 _UNREAD = object()
 
 

@@ -14,6 +14,7 @@ repeat a key.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -25,10 +26,12 @@ from werkzeug.exceptions import BadRequest, HTTPException
 from ..service import intake as service
 from ..service import intake_formats as formats
 from .errors import ApiError, pydantic_details
+from .fields import INTAKE_KEY
 from .intake_schemas import AlertmanagerIn, GenericIn, PagerDutyIn
 from .responses import ErrorOut, IntakeOut, PagerDutyError, PagerDutyOut, PingOut
 
 bp = Blueprint("intake", __name__)
+_KEY = re.compile(INTAKE_KEY)
 
 _THROTTLED = "Requests for this service are arriving too quickly. Please retry later."
 
@@ -91,6 +94,8 @@ async def pagerduty():
     routing_key = data.get("routing_key") if isinstance(data, dict) else None
     if not isinstance(routing_key, str) or not routing_key:
         return _invalid_event("invalid", "'routing_key' is missing or blank")
+    if not _KEY.fullmatch(routing_key):
+        return _invalid_event("unknown_key", "'routing_key' is invalid: no integration has it")
     try:
         found = await _intake().integration(routing_key)
     except service.UnknownKey:
@@ -126,6 +131,9 @@ async def heartbeat(heartbeat_key: str):
 
 
 async def _integration(door: str, key: str):
+    """The integration of the key, this event counted, unless the body is too large to be read (a 413 that counts
+    nothing, when it says its length)."""
+    _refuse_too_large()
     try:
         return await _intake().integration(key)
     except service.UnknownKey:
@@ -139,6 +147,11 @@ async def _integration(door: str, key: str):
 def _too_many(retry_after: int) -> ApiError:
     return ApiError(429, f"too many events for this key; try again in {retry_after} s", code="rate_limited",
                     headers={"Retry-After": str(retry_after)})
+
+
+def _refuse_too_large() -> None:
+    if (request.content_length or 0) > current_app.config["MAX_CONTENT_LENGTH"]:
+        raise ApiError(413, "request body is larger than 1 MiB")
 
 
 async def _bounded_body() -> bytes:

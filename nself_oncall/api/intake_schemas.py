@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, RootModel, field_validator, model_validator
 
 from .fields import Details, Label, Summary, storable_json
+from .nesting import MAX_JSON_DEPTH, nested_deeper_than
 
 #: Any JSON value both databases can store (see fields.storable_json).
 _storable = AfterValidator(partial(storable_json, path="value"))
@@ -106,6 +107,8 @@ class GenericIn(Format):
         """From a form or a query, `details` is text: a JSON object's text is that object; other text is kept as
         {"text": ...}."""
         if isinstance(value, str):
+            if nested_deeper_than(value, MAX_JSON_DEPTH):
+                raise ValueError(f"nested deeper than {MAX_JSON_DEPTH} levels")
             try:
                 parsed = json.loads(value)
             except ValueError:

@@ -21,6 +21,10 @@ _OTHERS = bytes(b for b in range(256) if b not in b"[]{}")
 _STEPS = bytes.maketrans(b"[{]}", b"\x01\x01\xff\xff")
 
 
+#: How deep a JSON text may nest: a body, or a JSON value sent as text in a form field or query parameter.
+MAX_JSON_DEPTH = 32
+
+
 def nested_deeper_than(text: str, limit: int) -> bool:
     """Whether the arrays and objects of `text` nest more than `limit` levels deep. For a text that is not JSON
     (more closers than openers somewhere), the answer only decides which 400 it gets."""

@@ -19,7 +19,7 @@ class Escalation(Model):
     dedup_key = fields.CharField(max_length=255, null=True)
     # dedup_key, in its scope, while the escalation is not resolved, else NULL: unique, so two open escalations
     # cannot share a key, however many triggers race (store/escalations.py's `open_key`).
-    open_key = fields.CharField(max_length=400, null=True, unique=True)
+    open_key = fields.CharField(max_length=255, null=True, unique=True)
     # Where it came from: an integration, a heartbeat, or neither (the API).
     integration_id = fields.CharField(max_length=64, null=True)
     heartbeat_id = fields.CharField(max_length=64, null=True)

@@ -14,9 +14,9 @@ class Integration(Model):
     name = fields.CharField(max_length=200)
     policy_id = fields.CharField(max_length=64, db_index=True)
     key_hash = fields.CharField(max_length=64, unique=True)
-    # The rate limit's state: its "theoretical arrival time" (GCRA), in seconds since the epoch (plain numbers, so
-    # that one UPDATE does the arithmetic on both databases).
-    rate_at = fields.FloatField(null=True)
+    # The rate limit's state: its "theoretical arrival time" (GCRA), in microseconds since the epoch (whole numbers,
+    # so that one UPDATE does exact arithmetic on both databases).
+    rate_at = fields.BigIntField(null=True)
     # How many events of a batch the last admission let in (see store/intake_keys.py).
     rate_taken = fields.IntField(null=True)
     created_at = fields.DatetimeField()
@@ -36,7 +36,7 @@ class Heartbeat(Model):
     policy_id = fields.CharField(max_length=64, db_index=True)
     interval_minutes = fields.FloatField()
     key_hash = fields.CharField(max_length=64, unique=True)
-    rate_at = fields.FloatField(null=True)
+    rate_at = fields.BigIntField(null=True)
     rate_taken = fields.IntField(null=True)
     last_ping_at = fields.DatetimeField(null=True)
     expires_at = fields.DatetimeField()

@@ -117,7 +117,7 @@ async def _triggers(run: list[tuple[IntegrationRecord, Event, Callable[[], None]
         return [await _alone(*event) for event in run]
 
 
-async def _together(run: list[tuple[IntegrationRecord, Event, Callable[[], None]]]) -> list[Outcome]:
+async def _together(run: list[tuple[IntegrationRecord, Event, Callable[[], None]]]) -> list[Outcome | Exception]:
     found, _, wake = run[0]
     source, actor, at = Source(integration_id=found.id), f"integration:{found.id}", now()
     keys = [event.dedup_key or secrets.token_hex(16) for _, event, _ in run]
@@ -132,11 +132,16 @@ async def _together(run: list[tuple[IntegrationRecord, Event, Callable[[], None]
         wake()
     refreshed = {key: run[i][1].details for i, key in enumerate(keys) if run[i][1].refresh and first.get(key) != i}
     updated = {key for key, details in refreshed.items() if await escalations.replace_details(opened[key], details, at)}
-    outcomes = []
+    outcomes: list[Outcome | Exception] = []
     for i, key in enumerate(keys):
-        action = "triggered" if first.get(key) == i else "updated" if key in updated and run[i][1].refresh else (
-            "deduplicated")
-        outcomes.append(Outcome(opened[key], key, action))
+        if first.get(key) == i:
+            outcomes.append(Outcome(opened[key], key, "triggered"))
+        elif not run[i][1].refresh:
+            outcomes.append(Outcome(opened[key], key, "deduplicated"))
+        elif key in updated:
+            outcomes.append(Outcome(opened[key], key, "updated"))
+        else:  # resolved since it was found open: this event fires again, alone
+            outcomes.append(await _alone(*run[i]))
     return outcomes
 
 
@@ -154,15 +159,19 @@ async def _apply_one(found: IntegrationRecord, event: Event, wake: Callable[[], 
     source, actor = Source(integration_id=found.id), f"integration:{found.id}"
     key = event.dedup_key or secrets.token_hex(16)
     if event.action == "trigger":
-        escalation_id, created = await escalations.open_or_new(
-            found.policy_id, event.summary, event.details, key, now(), actor=actor, source=source
-        )
-        if created:
-            wake()
-            return Outcome(escalation_id, key, "triggered")
-        if event.refresh and await escalations.replace_details(escalation_id, event.details, now()):
-            return Outcome(escalation_id, key, "updated")
-        return Outcome(escalation_id, key, "deduplicated")
+        for _ in range(3):
+            escalation_id, created = await escalations.open_or_new(
+                found.policy_id, event.summary, event.details, key, now(), actor=actor, source=source
+            )
+            if created:
+                wake()
+                return Outcome(escalation_id, key, "triggered")
+            if not event.refresh:
+                return Outcome(escalation_id, key, "deduplicated")
+            if await escalations.replace_details(escalation_id, event.details, now()):
+                return Outcome(escalation_id, key, "updated")
+            # resolved since it was found open: the event fires again
+        raise Conflict(f"dedup_key {key!r} is changing too fast; try again")
     open_id = await escalations.open_id(key, source)
     if open_id is None:
         return Outcome(None, key, "ignored")

@@ -8,6 +8,7 @@ step: a step is either wholly written before the change or not at all.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Collection
 from datetime import datetime
 from typing import Any
@@ -21,10 +22,11 @@ from ..models import Escalation
 from ..records import API, EscalationRecord, NotificationPosition, NotificationRecord, Page, Source, TargetRecord
 from . import audit, policies, results
 from .ids import new_id
-from .sql import any_of, default, instant, maybe_instant, rows
+from .sql import any_of, default, execute, instant, maybe_instant, rows
 from .wake import ESCALATIONS, wake_engines
 
 OPEN = ("triggered", "acknowledged")
+OPEN_KEY_MAX = Escalation._meta.fields_map["open_key"].max_length
 #: How many notifications an escalation is read with; `notifications_page` reads the others.
 FIRST_NOTIFICATIONS = 100
 
@@ -32,8 +34,12 @@ FIRST_NOTIFICATIONS = 100
 def open_key(dedup_key: str, source: Source) -> str:
     """What the unique `open_key` holds for an open escalation with `dedup_key` from `source`: the key itself from the
     API (as before integrations), else the source's scope and the key on two lines (a dedup key is one line, so no
-    key sent to the API can name an integration's or a heartbeat's escalation)."""
-    return dedup_key if source.scope is None else f"{source.scope}\n{dedup_key}"
+    key sent to the API can name an integration's or a heartbeat's escalation), the key as its sha256 when the two
+    would not fit the column."""
+    if source.scope is None:
+        return dedup_key
+    scoped = f"{source.scope}\n{dedup_key}"
+    return scoped if len(scoped) <= OPEN_KEY_MAX else f"{source.scope}\nsha256:{hashlib.sha256(dedup_key.encode()).hexdigest()}"
 
 
 async def trigger(
@@ -163,6 +169,14 @@ async def open_ids(dedup_keys: Collection[str], source: Source) -> dict[str, str
     which, values = any_of(connection, "open_key", list(keys), 1)
     found = await rows(connection, f"SELECT id, open_key FROM escalations WHERE {which}", values)
     return {keys[row["open_key"]]: row["id"] for row in found}
+
+
+async def forget_keys(connection: Any, source: Source) -> None:
+    """The open escalations of `source` (being deleted) take no more events: their dedup keys are let go."""
+    column = "integration_id" if source.integration_id is not None else "heartbeat_id"
+    ident = source.integration_id or source.heartbeat_id
+    sql = f"UPDATE escalations SET open_key = NULL WHERE {column} = $1 AND open_key IS NOT NULL"
+    await execute(connection, sql, [ident])
 
 
 async def replace_details(escalation_id: str, details: dict[str, Any], now: datetime) -> bool:

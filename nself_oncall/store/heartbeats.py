@@ -18,8 +18,8 @@ from tortoise.transactions import in_transaction
 from ..errors import NotFound
 from ..escalation import Rule
 from ..models import Heartbeat
-from ..records import HeartbeatRecord, Page
-from . import audit, intake_keys, policies
+from ..records import HeartbeatRecord, Page, Source
+from . import audit, escalations, intake_keys, policies
 from .contained import LATER, contained
 from .ids import derive_id, insert_new
 from .sql import default, due_times, execute, instant, is_postgres, maybe_instant, rows
@@ -83,11 +83,13 @@ async def update(heartbeat_id: str, data: dict[str, Any], now: datetime, *, acto
 
 
 async def delete(heartbeat_id: str, *, actor: str) -> None:
-    """Gone with its key (an escalation its expiry opened stays, for someone to resolve)."""
+    """Gone with its key (an escalation its expiry opened stays, for someone to resolve, but no ping resolves it:
+    one made again with the same id starts afresh)."""
     async with in_transaction() as connection:
         row = await Heartbeat.select_for_update().get_or_none(id=heartbeat_id)
         if row is None:
             raise NotFound("heartbeat", heartbeat_id)
+        await escalations.forget_keys(connection, Source(heartbeat_id=heartbeat_id))
         before = _record(row, row.updated_at)
         await row.delete()
         await audit.record(connection, "heartbeat", heartbeat_id, "delete", before=before, after=None, actor=actor)
@@ -98,7 +100,8 @@ def dedup_key(heartbeat_id: str) -> str:
     return f"heartbeat:{heartbeat_id}"
 
 
-_PING = """UPDATE heartbeats SET last_ping_at = $2, expires_at = $3, due_at = $3 WHERE id = $1"""
+# Only with the interval it was read with: a PATCH that changed it since is not undone (the ping reads it again).
+_PING = """UPDATE heartbeats SET last_ping_at = $2, expires_at = $3, due_at = $3 WHERE id = $1 AND interval_minutes = $4"""
 
 
 async def ping(key: str, now: datetime, rule: Rule) -> str | intake_keys.Limited | None:
@@ -107,9 +110,13 @@ async def ping(key: str, now: datetime, rule: Rule) -> str | intake_keys.Limited
     found = await intake_keys.admit("heartbeats", key, now, rule, "id, interval_minutes")
     if not isinstance(found, intake_keys.Admitted):
         return found
-    row = found.row
-    await execute(default(), _PING, [row["id"], now, now + _interval(row["interval_minutes"])])
-    return row["id"]
+    ident, minutes = found.row["id"], found.row["interval_minutes"]
+    while not await execute(default(), _PING, [ident, now, now + _interval(minutes), minutes]):
+        again = await rows(default(), "SELECT interval_minutes FROM heartbeats WHERE id = $1", [ident])
+        if not again:
+            return None  # deleted meanwhile
+        minutes = again[0]["interval_minutes"]
+    return ident
 
 
 @dataclass(frozen=True)

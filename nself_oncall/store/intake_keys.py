@@ -5,7 +5,7 @@ unique column, so a key is found by one index lookup of its hash: no comparison 
 and a copy of the database holds no key that works.
 
 Each key takes at most `count` events per `period` (NSELF_ONCALL_INTAKE_RATE) by the generic cell rate algorithm:
-the row keeps one number, `rate_at` (seconds since the epoch), the instant by which every event let in so far would
+the row keeps one number, `rate_at` (microseconds since the epoch), the instant by which every event let in so far would
 have been "paid for" at one per period/count. An event is let in while that instant, moved on by one more event, is
 at most one period ahead of now: a quiet key takes a whole burst of `count` at once, then one per period/count. The
 check and the move are one UPDATE of the key's row, so replicas share the limit, racing events are decided one
@@ -18,7 +18,7 @@ import hashlib
 import math
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from ..escalation import Rule
@@ -52,23 +52,23 @@ class Admitted:
     retry_after: int
 
 
-# $1 key hash, $2 now, $3 seconds per event (period/count), $4 the period, $5 events asked about (typed for
-# PostgreSQL, which cannot tell a parameter's type from arithmetic). `base` is the theoretical arrival time, or now if
-# that has passed; as many of the events fit as whole steps from `base` to one period from now (the small term keeps
-# float arithmetic from losing the last one). SET reads the row as it was before the statement.
+# $1 key hash, $2 now, $3 microseconds per event (period/count), $4 the period, $5 events asked about, all whole
+# numbers of microseconds (exact on both databases; typed for PostgreSQL, which cannot tell a parameter's type from
+# arithmetic). `base` is the theoretical arrival time, or now if that has passed; as many of the events fit as whole
+# steps from `base` to one period from now. SET reads the row as it was before the statement.
 _ADMIT = """UPDATE {table} SET rate_taken = {fitting}, rate_at = {base} + {step} * {fitting}
-            WHERE key_hash = $1 AND (rate_at IS NULL OR rate_at <= {now} + {period} - {step} + 1e-6)
+            WHERE key_hash = $1 AND (rate_at IS NULL OR rate_at <= {now} + {period} - {step})
             RETURNING rate_taken, rate_at, {columns}"""
-_POSTGRES = {"now": "$2::float8", "step": "$3::float8", "period": "$4::float8", "count": "$5::int"}
+_POSTGRES = {"now": "$2::bigint", "step": "$3::bigint", "period": "$4::bigint", "count": "$5::int"}
 _SQLITE = {"now": "$2", "step": "$3", "period": "$4", "count": "$5"}
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
 
 
 def _statement(postgres: bool, table: str, columns: str) -> str:
     p = _POSTGRES if postgres else _SQLITE
     base = f"{'GREATEST' if postgres else 'MAX'}(COALESCE(rate_at, {p['now']}), {p['now']})"
-    steps_left = f"({p['now']} + {p['period']} - {base}) / {p['step']} + 1e-6"
-    whole = f"FLOOR({steps_left})::int" if postgres else f"CAST({steps_left} AS INTEGER)"
-    fitting = f"{'LEAST' if postgres else 'MIN'}({p['count']}, {whole})"
+    fitting = f"{'LEAST' if postgres else 'MIN'}({p['count']}, ({p['now']} + {p['period']} - {base}) / {p['step']})"
     return _ADMIT.format(table=table, fitting=fitting, base=base, columns=columns, **p)
 
 
@@ -81,9 +81,10 @@ async def admit(
     if table not in TABLES:
         raise ValueError(table)
     connection = default()
-    sql = _statement(is_postgres(connection), table, columns)
-    at, step, period = now.timestamp(), rule.per.total_seconds() / rule.count, rule.per.total_seconds()
+    at, period = (now - _EPOCH) // _MICROSECOND, rule.per // _MICROSECOND
+    step = period // rule.count
     digest = key_hash(key)
+    sql = _statement(is_postgres(connection), table, columns)
     found = await rows(connection, sql, [digest, at, step, period, count])
     if found:
         row = dict(found[0])
@@ -95,6 +96,6 @@ async def admit(
     return Limited(_retry_after(state[0]["rate_at"], step, period, at))
 
 
-def _retry_after(rate_at: float, step: float, period: float, now: float) -> int:
-    """Seconds until one more event fits after `rate_at` (at least 1)."""
-    return max(1, math.ceil(rate_at + step - period - now))
+def _retry_after(rate_at: int, step: int, period: int, now: int) -> int:
+    """Whole seconds until one more event fits after `rate_at` (at least 1)."""
+    return max(1, math.ceil((rate_at + step - period - now) / 1_000_000))

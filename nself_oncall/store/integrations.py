@@ -10,8 +10,8 @@ from tortoise.transactions import in_transaction
 from ..errors import NotFound
 from ..escalation import Rule
 from ..models import Integration
-from ..records import IntegrationRecord, Page
-from . import audit, intake_keys, policies
+from ..records import IntegrationRecord, Page, Source
+from . import audit, escalations, intake_keys, policies
 from .ids import derive_id, insert_new
 from .sql import instant
 
@@ -64,11 +64,13 @@ async def update(integration_id: str, data: dict[str, Any], now: datetime, *, ac
 
 
 async def delete(integration_id: str, *, actor: str) -> None:
-    """Gone, and its key with it: the next event sent with the key is refused as unknown."""
+    """Gone, and its key with it: the next event sent with the key is refused as unknown. Its open escalations stay
+    open, but no longer take events (escalations.forget_keys): one made again with the same id starts afresh."""
     async with in_transaction() as connection:
         row = await Integration.select_for_update().get_or_none(id=integration_id)
         if row is None:
             raise NotFound("integration", integration_id)
+        await escalations.forget_keys(connection, Source(integration_id=integration_id))
         await row.delete()
         await audit.record(connection, "integration", integration_id, "delete", before=_record(row), after=None,
                            actor=actor)

@@ -7,6 +7,7 @@ document (`hide`): these are pages for people, documented in docs/operations.md.
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import UTC, datetime
 from urllib.parse import unquote
@@ -144,13 +145,33 @@ def _latest_alerts(details: dict) -> list[dict]:
     event in PagerDuty's format, its payload as one alert; [] for other escalations."""
     alerts = details.get("alerts")
     if isinstance(alerts, list):
-        kept = [a for a in alerts if isinstance(a, dict)]
-        return sorted(kept, key=lambda a: a.get("status") != "firing")[:ALERTS_SHOWN]
+        kept = [_alert(a) for a in alerts if isinstance(a, dict)]
+        return sorted(kept, key=lambda a: a["status"] != "firing")[:ALERTS_SHOWN]
     payload = details.get("payload")
     if isinstance(payload, dict):
         labels = {k: payload[k] for k in ("source", "severity", "component", "group", "class") if k in payload}
-        return [{"status": "firing", "labels": labels, "annotations": {"summary": payload.get("summary", "")}}]
+        return [_alert({"status": "firing", "labels": labels, "annotations": {"summary": payload.get("summary")}})]
     return []
+
+
+def _alert(alert: dict) -> dict:
+    """One alert as the page shows it, whatever `details` held (any JSON may come from the API or a generic event):
+    texts, labels as text to text, and a source link only over http(s)."""
+    def text(value: object) -> str:
+        return value if isinstance(value, str) else "" if value is None else json.dumps(value)
+
+    def pairs(value: object) -> dict[str, str]:
+        return {str(k): text(v) for k, v in value.items()} if isinstance(value, dict) else {}
+
+    annotations = pairs(alert.get("annotations"))
+    link = alert.get("generatorURL")
+    return {
+        "status": text(alert.get("status")),
+        "labels": pairs(alert.get("labels")),
+        "summary": annotations.get("summary") or annotations.get("description") or "",
+        "since": text(alert.get("startsAt")),
+        "link": link if isinstance(link, str) and link.startswith(("https://", "http://")) else None,
+    }
 
 
 @bp.post("/escalations/<server_id:escalation_id>/acknowledge")

@@ -4,10 +4,11 @@ anything, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from dataclasses import replace
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -243,3 +244,43 @@ async def test_events_at_the_doors_are_counted_by_door_and_outcome(api, sre):
                 ("generic", "unknown_key"): 1, ("pagerduty", "triggered"): 1, ("pagerduty", "ignored"): 1}
     for (door, outcome), count in expected.items():
         assert got.value("nself_oncall_intake_events_total", door=door, outcome=outcome) == count, (door, outcome)
+
+
+async def test_a_body_too_large_to_read_costs_its_key_nothing(limited):
+    api = limited
+    key = (await _integration(api))["key"]
+    big = json.dumps({"summary": "s", "pad": "x" * MIB}).encode()
+    headers = {"Content-Type": "application/json", "Content-Length": str(len(big))}  # as any HTTP client sends it
+    assert (await api.client.post(f"/intake/generic/{key}", data=big, headers=headers)).status_code == 413
+    assert [(await api.post(f"/intake/generic/{key}", {"summary": f"s{i}"}))[0] for i in range(3)] == [202] * 3
+
+
+async def test_a_burst_of_count_events_at_one_instant_is_let_in_whole(app, sre):
+    """Whole microseconds: no rounding loses the last event of a burst, however many."""
+    from nself_oncall.store import intake_keys, integrations
+
+    _, key = await integrations.create({"id": "burst", "name": "Burst", "policy_id": "sre"}, actor="test")
+    at = datetime(2026, 12, 7, 9, 0, 0, 123457, tzinfo=UTC)
+    for count, period in ((300, timedelta(minutes=1)), (7, timedelta(seconds=10))):
+        rule = Rule(count, period)
+        at += timedelta(hours=1)  # a quiet key again
+        taken = [await intake_keys.admit("integrations", key, at, rule, "id") for _ in range(count + 1)]
+        assert [type(t).__name__ for t in taken] == ["Admitted"] * count + ["Limited"]
+        at += timedelta(hours=1)
+        batch = await intake_keys.admit("integrations", key, at, rule, "id", count + 5)
+        assert batch.taken == count and batch.retry_after >= 1
+
+
+async def test_routing_keys_that_cannot_be_keys_are_invalid_events(api, sre):
+    for routing_key in ("\ud800", "a b", "x" * 65, "../etc"):
+        status, body = await api.post("/v2/enqueue", {**PD_TRIGGER, "routing_key": routing_key})
+        assert status == 400 and body["status"] == "invalid event", routing_key
+
+
+@pytest.mark.parametrize("where", ["form", "query_string"])
+async def test_generic_details_as_text_nested_too_deep_are_refused(api, sre, where):
+    key = (await _integration(api))["key"]
+    for depth in (33, 3000):
+        response = await api.client.post(f"/intake/generic/{key}", **{where: {"summary": "s", "details": "[" * depth}})
+        assert response.status_code == 422
+    assert (await _escalations(api)) == []

@@ -233,3 +233,14 @@ async def test_an_escalation_page_shows_where_it_came_from_and_its_latest_alerts
     assert page.index("firing</td>") < page.index("resolved</td>")  # firing first
     assert "<code>host=&lt;db1&gt;</code>" in page and "Disk 99% full" in page
     assert 'href="https://prom.example/graph"' in page and "javascript:" not in page
+
+
+@pytest.mark.parametrize("details", [
+    {"alerts": [{"labels": "oops"}]}, {"alerts": [{"annotations": [1]}]}, {"alerts": [{"generatorURL": 5}]},
+    {"alerts": [{"status": None, "labels": {"a": {"b": 1}}}]}, {"payload": {"summary": 3}}, {"alerts": "x"},
+])
+async def test_an_escalation_page_shows_any_details(ui, api, escalation, details):
+    await ui.sign_in()
+    status, body = await api.post("/api/v1/escalations", {"policy_id": "sre-policy", "summary": "odd", "details": details})
+    response, _ = await ui.get(f"/ui/escalations/{body['id']}")
+    assert response.status_code == 200

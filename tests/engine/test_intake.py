@@ -437,3 +437,26 @@ async def test_when_a_run_cannot_be_written_together_each_event_is_tried_alone(a
     results = await asyncio.gather(*(intake.apply(found, e, lambda: None) for e in events), return_exceptions=True)
     assert [getattr(r, "action", type(r).__name__) for r in results] == ["triggered", "ValueError", "triggered",
                                                                          "triggered"]
+
+
+async def test_an_integration_made_again_with_the_same_id_starts_afresh(api, key, engine, recorder):
+    status, first = await api.post(f"/intake/generic/{key}", {"summary": "disk", "dedup_key": "disk"})
+    await api.post(f"/api/v1/escalations/{first['escalation_id']}/acknowledge")
+    assert (await api.delete("/api/v1/integrations/prom"))[0] == 204
+    status, again = await api.post("/api/v1/integrations", {"id": "prom", "name": "Prometheus", "policy_id": "sre"})
+    status, second = await api.post(f"/intake/generic/{again['key']}", {"summary": "disk", "dedup_key": "disk"})
+    assert second["action"] == "triggered" and second["escalation_id"] != first["escalation_id"]
+    await engine.run(now())
+    assert [m.escalation_id for m, _ in recorder.calls] == [second["escalation_id"]]
+
+
+async def test_a_heartbeat_made_again_with_the_same_id_pages_when_it_expires(api, engine, recorder):
+    await _heartbeat(api)
+    await engine.run(now() + timedelta(minutes=11))
+    [old] = await _open(api)
+    await api.post(f"/api/v1/escalations/{old['id']}/acknowledge")
+    assert (await api.delete("/api/v1/heartbeats/backup"))[0] == 204
+    status, _ = await api.post("/api/v1/heartbeats", {"id": "backup", "name": "Backup", "policy_id": "sre",
+                                                      "interval_minutes": 10})
+    await engine.run(now() + timedelta(minutes=11))
+    assert len(await _open(api)) == 2 and len(recorder.calls) == 2
