@@ -27,7 +27,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from test_readme_commands import _STATUS, curl_count
+from test_readme_commands import _FENCE, _STATUS, curl_count, need_bash_and_curl
 
 ROOT = Path(__file__).parents[1]
 PAGE = ROOT / "docs" / "integrations.md"
@@ -46,7 +46,6 @@ curl() {
 }
 """
 _HEADING = re.compile(r"^#", re.MULTILINE)
-_FENCE = re.compile(r"^```(\w*)\n(.*?)^```\n", re.MULTILINE | re.DOTALL)
 # Values that differ on every run: made by the server, or holding the port or a key.
 _VOLATILE = {"escalation_id", "key", "url", "alertmanager", "generic", "pagerduty", "created_at", "updated_at",
              "expires_at"}
@@ -89,10 +88,7 @@ def stable(value, name: str = ""):
 
 
 def test_integrations_page_examples_run_as_written(tmp_path: Path, serve_process):
-    if shutil.which("bash") is None or shutil.which("curl") is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("bash and curl are needed to run the page's examples")
-        pytest.skip("bash and curl are needed to run the page's examples")
+    need_bash_and_curl("the page's examples")
     text = PAGE.read_text(encoding="utf-8")
     found = blocks(text)
     tested = [i for i, (lang, _, marked, _) in enumerate(found) if marked]

@@ -53,6 +53,14 @@ curl() { command curl --fail-with-body --write-out '\\n[http %{http_code}]\\n' "
 """
 
 
+def need_bash_and_curl(what: str) -> None:
+    """Skip without bash or curl, except under CI=true, where that fails."""
+    if shutil.which("bash") is None or shutil.which("curl") is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"bash and curl are needed to run {what}")
+        pytest.skip(f"bash and curl are needed to run {what}")
+
+
 def fenced_blocks(text: str, marker: str = MARKER) -> list[tuple[str, str, bool]]:
     """Every fenced block as (language, content, marked with `marker`), in order."""
     blocks = []
@@ -67,10 +75,7 @@ def curl_count(script: str) -> int:
 
 
 def test_readme_commands_run_as_pasted(tmp_path: Path, serve_process):
-    if shutil.which("bash") is None or shutil.which("curl") is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("bash and curl are needed to run the README's examples")
-        pytest.skip("bash and curl are needed to run the README's examples")
+    need_bash_and_curl("the README's examples")
     text = README.read_text(encoding="utf-8")
     blocks = fenced_blocks(text)
     tested = [i for i, (lang, _, marked) in enumerate(blocks) if marked]

@@ -190,8 +190,8 @@ class Engine:
 
     async def expire_heartbeats(self) -> float:
         """Trigger the escalations of heartbeats whose pings stopped (engine/heartbeats.py). Nothing wakes this loop:
-        it sleeps until the next expiry, and looks at least every IDLE seconds (a ping or a new heartbeat moves
-        expiries later, never earlier than a second from now, but for an interval changed by PATCH)."""
+        it sleeps until the next expiry, at most IDLE seconds, so an expiry set or moved by the API is seen within
+        one."""
         now = self.clock()
         due, next_at = await heartbeats.expiry_times(now)
         if due and await self.heartbeats.run_once(now):

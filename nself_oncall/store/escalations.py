@@ -9,7 +9,7 @@ step: a step is either wholly written before the change or not at all.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Collection
+from collections.abc import Awaitable, Callable, Collection
 from datetime import datetime
 from typing import Any
 
@@ -53,20 +53,14 @@ async def trigger(
     source: Source = API,
 ) -> tuple[EscalationRecord, bool]:
     """A new escalation (True, with an audit entry), or the open one with the same `dedup_key` from the same
-    `source` (False: nothing changed, nothing logged). 422 when an escalation of the policy would make too many
-    messages (a new one only: a duplicate makes none)."""
+    `source` (False: nothing changed, nothing logged). An unknown policy is a 404 even for a duplicate; 422 when an
+    escalation of the policy would make too many messages (a new one only: a duplicate makes none)."""
     snapshot = policies.snapshot(await policies.get(policy_id))
-    for attempt in range(3):
-        if dedup_key is not None and (open_one := await open_with_key(dedup_key, source)) is not None:
-            return open_one, False
-        if attempt == 0:
-            await policies.check_size(snapshot, "policy_id")
-        try:
-            async with in_transaction() as connection:
-                return await insert(connection, snapshot, summary, details, dedup_key, now, actor, source), True
-        except IntegrityError:  # another trigger with the same key committed first
-            continue
-    raise Conflict(f"dedup_key {dedup_key!r} is changing too fast; try again")
+
+    async def loaded() -> escalation.Policy:
+        return snapshot
+
+    return await _open_or_insert(loaded, summary, details, dedup_key, now, actor, source, open_with_key)
 
 
 async def open_or_new(
@@ -75,17 +69,38 @@ async def open_or_new(
     """`trigger` for alert sources, which need only an id: the escalation open with `dedup_key` from `source`
     (False), found by one indexed read, else a new one (True). A storm of events for one open escalation costs a
     read each, and the policy is read only for a new one."""
+
+    async def loaded() -> escalation.Policy:
+        return policies.snapshot(await policies.get(policy_id))
+
+    found, created = await _open_or_insert(loaded, summary, details, dedup_key, now, actor, source, open_id)
+    return (found.id if created else found), created
+
+
+async def _open_or_insert(
+    loaded: Callable[[], Awaitable[escalation.Policy]],
+    summary: str,
+    details: dict[str, Any],
+    dedup_key: str | None,
+    now: datetime,
+    actor: str,
+    source: Source,
+    find: Callable[[str, Source], Awaitable[Any]],
+) -> tuple[Any, bool]:
+    """What `find` reads of the escalation open with `dedup_key` from `source` (False), else the record of a new one
+    of the policy `loaded` gives, checked for size once (True). A trigger that loses the race for its key to another
+    that commits first looks again."""
     snapshot = None
     for _ in range(3):
-        if (found := await open_id(dedup_key, source)) is not None:
+        if dedup_key is not None and (found := await find(dedup_key, source)) is not None:
             return found, False
         if snapshot is None:
-            snapshot = policies.snapshot(await policies.get(policy_id))
+            snapshot = await loaded()
             await policies.check_size(snapshot, "policy_id")
         try:
             async with in_transaction() as connection:
-                return (await insert(connection, snapshot, summary, details, dedup_key, now, actor, source)).id, True
-        except IntegrityError:  # another event with the same key committed first
+                return await insert(connection, snapshot, summary, details, dedup_key, now, actor, source), True
+        except IntegrityError:  # another trigger with the same key committed first
             continue
     raise Conflict(f"dedup_key {dedup_key!r} is changing too fast; try again")
 
