@@ -2,7 +2,7 @@
 
 from .audit import AuditEntry
 from .calendars import CalendarSubscription
-from .escalations import ActionLink, Escalation, Notification
+from .escalations import ActionLink, Escalation, Notification, PlannedMessage, ReplyCode
 from .integrations import Heartbeat, Integration
 from .notices import Notice
 from .policies import Policy, PolicyStep, PolicyTarget
@@ -12,5 +12,5 @@ from .users import ContactMethod, User
 
 __all__ = [
     "ActionLink", "AuditEntry", "CalendarSubscription", "ContactMethod", "Escalation", "Heartbeat", "Integration", "Layer", "Notice", "Notification",
-    "Override", "Policy", "PolicyStep", "PolicyTarget", "Schedule", "SignInFailure", "User", "WebSession",
+    "Override", "PlannedMessage", "Policy", "PolicyStep", "PolicyTarget", "ReplyCode", "Schedule", "SignInFailure", "User", "WebSession",
 ]

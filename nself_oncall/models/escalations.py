@@ -60,6 +60,9 @@ class Notification(Model):
     step = fields.IntField()
     target_position = fields.IntField()
     contact_position = fields.IntField()
+    # The index of the user's notification rule that made this message (then contact_position is that index too),
+    # or NULL: no rules applied.
+    rule = fields.IntField(null=True)
     target_type = fields.CharField(max_length=16)
     target_id = fields.CharField(max_length=255)
     user = fields.CharField(max_length=255, null=True)
@@ -105,3 +108,44 @@ class ActionLink(Model):
     class Meta:
         table = "action_links"
         unique_together = (("notification", "action"),)
+
+
+class PlannedMessage(Model):
+    """A message of a notification rule that is not due yet: it becomes a notification when it is (see
+    engine/escalator.py), unless its escalation is acknowledged or resolved first (then it is deleted). Its
+    escalation's `due_at` is never later than its own."""
+
+    id = fields.CharField(primary_key=True, max_length=24)
+    escalation = fields.ForeignKeyField("models.Escalation", related_name="planned", on_delete=fields.CASCADE)
+    loop = fields.IntField()
+    step = fields.IntField()
+    target_position = fields.IntField()
+    contact_position = fields.IntField()
+    rule = fields.IntField()
+    target_type = fields.CharField(max_length=16)
+    target_id = fields.CharField(max_length=255)
+    user = fields.CharField(max_length=255)
+    user_name = fields.CharField(max_length=200, null=True)
+    channel = fields.CharField(max_length=64)
+    address = fields.CharField(max_length=1000)
+    due_at = fields.DatetimeField()
+
+    class Meta:
+        table = "planned_messages"
+        unique_together = (("escalation", "loop", "step", "target_position", "contact_position"),)
+
+
+class ReplyCode(Model):
+    """The code that an SMS reply names (3a, 3r): one per recipient number and open escalation, the smallest free one
+    for that number when its first message is sent. `notification` is that message: a reply acts as its links do."""
+
+    id = fields.IntField(primary_key=True)
+    number = fields.CharField(max_length=32)
+    code = fields.IntField()
+    escalation = fields.ForeignKeyField("models.Escalation", related_name="reply_codes", on_delete=fields.CASCADE)
+    notification = fields.ForeignKeyField("models.Notification", related_name="reply_codes", on_delete=fields.CASCADE)
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "reply_codes"
+        unique_together = (("number", "code"), ("number", "escalation"))

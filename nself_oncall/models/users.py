@@ -7,6 +7,8 @@ from tortoise.models import Model
 class User(Model):
     id = fields.CharField(primary_key=True, max_length=255)
     name = fields.CharField(max_length=200)
+    # [{"contact": index into contacts, "delay_minutes": number}, ...], or NULL: every contact at once.
+    notification_rules = fields.JSONField(null=True)
     created_at = fields.DatetimeField()
     updated_at = fields.DatetimeField()
 

@@ -38,7 +38,10 @@ class Message:
     """One notification. `id` is unique per message and stays the same across retries:
     send it as an idempotency key where the provider takes one. `actions` are the links that
     acknowledge or resolve the escalation from the message (none for a test message or a handoff
-    notice); they stay the same on every retry too."""
+    notice); they stay the same on every retry too. `reply_code` is the code a reply to the message names (an SMS
+    reply "3a" acknowledges, "3r" resolves), given to escalation messages of notifiers that take replies
+    (`Notifier.replies`). `base_url` is where the service is reached from outside (NSELF_ONCALL_PUBLIC_URL), for a
+    provider that calls the service back (a voice call's key presses)."""
 
     id: str
     escalation_id: str | None
@@ -51,6 +54,8 @@ class Message:
     created_at: datetime
     test: bool = False
     actions: tuple[Action, ...] = ()
+    reply_code: str | None = None
+    base_url: str | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "details", _freeze(self.details))
@@ -155,6 +160,9 @@ class Notifier:
     rate_limit: ClassVar[tuple[str, ...]] = ()
     """Default per-contact rate limits of this notifier's channels, like ("1/1m", "5/15m"): a message
     over a limit waits until it fits. A channel's `rate_limit` setting replaces them."""
+    replies: ClassVar[bool] = False
+    """True: the host gives each escalation message a `reply_code` (kept per recipient address and open escalation),
+    which the person's reply names (see POST /inbound/twilio/sms)."""
 
     def check_settings(self, raw: Mapping[str, Any]) -> Any:
         """Validate a channel's settings (environment values already filled in) and return what
