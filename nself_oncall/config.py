@@ -55,6 +55,7 @@ ENV_SETTINGS = (
     "NSELF_ONCALL_RETENTION_DAYS",
     "NSELF_ONCALL_AUDIT_DAYS",
     "NSELF_ONCALL_INTAKE_RATE",
+    "NSELF_ONCALL_INBOUND_RATE",
 )
 
 
@@ -109,6 +110,8 @@ class Settings:
     audit_days: int = 365
     # How many events each integration and heartbeat key takes per period.
     intake_rate: Rule = Rule(300, timedelta(minutes=5))
+    # How many requests each inbound door (Twilio's, Slack's) takes per client address and period, in each process.
+    inbound_rate: Rule = Rule(120, timedelta(minutes=1))
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -137,6 +140,7 @@ class Settings:
             retention_days=int(_number(env, "NSELF_ONCALL_RETENTION_DAYS", 90, 0, 36500, whole=True)),
             audit_days=int(_number(env, "NSELF_ONCALL_AUDIT_DAYS", 365, 0, 36500, whole=True)),
             intake_rate=_rate(env, "NSELF_ONCALL_INTAKE_RATE", Rule(300, timedelta(minutes=5))),
+            inbound_rate=_rate(env, "NSELF_ONCALL_INBOUND_RATE", Rule(120, timedelta(minutes=1))),
         )
 
     @property

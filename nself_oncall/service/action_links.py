@@ -82,5 +82,22 @@ async def _found(token: str, check: LinkCheck) -> store.Found:
     return found
 
 
+async def answer(notification_id: str, action: str, check: LinkCheck, by: str | None = None) -> Link:
+    """Acknowledge or resolve as the link of one notification for `action` would (`act`), for an answer to that
+    message that came another way (a key pressed during a call, an SMS reply, a Slack button): its token is derived
+    again under the check's key, so the answer works exactly while the link works. `by` names who acted when the
+    answer says so itself (a Slack user), else the message's contact acted, as with the link."""
+    link = store.token(check.key, notification_id, action)
+    if by is None:
+        return await act(link, check)
+    found = await _found(link, check)
+    change = escalations.acknowledge if action == "acknowledge" else escalations.resolve
+    try:
+        escalation = await change(found.escalation_id, by, actor=by)
+    except (Conflict, NotFound):
+        raise UnknownActionLink() from None
+    return Link(action, by, escalation)
+
+
 def _by(found: store.Found) -> str:
     return found.user if found.user is not None else f"channel:{found.channel}"
