@@ -69,12 +69,21 @@ class ContactRecord:
 
 
 @dataclass(frozen=True)
+class NotificationRuleRecord:
+    """Message the user's contact number `contact` (an index into their contacts) `delay_minutes` after a step."""
+
+    contact: int
+    delay_minutes: float
+
+
+@dataclass(frozen=True)
 class UserRecord:
     id: str
     name: str
     contacts: tuple[ContactRecord, ...]
     created_at: datetime
     updated_at: datetime
+    notification_rules: tuple[NotificationRuleRecord, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -146,7 +155,7 @@ class NotificationRecord:
     loop: int
     step: int
     target_position: int  # the target's place in its step
-    contact_position: int  # the contact's place among the user's contacts
+    contact_position: int  # the contact's place among the user's contacts (the rule's among their rules)
     target: TargetRecord
     user: str | None
     channel: str | None
@@ -155,6 +164,7 @@ class NotificationRecord:
     due_at: datetime
     sent_at: datetime | None
     error: str | None
+    rule: int | None = None  # the index of the user's notification rule that made it
 
     @property
     def position(self) -> NotificationPosition:

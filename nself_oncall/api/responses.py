@@ -283,12 +283,20 @@ class ContactOut(Out):
     address: str
 
 
+class NotificationRuleOut(Out):
+    contact: int = Field(description="the index of one of the user's contacts")
+    delay_minutes: float = Field(description="minutes after the step that reaches the user")
+
+
 class UserOut(Out):
     """A user."""
 
     id: str
     name: str
     contacts: list[ContactOut]
+    notification_rules: list[NotificationRuleOut] = Field(
+        description="one message per rule when a step reaches the user; empty: every contact at once"
+    )
     created_at: datetime
     updated_at: datetime
 
@@ -329,14 +337,16 @@ class StepMessageOut(Out):
 
     step: int = Field(description="the step's position in the policy, from 0")
     loop: int = Field(description="0 for the first pass through the steps, 1 for the first repeat, ...")
-    due_at: datetime = Field(description="when its step is due")
+    due_at: datetime = Field(description="when it is due: its step's due time, plus its notification rule's delay")
     target: TargetOut
     user: str | None = Field(description="the user it reaches (a schedule's on-call user for a schedule target)")
     channel: str | None
+    rule: int | None = Field(description="the index of the user's notification rule that makes it; null where no rules apply")
 
 
 class NotificationOut(StepMessageOut):
-    """One message of the escalation: created when its step is reached, never ahead of time."""
+    """One message of the escalation: created when it is due (its step reached, plus its rule's delay), never ahead
+    of time."""
 
     id: str = Field(description="also the message id notifiers get (the webhook's Idempotency-Key)")
     status: Literal["pending", "sent", "failed", "undeliverable"]
@@ -376,7 +386,10 @@ class EscalationItem(Out):
     resolved_at: datetime | None
     resolved_by: str | None
     steps_notified: int = Field(description="how many steps (loops included) have been reached")
-    next_step_at: datetime | None = Field(description="when the next step is due; null when none will be")
+    next_step_at: datetime | None = Field(
+        description="when the engine next takes it: its next step, or a notification rule's message falling due, "
+        "whichever is first; null when nothing is left"
+    )
     integration_id: str | None = Field(description="the integration that triggered it; null when not one")
     heartbeat_id: str | None = Field(description="the heartbeat whose silence triggered it; null when not one")
 

@@ -134,15 +134,32 @@ class ContactIn(Body):
     address: Address
 
 
+class NotificationRuleIn(Body):
+    """Message contact number `contact` (an index into the user's contacts) `delay_minutes` after a step reaches the
+    user."""
+
+    contact: int = Field(ge=0, le=49, strict=True, description="the index of one of the user's contacts, from 0")
+    delay_minutes: float = Field(ge=0, le=1440, allow_inf_nan=False, description="minutes after the step, 0 to 1440")
+
+
+#: The most notification rules one user may have.
+MAX_RULES = 50
+
+
 class UserIn(Body):
     id: UserId
     name: Name | None = None
     contacts: list[ContactIn] = Field(default_factory=list, max_length=50)
+    notification_rules: list[NotificationRuleIn] = Field(
+        default_factory=list, max_length=MAX_RULES,
+        description="how a step reaches this user: one message per rule; empty: every contact at once",
+    )
 
 
 class UserPatch(Body):
     name: Name | None = None
     contacts: list[ContactIn] | None = Field(default=None, max_length=50)
+    notification_rules: list[NotificationRuleIn] | None = Field(default=None, max_length=MAX_RULES)
 
 
 class ChannelTestIn(Body):

@@ -144,6 +144,9 @@ def user_json(record: UserRecord) -> dict[str, Any]:
         "id": record.id,
         "name": record.name,
         "contacts": [{"channel": c.channel, "address": c.address} for c in record.contacts],
+        "notification_rules": [
+            {"contact": r.contact, "delay_minutes": _number(r.delay_minutes)} for r in record.notification_rules
+        ],
         "created_at": iso(record.created_at),
         "updated_at": iso(record.updated_at),
     }
@@ -214,6 +217,7 @@ def notification_json(record: NotificationRecord) -> dict[str, Any]:
         "target": {"type": record.target.type, "id": record.target.id},
         "user": record.user,
         "channel": record.channel,
+        "rule": record.rule,
         "status": record.status,
         "attempts": record.attempts,
         "due_at": iso(record.due_at),
@@ -240,6 +244,7 @@ def _preview_item(item: PreviewItem) -> dict[str, Any]:
         "target": {"type": m.target.type, "id": m.target.id},
         "user": m.user,
         "channel": m.channel,
+        "rule": m.rule,
         "address": m.address,
         "status": item.status,
         "reason": item.reason,

@@ -71,10 +71,10 @@ class Escalator:
             reached, next_due = escalation.due(due.policy(), due.triggered_at, due.steps_done, now)
         except Exception:
             log.exception("escalation %s: cannot tell its steps; looking again in %s", due.id, RETRY_UNSTEPPED)
-            return Advance([], due.steps_done, now + RETRY_UNSTEPPED)
+            return _advance(due, now, [], due.steps_done, now + RETRY_UNSTEPPED)
         reason = f"could not be planned: {described(error)}"
         planned = [m for step in reached for m in escalation.unplanned(step, reason)]
-        return Advance(planned, due.steps_done + len(reached), next_due)
+        return _advance(due, now, planned, due.steps_done + len(reached), next_due)
 
     async def _advance(self, due: DueEscalation, now: datetime, found: dict[str, UserRecord | None]) -> Advance:
         reached, next_due = escalation.due(due.policy(), due.triggered_at, due.steps_done, now)
@@ -90,7 +90,7 @@ class Escalator:
                 if m.reason is not None:
                     log.warning("escalation %s: step %d: %s %r undeliverable: %s",
                                 due.id, step.step, m.target.type, m.target.id, m.reason)
-        return Advance(planned, due.steps_done + len(reached), next_due)
+        return _advance(due, now, planned, due.steps_done + len(reached), next_due)
 
     async def _messages(self, step: escalation.Due, found: dict[str, UserRecord | None]) -> list[escalation.Message]:
         """The messages of one step; `found` holds the users read earlier in this pass, and takes the ones read
@@ -99,3 +99,16 @@ class Escalator:
         oncall = await targets.oncall_at(self.cache, schedules, step.at)
         known = await targets.read_users(escalation.users_named(step, oncall), found)
         return escalation.expand(step, oncall, known)
+
+
+def _advance(
+    due: DueEscalation, now: datetime, made: list[escalation.Message], steps_done: int, next_step: datetime | None
+) -> Advance:
+    """What to write for the escalation at `now`: the messages of the steps reached (`made`) that are due, and those
+    of its notification rules kept from earlier steps that are due now; the others are kept until they are due,
+    and the escalation is next due at its next step or the first of them, whichever is first."""
+    written, later = escalation.due_by(made, now)
+    taken = [p for p in due.planned if p.message.due_at <= now]
+    waiting = [p.message.due_at for p in due.planned if p.message.due_at > now]
+    next_due = escalation.earliest(next_step, *(m.due_at for m in later), *waiting)
+    return Advance(written + [p.message for p in taken], steps_done, next_due, later, [p.id for p in taken])

@@ -1,7 +1,9 @@
 """Whom a reached step notifies: its targets, with what was looked up for them, -> one message each.
 
 The engine calls `expand` when a step is reached and writes the messages as notification rows; the
-policy preview calls it for every step of a dry run. Both also judge a message's channel with
+policy preview calls it for every step of a dry run. A person with notification rules is reached by one message
+per rule, each due at the step's instant plus the rule's delay: the engine writes those that are due and keeps the
+others as planned rows until they are (store/planned.py), the preview lists them all with their own `due_at`. Both also judge a message's channel with
 `channel_problem`, which delivery applies when it sends (plugins/delivery.py). Nothing here reads
 a database or the registry: the callers look things up first and pass the answers in, so the
 engine and the preview decide alike from the same facts.
@@ -11,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from .policy import Policy, Target
@@ -42,8 +44,19 @@ class ContactLike(Protocol):
     def address(self) -> str: ...
 
 
+class RuleLike(Protocol):
+    """One notification rule: the index of a contact of the person, and the minutes after the step to message it."""
+
+    @property
+    def contact(self) -> int: ...
+
+    @property
+    def delay_minutes(self) -> float: ...
+
+
 class Person(Protocol):
-    """A user record as the store gives it (records.UserRecord)."""
+    """A user record as the store gives it (records.UserRecord). Without `notification_rules`, a step reaches every
+    contact at once."""
 
     @property
     def id(self) -> str: ...
@@ -54,11 +67,16 @@ class Person(Protocol):
     @property
     def contacts(self) -> Sequence[ContactLike]: ...
 
+    @property
+    def notification_rules(self) -> Sequence[RuleLike]: ...
+
 
 @dataclass(frozen=True)
 class Message:
     """One message of a step: through `channel` (to `address`, for a user's contact), or `reason` why
-    nobody can be reached through this target (then it is undeliverable)."""
+    nobody can be reached through this target (then it is undeliverable). A message of a notification rule has
+    `rule`, its index among the person's rules (then `contact_position` is that index too, so that two rules of
+    one contact are two messages), and is due `due_at`, the rule's delay after the step."""
 
     loop: int
     step: int
@@ -71,15 +89,21 @@ class Message:
     channel: str | None = None
     address: str | None = None
     reason: str | None = None
+    rule: int | None = None
 
 
 def fewest_messages(policy: Policy, contacts: Mapping[str, int] | None = None) -> int:
     """How many messages an escalation of `policy` makes at least, through its last repeat: a user target one per
-    contact (`contacts` counts them by user; without, or for a user with none, one), any other target one at least
-    (a schedule reaches whoever is on call when its step is due, one per contact of theirs)."""
+    contact or notification rule (`contacts` counts them by user, see `reach_count`; without, or for a user with
+    none, one), any other target one at least (a schedule reaches whoever is on call when its step is due)."""
     counts = contacts or {}
     per_loop = sum(counts.get(t.id, 1) if t.type == "user" else 1 for step in policy.steps for t in step.targets)
     return (policy.repeat + 1) * per_loop
+
+
+def reach_count(person: Person) -> int:
+    """How many messages a step makes to `person`: one per notification rule, else one per contact."""
+    return len(person.notification_rules) or len(person.contacts)
 
 
 def too_many(count: str) -> str:
@@ -108,6 +132,12 @@ def expand(step: Due, oncall: Mapping[str, OnCall], users: Mapping[str, Person |
             rest = sum(_reach(t, oncall, users).count for t in step.targets[position + 1 :])
             return _cut(made, len(made) + rest)
     return made
+
+
+def due_by(messages: Sequence[Message], now: datetime) -> tuple[list[Message], list[Message]]:
+    """The messages due at `now`, to be written now, and the later ones (of notification rules), to be kept until
+    they are due: a notification is never created ahead of its time."""
+    return [m for m in messages if m.due_at <= now], [m for m in messages if m.due_at > now]
 
 
 def unplanned(step: Due, reason: str) -> list[Message]:
@@ -150,7 +180,7 @@ class _Reach:
     @property
     def count(self) -> int:
         """How many messages the target makes (`_target`), without making them: the cap counts what it cuts."""
-        return len(self.person.contacts) if self.person is not None else 1
+        return reach_count(self.person) if self.person is not None else 1
 
 
 def _reach(target: Target, oncall: Mapping[str, OnCall], users: Mapping[str, Person | None]) -> _Reach:
@@ -176,10 +206,23 @@ def _target(
     if reach.person is None:
         return [replace(base, user=reach.user, channel=reach.channel, reason=reach.reason)]
     person = reach.person
+    base = replace(base, user=person.id, user_name=person.name)
+    if person.notification_rules:
+        return [_ruled(base, person, i, rule) for i, rule in enumerate(person.notification_rules)]
     return [
-        replace(base, contact_position=j, user=person.id, user_name=person.name, channel=c.channel, address=c.address)
-        for j, c in enumerate(person.contacts)
+        replace(base, contact_position=j, channel=c.channel, address=c.address) for j, c in enumerate(person.contacts)
     ]
+
+
+def _ruled(base: Message, person: Person, index: int, rule: RuleLike) -> Message:
+    """The message of the person's rule `index`: to its contact, its delay after the step (a rule whose contact is
+    gone, which the API never lets happen, is undeliverable rather than lost)."""
+    due_at = base.due_at + timedelta(microseconds=round(rule.delay_minutes * 60_000_000))
+    ruled = replace(base, contact_position=index, rule=index, due_at=due_at)
+    if not 0 <= rule.contact < len(person.contacts):
+        return replace(ruled, reason=f"notification rule {index} names contact {rule.contact}, which {person.id!r} lacks")
+    contact = person.contacts[rule.contact]
+    return replace(ruled, channel=contact.channel, address=contact.address)
 
 
 def _cut(made: list[Message], total: int) -> list[Message]:

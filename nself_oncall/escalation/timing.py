@@ -57,6 +57,12 @@ def due(policy: Policy, triggered_at: datetime, done: int, now: datetime) -> tup
     return reached, step_due_at(policy, triggered_at, index)
 
 
+def earliest(*instants: datetime | None) -> datetime | None:
+    """The earliest of the instants that are not None (None: all are): when an escalation is next due, whether for
+    its next step or for a notification rule's message."""
+    return min((at for at in instants if at is not None), default=None)
+
+
 def schedule_of_steps(policy: Policy, triggered_at: datetime) -> list[Due]:
     """Every step an escalation triggered at `triggered_at` notifies unless it is stopped, in order."""
     return [_due(policy, i, step_due_at(policy, triggered_at, i)) for i in range(total_steps(policy))]

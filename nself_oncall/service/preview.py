@@ -2,7 +2,8 @@
 
 It looks up what the engine looks up when each step is reached (store/targets.py) and lets the same
 pure functions decide (`escalation.expand`, and `escalation.sent_problem` for what delivery refuses),
-so the preview and the engine cannot disagree. The one difference is time: the engine looks each
+so the preview and the engine cannot disagree, the messages of people's notification rules included (each at its own
+due time). The one difference is time: the engine looks each
 step up when it is due, the preview looks every step up now, with the schedules, overrides and users
 as they are now.
 """
@@ -88,4 +89,4 @@ def _messages(
         messages += escalation.expand(step, found, known)
         if len(messages) > escalation.MAX_MESSAGES:
             raise Invalid("policy_id", escalation.too_many(f"more than {escalation.MAX_MESSAGES:,}"))
-    return messages
+    return sorted(messages, key=lambda m: m.due_at)  # a notification rule's message may come after later steps

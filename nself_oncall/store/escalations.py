@@ -20,7 +20,7 @@ from .. import escalation
 from ..errors import Conflict, NotFound
 from ..models import Escalation
 from ..records import API, EscalationRecord, NotificationPosition, NotificationRecord, Page, Source, TargetRecord
-from . import audit, policies, results
+from . import audit, planned, policies, results
 from .ids import new_id
 from .sql import any_of, default, execute, instant, maybe_instant, rows
 from .wake import ESCALATIONS, wake_engines
@@ -239,7 +239,7 @@ async def notifications_page(
 
 
 _NOTIFICATIONS = """SELECT id, loop, step, target_position, contact_position, target_type, target_id, "user", channel,
-                           status, attempts, due_at, sent_at, error
+                           rule, status, attempts, due_at, sent_at, error
                     FROM notifications WHERE escalation_id = $1{after}
                     ORDER BY loop, step, target_position, contact_position LIMIT $2"""
 # A range of the unique index (escalation_id, loop, step, target_position, contact_position), on both databases.
@@ -262,6 +262,7 @@ async def acknowledge(escalation_id: str, by: str | None, now: datetime, *, acto
             row.status, row.acknowledged_at, row.acknowledged_by = "acknowledged", now, by
             row.due_at, row.updated_at = None, now
             await row.save()
+            await planned.forget(connection, escalation_id)
             await results.stop_retries(connection, escalation_id=escalation_id)
             await _log(connection, "acknowledge", before, row, actor, now)
     return await get(escalation_id)
@@ -275,6 +276,7 @@ async def resolve(escalation_id: str, by: str | None, now: datetime, *, actor: s
         row.status, row.resolved_at, row.resolved_by = "resolved", now, by
         row.due_at, row.open_key, row.updated_at = None, None, now
         await row.save()
+        await planned.forget(connection, escalation_id)
         await results.stop_retries(connection, escalation_id=escalation_id)
         await _log(connection, "resolve", before, row, actor, now)
     return await get(escalation_id)
@@ -336,4 +338,5 @@ def _notification(row: dict[str, Any]) -> NotificationRecord:
         due_at=instant(row["due_at"]),
         sent_at=maybe_instant(row["sent_at"]),
         error=row["error"],
+        rule=row["rule"],
     )

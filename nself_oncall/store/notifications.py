@@ -24,7 +24,7 @@ CHUNK = 1000
 #: The columns of a new notification row, and their PostgreSQL types (for unnest).
 _NEW_COLUMNS = {
     "id": "text", "escalation_id": "text", "notice_id": "text", "loop": "int", "step": "int", "target_position": "int",
-    "contact_position": "int", "target_type": "text", "target_id": "text", "user": "text", "user_name": "text",
+    "contact_position": "int", "rule": "int", "target_type": "text", "target_id": "text", "user": "text", "user_name": "text",
     "channel": "text", "address": "text", "contact_key": "text", "status": "text", "attempts": "int",
     "due_at": "timestamptz", "available_at": "timestamptz", "error": "text", "created_at": "timestamptz",
 }
@@ -61,7 +61,7 @@ def row(
     pending = m.reason is None
     key = None if m.address is None else contact_key(m.channel or "", m.address)
     return (
-        new_id(), escalation_id, notice_id, m.loop, m.step, m.target_position, m.contact_position, m.target.type,
+        new_id(), escalation_id, notice_id, m.loop, m.step, m.target_position, m.contact_position, m.rule, m.target.type,
         m.target.id, m.user, m.user_name, m.channel, m.address, key, status(m), 0,
         m.due_at, m.due_at if pending else None, m.reason, now,
     )

@@ -10,15 +10,16 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from tortoise.transactions import in_transaction
 
 from .. import escalation
-from . import notifications
+from . import notifications, planned
 from .contained import LATER, contained
+from .planned import Planned
 from .sql import due_times, instant, is_postgres, json_value, rows
 from .wake import NOTIFICATIONS, wake_engines
 
@@ -29,6 +30,7 @@ class DueEscalation:
     snapshot: Any  # its policy as it was when triggered (JSON, as the driver returns it): see `policy`
     triggered_at: datetime
     steps_done: int
+    planned: tuple[Planned, ...] = ()  # its notification rules' messages not written yet, in due order
 
     def policy(self) -> escalation.Policy:
         return escalation.policy_from_json(json_value(self.snapshot))
@@ -37,11 +39,14 @@ class DueEscalation:
 @dataclass(frozen=True)
 class Advance:
     """What the engine decided for one due escalation: the messages to write (pending, or undeliverable with
-    their reason) and how far it got."""
+    their reason), how far it got, the messages to keep until they are due (`later`), and the planned ones written
+    now (`taken`, their ids)."""
 
     planned: list[escalation.Message]
     steps_done: int
     next_due: datetime | None
+    later: list[escalation.Message] = field(default_factory=list)
+    taken: list[str] = field(default_factory=list)
 
 
 Plan = Callable[[DueEscalation], Awaitable[Advance]]
@@ -79,11 +84,13 @@ async def advance_due(
     when that fails, what `unplanned` decides from the error is written instead, and the others go on; when that
     fails too, the escalation is put off for contained.LATER. The notification that wakes the engines names
     `sender`, the engine calling (see wake_engines)."""
-    planned: Counter[tuple[str, str]] = Counter()
+    written: Counter[tuple[str, str]] = Counter()
     async with in_transaction() as connection:
 
         async def write(item: DueEscalation, advance: Advance) -> Advance:
             await notifications.write(connection, advance.planned, now, escalation_id=item.id)
+            await planned.write(connection, item.id, advance.later)
+            await planned.remove(connection, advance.taken)
             return advance
 
         async def later(item: DueEscalation) -> Advance:
@@ -91,16 +98,19 @@ async def advance_due(
 
         locking = " FOR UPDATE SKIP LOCKED" if is_postgres(connection) else ""
         due = await rows(connection, _SELECT_DUE + locking, [now, limit])
+        kept = await planned.of(connection, [row["id"] for row in due])
         advanced = []
         for row in due:
-            item = DueEscalation(row["id"], row["policy"], instant(row["created_at"]), row["steps_done"])
+            item = DueEscalation(
+                row["id"], row["policy"], instant(row["created_at"]), row["steps_done"], tuple(kept[row["id"]])
+            )
             advance = await contained(item, f"escalation {item.id}", plan, unplanned, write, later)
             advanced.append((item.id, advance.steps_done, advance.next_due))
-            planned += notifications.tally(advance.planned)
+            written += notifications.tally(advance.planned)
         await _advance(connection, advanced)
-        if planned:
+        if written:
             await wake_engines(connection, NOTIFICATIONS, sender)
-    return Advanced(len(due), planned)
+    return Advanced(len(due), written)
 
 
 async def _advance(connection: Any, advanced: list[tuple[str, int, datetime | None]]) -> None:

@@ -25,10 +25,11 @@ async def setup(api, repeat=1):
     await created(api, "/api/v1/policies", {"id": "sre", "name": "SRE", "repeat": repeat, "steps": steps})
 
 
-def item(loop, step, due_at, target, user=None, channel=None, address=None, reason=None):
+def item(loop, step, due_at, target, user=None, channel=None, address=None, reason=None, rule=None):
     kind, ident = target.split(":")
     return {"loop": loop, "step": step, "due_at": due_at, "target": {"type": kind, "id": ident}, "user": user,
-            "channel": channel, "address": address, "status": "undeliverable" if reason else "would_send", "reason": reason}
+            "channel": channel, "rule": rule, "address": address, "status": "undeliverable" if reason else "would_send",
+            "reason": reason}
 
 
 async def test_every_message_through_the_last_repeat_in_due_order(api):
