@@ -19,13 +19,16 @@ from nself_oncall.escalation import (
     Step,
     Target,
     channel_problem,
+    due_by,
+    earliest,
     expand,
     fewest_messages,
+    reach_count,
     schedule_of_steps,
     sent_problem,
     users_named,
 )
-from nself_oncall.records import ContactRecord, UserRecord
+from nself_oncall.records import ContactRecord, NotificationRuleRecord, UserRecord
 
 expand_module = importlib.import_module("nself_oncall.escalation.expand")  # the package's `expand` is the function
 
@@ -36,8 +39,8 @@ CHANNELS = {"pager": None, "team": None, "pigeon": "notifier 'carrier-pigeon' is
 C = ContactRecord
 
 
-def U(ident: str, name: str, contacts: tuple[ContactRecord, ...]) -> UserRecord:  # noqa: N802 (reads as the record)
-    return UserRecord(ident, name, contacts, AT, AT)
+def U(ident: str, name: str, contacts: tuple[ContactRecord, ...], rules=()) -> UserRecord:  # noqa: N802 (the record)
+    return UserRecord(ident, name, contacts, AT, AT, tuple(NotificationRuleRecord(c, d) for c, d in rules))
 
 
 USERS = {
@@ -129,7 +132,23 @@ steps = st.builds(
 policies = st.builds(Policy, st.just("p"), st.just("P"), st.integers(0, 3), st.lists(steps, min_size=1, max_size=4).map(tuple))
 # Who is on call: a user (or a gap, None) per schedule per hour of the trigger's day and after, cycling.
 rotas = st.fixed_dictionaries({s: st.lists(st.sampled_from([*PEOPLE, None]), min_size=1, max_size=6) for s in SCHEDULES})
-people = st.fixed_dictionaries({p: st.one_of(st.none(), contacts) for p in PEOPLE})
+
+
+@st.composite
+def reachable(draw):
+    """Contacts, and notification rules over them (none, half the time): distinct (contact, delay) pairs."""
+    made = draw(contacts)
+    if not made or draw(st.booleans()):
+        return made, []
+    pairs = st.tuples(st.integers(0, len(made) - 1), st.sampled_from([0, 0.5, 1, 5, 90, 1440]))
+    return made, draw(st.lists(pairs, max_size=4, unique=True))
+
+
+people = st.fixed_dictionaries({p: st.one_of(st.none(), reachable()) for p in PEOPLE})
+
+
+def _people(found):
+    return {p: None if c is None else U(p, p.title(), tuple(c[0]), c[1]) for p, c in found.items()}
 
 
 def _oncall(rota, schedule, at):
@@ -144,7 +163,8 @@ def _dry_run(policy, rota, users):
         oncall = {s: OnCall(_oncall(rota, s, step.at)) for s in SCHEDULES}
         assert users_named(step, oncall) <= set(PEOPLE)
         messages = expand(step, oncall, users)
-        out += [(m.loop, m.step, m.due_at, m.target, *row) for m, row in zip(messages, rows(messages), strict=True)]
+        out += [(m.loop, m.step, m.due_at, m.target, m.rule, *row)
+                for m, row in zip(messages, rows(messages), strict=True)]
     return out
 
 
@@ -155,31 +175,39 @@ def _brute_force(policy, rota, users):
         for number, step in enumerate(policy.steps):
             due = AT + timedelta(microseconds=elapsed_us)
             for position, target in enumerate(step.targets):
-                out += [(loop, number, due, target, position, *row) for row in _target_rows(target, due, rota, users)]
+                out += [(loop, number, due + after, target, rule, position, *row)
+                        for after, rule, row in _target_rows(target, due, rota, users)]
             elapsed_us += round(step.delay_minutes * 60_000_000)
     return out
 
 
 def _target_rows(target, due, rota, users):
-    """(contact position, user, channel, address, reason) of each message of one target."""
+    """(delay, rule, (contact position, user, channel, address, reason)) of each message of one target: with rules,
+    one per rule (its index standing for the contact's position), each its delay after the step."""
+    now = timedelta(0)
     if target.type == "channel":
         if target.id not in CHANNELS:
-            return [(0, None, target.id, None, f"no channel named {target.id!r} in plugins.toml")]
-        return [(0, None, target.id, None, CHANNELS[target.id])]
+            return [(now, None, (0, None, target.id, None, f"no channel named {target.id!r} in plugins.toml"))]
+        return [(now, None, (0, None, target.id, None, CHANNELS[target.id]))]
     who = target.id if target.type == "user" else _oncall(rota, target.id, due)
     if who is None:
-        return [(0, None, None, None, "nobody on call")]
+        return [(now, None, (0, None, None, None, "nobody on call"))]
     if users[who] is None:
-        return [(0, who, None, None, f"user {who!r} does not exist")]
-    if not users[who].contacts:
-        return [(0, who, None, None, f"user {who!r} has no contact methods")]
-    return [(j, who, c.channel, c.address, CHANNELS[c.channel]) for j, c in enumerate(users[who].contacts)]
+        return [(now, None, (0, who, None, None, f"user {who!r} does not exist"))]
+    person = users[who]
+    if not person.contacts:
+        return [(now, None, (0, who, None, None, f"user {who!r} has no contact methods"))]
+    if person.notification_rules:
+        return [(timedelta(minutes=r.delay_minutes), i, (i, who, person.contacts[r.contact].channel,
+                 person.contacts[r.contact].address, CHANNELS[person.contacts[r.contact].channel]))
+                for i, r in enumerate(person.notification_rules)]
+    return [(now, None, (j, who, c.channel, c.address, CHANNELS[c.channel])) for j, c in enumerate(person.contacts)]
 
 
 @settings(max_examples=300, deadline=None)  # pure and quick: a fixed, small cost in every profile
 @given(policies, rotas, people)
 def test_a_dry_run_equals_the_contract_expanded_by_brute_force(policy, rota, found):
-    users = {p: None if c is None else U(p, p.title(), tuple(c)) for p, c in found.items()}
+    users = _people(found)
     assert _dry_run(policy, rota, users) == _brute_force(policy, rota, users)
 
 
@@ -188,7 +216,7 @@ def test_a_dry_run_equals_the_contract_expanded_by_brute_force(policy, rota, fou
 def test_a_cut_step_counts_exactly_the_messages_it_would_have_made(chosen, rota, found, limit):
     """What the cap says a step makes, counted without making the messages it cuts, is what expand makes without
     the cap: whatever the targets, gaps, users without a record or without contacts (the cap lowered to `limit`)."""
-    users = {p: None if c is None else U(p, p.title(), tuple(c)) for p, c in found.items()}
+    users = _people(found)
     step = Due(0, 0, 0, AT, tuple(chosen))
     oncall = {s: OnCall(_oncall(rota, s, AT)) for s in SCHEDULES}
     whole = expand(step, oncall, users)  # well under MAX_MESSAGES
@@ -199,3 +227,37 @@ def test_a_cut_step_counts_exactly_the_messages_it_would_have_made(chosen, rota,
     else:
         assert len(capped) == limit and capped[:-1] == whole[: limit - 1]
         assert f"the step makes {len(whole):,} messages" in capped[-1].reason
+
+
+def test_a_person_with_rules_gets_one_message_per_rule_each_its_delay_after_the_step():
+    ann = U("ann", "Ann", (C("pager", "push"), C("team", "call")), [(1, 5), (0, 0), (0, 2.5)])
+    step = Due(3, 1, 0, AT, (Target("user", "ann"), Target("channel", "team")))
+    messages = expand(step, {}, {"ann": ann})
+    assert [(m.rule, m.contact_position, m.channel, m.address, m.due_at - AT) for m in messages] == [
+        (0, 0, "team", "call", timedelta(minutes=5)),
+        (1, 1, "pager", "push", timedelta(0)),
+        (2, 2, "pager", "push", timedelta(minutes=2.5)),
+        (None, 0, "team", None, timedelta(0)),
+    ]
+    assert reach_count(ann) == 3 and reach_count(U("bob", "Bob", (C("pager", "b"),) * 4)) == 4
+    now, later = due_by(messages, AT + timedelta(minutes=2.5))
+    assert [m.rule for m in now] == [1, 2, None] and [m.rule for m in later] == [0]
+
+
+def test_a_rule_whose_contact_is_gone_is_undeliverable_not_lost():
+    ann = U("ann", "Ann", (C("pager", "push"),), [(0, 0), (3, 1)])
+    (first, second) = expand(Due(0, 0, 0, AT, (Target("user", "ann"),)), {}, {"ann": ann})
+    assert first.reason is None and second.reason == "notification rule 1 names contact 3, which 'ann' lacks"
+    assert second.due_at == AT + timedelta(minutes=1) and second.channel is None
+
+
+def test_the_cap_counts_rules_not_contacts():
+    ann = U("ann", "Ann", (C("pager", "push"),), [(0, d) for d in range(5)])
+    step = Due(0, 0, 0, AT, (Target("user", "ann"),) * 3)
+    with mock.patch.object(expand_module, "MAX_MESSAGES", 12):
+        capped = expand(step, {}, {"ann": ann})
+    assert len(capped) == 12 and capped[-1].reason.startswith("4 messages of this step not sent")
+
+
+def test_earliest_ignores_what_is_not_there():
+    assert earliest(None, AT + timedelta(1), AT, None) == AT and earliest(None) is None and earliest() is None
