@@ -159,10 +159,10 @@ class Notices:
 
     async def _rows(self, handoff: Handoff, found: dict[str, UserRecord | None]) -> list[escalation.Message]:
         """The handoff's messages, decided as an escalation step's are: to the channel, or to each of the incoming
-        user's contacts (none: undeliverable, with the reason)."""
+        user's contacts at once, whatever their notification rules (none: undeliverable, with the reason)."""
         step = _step(handoff)
         known = await targets.read_users(escalation.users_named(step, {}), found)
-        return escalation.expand(step, {}, known)
+        return escalation.expand(step, {}, known, rules=False)
 
 
 def _step(handoff: Handoff) -> escalation.Due:

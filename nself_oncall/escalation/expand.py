@@ -116,20 +116,23 @@ def users_named(step: Due, oncall: Mapping[str, OnCall]) -> set[str]:
     return {user for user, _ in (_named(target, oncall) for target in step.targets) if user is not None}
 
 
-def expand(step: Due, oncall: Mapping[str, OnCall], users: Mapping[str, Person | None]) -> list[Message]:
-    """The messages of a reached step, in the order of its targets and then of each user's contacts.
+def expand(
+    step: Due, oncall: Mapping[str, OnCall], users: Mapping[str, Person | None], rules: bool = True
+) -> list[Message]:
+    """The messages of a reached step, in the order of its targets and then of each user's contacts (or rules).
 
     `oncall` holds, for every schedule the step names, who is on call at `step.at`; `users` the records
-    of the users among `users_named(step, oncall)` (a user missing, or None, has no record).
+    of the users among `users_named(step, oncall)` (a user missing, or None, has no record). `rules` False
+    reaches every contact at once whatever the users' notification rules (a handoff notice).
 
     Never more than MAX_MESSAGES: a step that makes more (a schedule's on-call user with many contacts, a user
     who has had more contacts since the trigger) keeps its first MAX_MESSAGES - 1 and, in place of the others,
     one undeliverable message whose reason says how many were not sent and why."""
     made: list[Message] = []
     for position, target in enumerate(step.targets):
-        made += _target(step, position, target, oncall, users)
+        made += _target(step, position, target, oncall, users, rules)
         if len(made) > MAX_MESSAGES:
-            rest = sum(_reach(t, oncall, users).count for t in step.targets[position + 1 :])
+            rest = sum(_reach(t, oncall, users, rules).count for t in step.targets[position + 1 :])
             return _cut(made, len(made) + rest)
     return made
 
@@ -176,14 +179,19 @@ class _Reach:
     channel: str | None = None
     person: Person | None = None  # a person with contacts
     reason: str | None = None
+    rules: bool = True  # whether the person's notification rules apply
 
     @property
     def count(self) -> int:
         """How many messages the target makes (`_target`), without making them: the cap counts what it cuts."""
-        return reach_count(self.person) if self.person is not None else 1
+        if self.person is None:
+            return 1
+        return reach_count(self.person) if self.rules else len(self.person.contacts)
 
 
-def _reach(target: Target, oncall: Mapping[str, OnCall], users: Mapping[str, Person | None]) -> _Reach:
+def _reach(
+    target: Target, oncall: Mapping[str, OnCall], users: Mapping[str, Person | None], rules: bool = True
+) -> _Reach:
     user_id, reason = _named(target, oncall)
     if reason is not None:
         return _Reach(user_id, reason=reason)
@@ -194,20 +202,25 @@ def _reach(target: Target, oncall: Mapping[str, OnCall], users: Mapping[str, Per
         return _Reach(user_id, reason=f"user {user_id!r} does not exist")
     if not user.contacts:
         return _Reach(user_id, reason=f"user {user_id!r} has no contact methods")
-    return _Reach(user_id, person=user)
+    return _Reach(user_id, person=user, rules=rules)
 
 
 def _target(
-    step: Due, position: int, target: Target, oncall: Mapping[str, OnCall], users: Mapping[str, Person | None]
+    step: Due,
+    position: int,
+    target: Target,
+    oncall: Mapping[str, OnCall],
+    users: Mapping[str, Person | None],
+    rules: bool,
 ) -> list[Message]:
     """The messages of one target of a step: as many as its `_reach(...).count`."""
     base = Message(step.loop, step.step, position, 0, target, step.at)
-    reach = _reach(target, oncall, users)
+    reach = _reach(target, oncall, users, rules)
     if reach.person is None:
         return [replace(base, user=reach.user, channel=reach.channel, reason=reach.reason)]
     person = reach.person
     base = replace(base, user=person.id, user_name=person.name)
-    if person.notification_rules:
+    if reach.rules and person.notification_rules:
         return [_ruled(base, person, i, rule) for i, rule in enumerate(person.notification_rules)]
     return [
         replace(base, contact_position=j, channel=c.channel, address=c.address) for j, c in enumerate(person.contacts)

@@ -284,3 +284,16 @@ async def test_a_notice_more_than_an_hour_late_is_dropped(api, engine):
     assert await planned_rows("primary") == []  # h dropped; h + 3 hours is not yet within an hour
     rows, _ = await notices(api, h + HOUR, h + 2 * HOUR + TICK)  # (the API's clock is real: h is still ahead)
     assert [(r[0], r[4]) for r in rows] == [(h + HOUR, "sent"), (h + 2 * HOUR, "sent")]
+
+
+async def test_a_notice_to_oncall_contacts_goes_to_every_contact_at_once_whatever_the_rules(api, engine):
+    """Notification rules are for pages: a handoff notice reaches every contact of the incoming user at its time."""
+    await users(api)
+    rules = [{"contact": 1, "delay_minutes": 5}]
+    assert (await api.patch("/api/v1/users/alice", {"notification_rules": rules}))[0] == 200
+    h = next_hour(datetime.now(UTC)) + HOUR
+    _, configured = await schedule(api, h, [{"oncall_contacts": True, "minutes_before": 0}])
+    await engine.run(configured)
+    await engine.run(h)
+    assert engine.recorder.addresses() == ["a1", "a2"]
+    assert all(c.user_id == "alice" for _, c in engine.recorder.calls)
