@@ -1,4 +1,5 @@
-"""`/ui/`: the read-only web view. Schedules as 14-day timelines, escalations with their notifications, channels.
+"""`/ui/`: the read-only web view. Schedules as 14-day timelines, escalations with their notifications, people with
+their contacts and notification rules, channels.
 
 Nothing here writes except the acknowledge and resolve buttons of an escalation's page. Every page needs the
 signed session cookie (session.py); every POST needs the session's CSRF token. No route is in the OpenAPI
@@ -17,10 +18,10 @@ from quart import Blueprint, current_app, redirect, render_template, request, ur
 from quart_schema import hide
 
 from ..api.actor import actor
-from ..api.fields import SERVER_ID, SLUG, decode_notification_cursor, encode_cursor
+from ..api.fields import SERVER_ID, SLUG, USER_ID, decode_notification_cursor, encode_cursor
 from ..api.views import by_position
 from ..records import NotificationPosition, Page
-from ..service import channels, coverage, escalations, schedules
+from ..service import channels, coverage, escalations, people, schedules, users
 from ..service import sign_in as sign_ins
 from ..service.instants import now
 from . import session, timeline
@@ -186,6 +187,25 @@ async def acknowledge(escalation_id: str):
 async def resolve(escalation_id: str):
     await escalations.resolve(escalation_id, BY, actor=actor(fallback=BY))
     return redirect(url_for("ui.escalation", escalation_id=escalation_id), 303)
+
+
+@bp.get("/users")
+@hide
+async def user_list():
+    after = _cursor(request.args.get("after"), USER_ID)
+    page = await users.list_users(PAGE_SIZE, after)
+    return await render_template("ui/users.html", page=page)
+
+
+@bp.get("/users/<user_id:user_id>")
+@hide
+async def user(user_id: str):
+    """A person: how a page reaches them (their contacts, and their notification rules in due order) and where they
+    are on call now and next."""
+    record = await users.get(user_id)
+    oncall = await people.user_oncall(current_app.extensions["schedule_cache"], user_id, None)
+    rules = sorted(enumerate(record.notification_rules), key=lambda r: (r[1].delay_minutes, r[0]))
+    return await render_template("ui/user.html", user=record, rules=rules, oncall=oncall)
 
 
 @bp.get("/channels")

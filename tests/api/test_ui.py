@@ -17,7 +17,7 @@ from nself_oncall.service import escalations
 from nself_oncall.store.cache import ScheduleCache
 from webui import Ui, scenario
 
-PAGES = ("/ui/", "/ui/schedules", "/ui/schedules/sre", "/ui/escalations", "/ui/channels")
+PAGES = ("/ui/", "/ui/schedules", "/ui/schedules/sre", "/ui/escalations", "/ui/users", "/ui/users/alice", "/ui/channels")
 
 
 @pytest.fixture
@@ -244,3 +244,21 @@ async def test_an_escalation_page_shows_any_details(ui, api, escalation, details
     status, body = await api.post("/api/v1/escalations", {"policy_id": "sre-policy", "summary": "odd", "details": details})
     response, _ = await ui.get(f"/ui/escalations/{body['id']}")
     assert response.status_code == 200
+
+
+async def test_a_persons_page_shows_how_a_page_reaches_them(ui, api, escalation):
+    contacts = [{"channel": "log", "address": "ann@push"}, {"channel": "log", "address": "ann<sms>"}]
+    rules = [{"contact": 1, "delay_minutes": 2.5}, {"contact": 0, "delay_minutes": 0}]
+    assert (await api.post("/api/v1/users", {"id": "ann", "name": "Ann", "contacts": contacts,
+                                              "notification_rules": rules}))[0] == 201
+    await ui.sign_in()
+    _, page = await ui.get("/ui/users")
+    assert 'href="/ui/users/ann"' in page and "every contact at once" in page  # the scenario's user has no rules
+    response, page = await ui.get("/ui/users/ann")
+    assert response.status_code == 200
+    assert 'id="contacts"' in page and "ann@push" in page and "ann&lt;sms&gt;" in page and "ann<sms>" not in page
+    rows = re.findall(r"<tr>\s*<td>(\d)</td>\s*<td>([^<]+)</td>\s*<td>([^<]+)</td>", page.split('id="rules"')[1])
+    assert rows == [("1", "at once", "#0: log → ann@push"), ("0", "2.5 min", "#1: log → ann&lt;sms&gt;")]
+    assert "Not on call now." in page
+    response, page = await ui.get("/ui/users/nobody")
+    assert response.status_code == 404
