@@ -139,7 +139,7 @@ class NotificationRuleIn(Body):
     user."""
 
     contact: int = Field(ge=0, le=49, strict=True, description="the index of one of the user's contacts, from 0")
-    delay_minutes: float = Field(ge=0, le=1440, allow_inf_nan=False, description="minutes after the step, 0 to 1440")
+    delay_minutes: float = Field(ge=0, le=525_600, allow_inf_nan=False, description="minutes after the step, 0 to 525600 (a year)")
 
 
 #: The most notification rules one user may have.

@@ -32,7 +32,7 @@ async def test_rules_are_kept_as_given_and_replaced_by_a_patch(api):
     ([{"contact": -1, "delay_minutes": 0}], "notification_rules[0].contact"),
     ([{"contact": "0", "delay_minutes": 0}], "notification_rules[0].contact"),
     ([{"contact": 0}], "notification_rules[0].delay_minutes"),
-    ([{"contact": 0, "delay_minutes": 1441}], "notification_rules[0].delay_minutes"),
+    ([{"contact": 0, "delay_minutes": 525_601}], "notification_rules[0].delay_minutes"),
     ([{"contact": 0, "delay_minutes": d} for d in range(51)], "notification_rules"),
 ])
 async def test_bad_rules_are_a_422_and_change_nothing(api, rules, field):
