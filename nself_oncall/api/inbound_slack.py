@@ -88,6 +88,7 @@ class SlackForm(BaseModel):
 @document_response(SlackOut)
 @document_response(ErrorOut, 400)
 @document_response(ErrorOut, 403)
+@document_response(ErrorOut, 404)
 @document_response(ErrorOut, 413)
 @document_response(ErrorOut, 422)
 @document_response(ErrorOut, 429)
@@ -97,7 +98,8 @@ async def slack(channel: str):
     the channel's `signing_secret`, its timestamp within 5 minutes; otherwise 403). A click on Acknowledge or Resolve
     acts as the message's link would, as the Slack member (the one user whose contact on this channel is the member's
     id, else `slack:<member id>`), and the message is then updated to say who did it. Any other interaction, and a
-    click on a message whose buttons no longer work, changes nothing (`ignored`)."""
+    click on a message whose buttons no longer work, changes nothing (`ignored`). A path that cannot name a channel
+    is a 404."""
     inbound.admit("slack")
     raw = await inbound.body()
     if not _signed(channel, raw):
