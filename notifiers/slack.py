@@ -155,11 +155,12 @@ def answered_blocks(
     original: Sequence[Mapping[str, Any]], message_id: str, status: str, who: str, at: datetime
 ) -> list[dict[str, Any]]:
     """The clicked message's blocks (`original`, as Slack sent them back) after its escalation was acknowledged or
-    resolved (`status`): every block kept but the buttons, then a line saying who did it and when (replacing only an
-    earlier line for the same status), then Resolve after an acknowledgement and the links (Open escalation)."""
+    resolved (`status`): every block kept but the buttons, then a line saying who did it (`who`: " by …", or "") and
+    when (replacing only an earlier line for the same status), then Resolve after an acknowledgement and the links
+    (Open escalation)."""
     line_id = ANSWERED.format(status=status)
     kept = [b for b in original if b.get("type") != "actions" and b.get("block_id") != line_id]
-    line = {"type": "section", "block_id": line_id, "text": mrkdwn(f"*{DONE[status]}* by {who} at {shown_at(at)}")}
+    line = {"type": "section", "block_id": line_id, "text": mrkdwn(f"*{DONE[status]}*{who} at {shown_at(at)}")}
     links = [e for b in original if b.get("type") == "actions" for e in b.get("elements", []) if "url" in e]
     buttons = [action_button("resolve", message_id=message_id)] if status == "acknowledged" else []
     actions = [{"type": "actions", "elements": buttons + links}] if buttons + links else []
@@ -195,16 +196,17 @@ class SlackNotifier(Notifier):
         *,
         message_id: str,
         status: str,
-        by: str,
+        by: str | None,
         member: str | None,
         at: datetime,
         timeout: float,
     ) -> None:
         """Replace a clicked message (its blocks `original`) to say that its escalation is now `status`
-        (acknowledged or resolved) by `by` (mentioned as `member` when that is who it was) at `at`, with a Resolve
-        button left after an acknowledgement. Called by the service after a click (not a plugin hook)."""
-        who = f"<@{member}>" if member is not None else f"`{escape(by)}`"
-        text = f"{DONE[status]} by {who}"
+        (acknowledged or resolved) by `by` (mentioned as `member` when that is who it was; None: nobody was named)
+        at `at`, with a Resolve button left after an acknowledgement. Called by the service after a click (this is
+        not a plugin hook)."""
+        who = f" by <@{member}>" if member is not None else f" by `{escape(by)}`" if by else ""
+        text = DONE[status] + who
         body = {"replace_original": True, "text": text, "blocks": answered_blocks(original, message_id, status, who, at)}
         await self._post(response_url, body, settings, timeout)
 

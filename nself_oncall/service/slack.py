@@ -79,13 +79,13 @@ async def tell(registry: Registry, done: Click, link: Link | None) -> None:
 
 def _outcome(done: Click, link: Link) -> dict[str, Any]:
     """What the update says: the escalation's status, who brought it there and when (an earlier acknowledgement
-    stays its own person's), and the Slack member to mention when that was this click's."""
+    stays its own person's), and the Slack member to mention when that was a Slack member."""
     escalation = link.escalation
     resolved = escalation.status == "resolved"
-    by = (escalation.resolved_by if resolved else escalation.acknowledged_by) or "unknown"
+    by = escalation.resolved_by if resolved else escalation.acknowledged_by  # None: acknowledged with no `by`
     at = escalation.resolved_at if resolved else escalation.acknowledged_at
     if by == link.by:
         member: str | None = done.member
     else:
-        member = by.removeprefix("slack:") if by.startswith("slack:") else None
+        member = by.removeprefix("slack:") if by and by.startswith("slack:") else None
     return {"message_id": done.message_id, "status": escalation.status, "by": by, "member": member, "at": at}

@@ -56,18 +56,22 @@ def posted(slack, path: str) -> list[dict]:
 
 
 async def paged(api, engine, slack) -> tuple[dict, list[dict]]:
-    """alice (Slack member ALICE on slack-ops) paged; the escalation and the message's blocks as Slack sends them back
-    with a click (each block with a block_id)."""
-    users = [("alice", ALICE), ("bob", BOB)]
-    for user, member in users:
+    """alice and bob (Slack members ALICE and BOB on slack-ops), a policy paging alice, and `page_alice`."""
+    for user, member in (("alice", ALICE), ("bob", BOB)):
         body = {"id": user, "contacts": [{"channel": "slack-ops", "address": member}]}
         assert (await api.post("/api/v1/users", body))[0] == 201
     step = {"delay_minutes": 5, "targets": [{"type": "user", "id": "alice"}]}
     assert (await api.post("/api/v1/policies", {"id": "sre", "name": "SRE", "steps": [step]}))[0] == 201
+    return await page_alice(api, engine, slack)
+
+
+async def page_alice(api, engine, slack) -> tuple[dict, list[dict]]:
+    """A new escalation that pages alice; it, and its message's blocks as Slack sends them back with a click (each
+    block with a block_id)."""
     status, esc = await api.post("/api/v1/escalations", {"policy_id": "sre", "summary": "API error rate 12%"})
     assert status == 201
     await engine.run(datetime.fromisoformat(esc["created_at"]))
-    [message] = posted(slack, HOOK)
+    message = posted(slack, HOOK)[-1]
     return esc, [dict(block, block_id=f"b{i}") for i, block in enumerate(message["blocks"])]
 
 
@@ -178,6 +182,11 @@ async def test_an_earlier_acknowledgement_stays_its_own_persons(app, api, engine
     assert await post(app, body, signed(body)) == (200, {"action": "acknowledged", "escalation_id": esc["id"]})
     assert (await status_of(api, esc))["acknowledged_by"] == "dave"
     assert posted(slack, RESPONSE)[0]["text"] == "Acknowledged by `dave`"
+    other, blocks = await page_alice(api, engine, slack)
+    assert (await api.post(f"/api/v1/escalations/{other['id']}/acknowledge"))[0] == 200  # by nobody named
+    body = click_body(blocks, "acknowledge", BOB, slack)
+    assert (await post(app, body, signed(body)))[0] == 200
+    assert posted(slack, RESPONSE)[-1]["text"] == "Acknowledged"
 
 
 async def test_an_unknown_message_and_other_buttons_change_nothing(app, api, engine, slack):
