@@ -107,14 +107,14 @@ async def slack(channel: str):
     payload = _payload(raw)
     if payload is None:
         return {"action": "ignored", "escalation_id": None}
-    done = _click(channel, _block_actions(payload))
-    if done is None:
+    click = _click(channel, _block_actions(payload))
+    if click is None:
         return {"action": "ignored", "escalation_id": None}
-    link = await service.click(done, inbound.link_check())
-    current_app.add_background_task(service.tell, current_app.extensions["notifiers"], done, link)
+    link = await service.act(click, inbound.link_check())
+    current_app.add_background_task(service.tell, current_app.extensions["notifiers"], click, link)
     if link is None:
         return {"action": "ignored", "escalation_id": None}
-    return {"action": _ACTIONS[done.action], "escalation_id": link.escalation.id}
+    return {"action": _ACTIONS[click.action], "escalation_id": link.escalation.id}
 
 
 def _signed(channel: str, raw: bytes) -> bool:

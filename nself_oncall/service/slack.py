@@ -44,40 +44,40 @@ async def actor(channel: str, member: str) -> str:
     return found[0] if len(found) == 1 else f"slack:{member}"
 
 
-async def click(done: Click, check: LinkCheck) -> Link | None:
+async def act(click: Click, check: LinkCheck) -> Link | None:
     """Acknowledge or resolve as the message's link would, with the Slack member as the actor; None when the link no
     longer works (the escalation is resolved, or the link expired or is unknown)."""
-    by = await actor(done.channel, done.member)
+    by = await actor(click.channel, click.member)
     try:
-        return await action_links.answer(done.message_id, done.action, check, by=by)
+        return await action_links.answer(click.message_id, click.action, check, by=by)
     except UnknownActionLink:
         return None
 
 
-async def tell(registry: Registry, done: Click, link: Link | None) -> None:
+async def tell(registry: Registry, click: Click, link: Link | None) -> None:
     """Update the clicked message to say who acknowledged or resolved the escalation and when, or, when the click
     changed nothing, tell the clicker alone. Runs after the answer to Slack, which wants one within 3 seconds: a
     failure is logged (without the response URL), and changes nothing else."""
-    state = registry.channels[done.channel]
+    state = registry.channels[click.channel]
     notifier: Any = registry.notifiers[state.notifier]  # the slack notifier: the door checked it
     try:
         async with asyncio.timeout(state.timeout):
             if link is None:
-                await notifier.refused(state.settings, done.response_url, timeout=state.timeout)
+                await notifier.refused(state.settings, click.response_url, timeout=state.timeout)
             else:
-                await notifier.answered(state.settings, done.response_url, done.blocks, **_outcome(done, link),
+                await notifier.answered(state.settings, click.response_url, click.blocks, **_outcome(click, link),
                                         timeout=state.timeout)
     except TimeoutError:
-        log.warning("channel %r: Slack message %s not updated: timed out", done.channel, done.message_id)
+        log.warning("channel %r: Slack message %s not updated: timed out", click.channel, click.message_id)
     except DeliveryError as exc:
-        reason = mask(state.redact(str(exc)), secret_parts(done.response_url))
-        log.warning("channel %r: Slack message %s not updated: %s", done.channel, done.message_id, reason)
+        reason = mask(state.redact(str(exc)), secret_parts(click.response_url))
+        log.warning("channel %r: Slack message %s not updated: %s", click.channel, click.message_id, reason)
     except Exception as exc:  # the notifier's bug: its text may quote the URL
-        log.error("channel %r: updating Slack message %s raised %s", done.channel, done.message_id,
+        log.error("channel %r: updating Slack message %s raised %s", click.channel, click.message_id,
                   type(exc).__name__)
 
 
-def _outcome(done: Click, link: Link) -> dict[str, Any]:
+def _outcome(click: Click, link: Link) -> dict[str, Any]:
     """What the update says: the escalation's status, who brought it there and when (an earlier acknowledgement
     stays its own person's), and the Slack member to mention when that was a Slack member."""
     escalation = link.escalation
@@ -85,7 +85,7 @@ def _outcome(done: Click, link: Link) -> dict[str, Any]:
     by = escalation.resolved_by if resolved else escalation.acknowledged_by  # None: acknowledged with no `by`
     at = escalation.resolved_at if resolved else escalation.acknowledged_at
     if by == link.by:
-        member: str | None = done.member
+        member: str | None = click.member
     else:
         member = by.removeprefix("slack:") if by and by.startswith("slack:") else None
-    return {"message_id": done.message_id, "status": escalation.status, "by": by, "member": member, "at": at}
+    return {"message_id": click.message_id, "status": escalation.status, "by": by, "member": member, "at": at}
