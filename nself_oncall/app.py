@@ -18,6 +18,7 @@ from .api import (
     docs,
     escalations,
     health,
+    inbound_slack,
     intake,
     integrations,
     metrics,
@@ -113,6 +114,7 @@ def create_app(settings: Settings, registry: Registry | None = None, engine: Eng
     app.register_blueprint(calendars.links)
     app.register_blueprint(action_links.links)
     app.register_blueprint(intake.bp)
+    app.register_blueprint(inbound_slack.bp)
     for module in (schedules, calendars, overrides, policies, users, escalations, integrations, notifiers, audit):
         app.register_blueprint(module.bp, url_prefix=API_PREFIX)
     ui.register(app)  # /ui/: pages behind a session cookie, not the bearer token

@@ -528,6 +528,15 @@ class PingOut(Out):
     status: Literal["ok"]
 
 
+class SlackOut(Out):
+    """Slack reads only the status; the body says what the click did."""
+
+    action: Literal["acknowledged", "resolved", "ignored"] = Field(
+        description="ignored: not a click on Acknowledge or Resolve, or the message's buttons no longer work"
+    )
+    escalation_id: str | None
+
+
 # Error statuses shared by kinds of route; every /api/v1 route may also answer 401.
 BODY = (400, 413, 422)  # a JSON body: not JSON or nested too deep (400), over 1 MiB (413), breaking a rule (422)
 QUERY = (400,)  # a query string: a bad parameter

@@ -26,6 +26,12 @@ async def get(user_id: str) -> UserRecord:
     return _record(row)
 
 
+async def with_contact(channel: str, address: str) -> list[str]:
+    """The ids of at most two users with a contact of `address` on `channel`: enough to tell whether exactly one has."""
+    found = ContactMethod.filter(channel=channel, address=address).order_by("user_id").distinct()
+    return list(await found.limit(2).values_list("user_id", flat=True))
+
+
 async def list_page(limit: int, after: str | None) -> Page[UserRecord]:
     query = User.all().order_by("id").limit(limit + 1).prefetch_related("contacts")
     if after is not None:

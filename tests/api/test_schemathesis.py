@@ -48,6 +48,9 @@ CHECKS = [not_a_server_error, status_code_conformance, response_schema_conforman
 
 # Channels that never leave this machine (the test settings' others name public hosts).
 LOCAL_CHANNELS = ["log", "pigeon", "internal-hook"]
+# Doors that only a provider's signature opens: fuzzing cannot sign, so each answers its documented 403 and never a
+# 2xx here (tests/engine/test_inbound_slack.py signs its requests as Slack does).
+SIGNED_DOORS = {"POST /inbound/slack/{channel}"}
 
 
 def known_ids(client, app) -> dict[str, list[str]]:
@@ -251,4 +254,6 @@ def test_every_answer_is_documented_and_none_is_a_5xx(db_url, make_app, auth, ca
     # Not vacuous: every operation was called, and answered a 2xx at least once (rows were written and found).
     labels = [result.ok().label for result in schema.get_all_operations()]
     assert min(sum(statuses[label].values()) for label in labels) >= EXAMPLES // 2
-    assert [label for label in labels if not any(200 <= status < 300 for status in statuses[label])] == []
+    assert [label for label in labels
+            if label not in SIGNED_DOORS and not any(200 <= status < 300 for status in statuses[label])] == []
+    assert [label for label in SIGNED_DOORS if not statuses[label][403]] == []

@@ -6,12 +6,13 @@ import dataclasses
 import logging
 import socket
 import time
+from datetime import UTC, datetime
 
 import pytest
 
-from nself_oncall import InvalidAddress, InvalidSettings, PermanentError, Sent, TemporaryError
+from nself_oncall import Action, InvalidAddress, InvalidSettings, PermanentError, Sent, TemporaryError
 from nself_oncall.config import Channel, Settings
-from nself_oncall.notifiers.slack import SlackNotifier
+from nself_oncall.notifiers.slack import SlackNotifier, blocks
 from nself_oncall.plugins import build_registry, deliver
 from nself_oncall.plugins.registry import MASK
 from peers import Reply
@@ -239,3 +240,132 @@ async def test_end_to_end_through_the_host(http_peer, message, contact):
     for name in channels:
         assert registry.channels[name].shown_settings["url"] == MASK
         assert TOKEN not in repr(registry.channels[name].shown_settings)
+
+
+SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
+ACK_URL = "https://oncall.example.com/a/" + "A" * 43
+RESOLVE_URL = "https://oncall.example.com/a/" + "R" * 43
+
+
+def with_actions(message):
+    return dataclasses.replace(message, actions=(Action("acknowledge", ACK_URL), Action("resolve", RESOLVE_URL)))
+
+
+async def posted_buttons(peer, message, contact, **settings) -> list[dict]:
+    """The buttons of the message as the channel with `settings` posts it."""
+    checked = notifier.check_settings({"url": peer.url(HOOK_PATH), "allow": ["127.0.0.1"], **settings})
+    await notifier.send(message, contact(), checked, timeout=5.0)
+    last = peer.requests[-1].json()["blocks"][-1]
+    return last["elements"] if last["type"] == "actions" else []
+
+
+async def test_with_a_signing_secret_acknowledge_and_resolve_are_interactive_buttons(peer, message, contact):
+    buttons = await posted_buttons(peer, with_actions(message), contact, signing_secret=SIGNING_SECRET)
+    ack, resolve, open_link = buttons
+    assert ack == {"type": "button", "text": {"type": "plain_text", "text": "Acknowledge"}, "action_id": "acknowledge",
+                   "value": message.id, "style": "primary"}
+    assert resolve == {"type": "button", "text": {"type": "plain_text", "text": "Resolve"}, "action_id": "resolve",
+                       "value": message.id}
+    assert open_link == {"type": "button", "text": {"type": "plain_text", "text": "Open escalation"}, "url": message.link}
+    assert ACK_URL not in peer.requests[-1].body.decode() and RESOLVE_URL not in peer.requests[-1].body.decode()
+
+
+async def test_without_a_signing_secret_the_buttons_stay_links(peer, message, contact):
+    ack, resolve, _ = await posted_buttons(peer, with_actions(message), contact)
+    assert (ack["url"], resolve["url"]) == (ACK_URL, RESOLVE_URL)
+    assert "value" not in ack and "value" not in resolve
+
+
+async def test_test_messages_and_notices_have_no_buttons_to_act_with(peer, message, contact):
+    test_message = dataclasses.replace(message, test=True, escalation_id=None)
+    notice = dataclasses.replace(message, escalation_id=None, details={"kind": "handoff"})
+    for unanswerable in (test_message, notice):
+        buttons = await posted_buttons(peer, unanswerable, contact, signing_secret=SIGNING_SECRET)
+        assert [b["text"]["text"] for b in buttons] == ["Open escalation"]
+
+
+def test_the_signing_secret_is_a_masked_secret_from_the_environment(tmp_path):
+    toml = tmp_path / "plugins.toml"
+    toml.write_text('[channels.c]\nnotifier = "slack"\nurl = "https://hooks.slack.com/services/T/B/x"\n'
+                    'signing_secret = { env = "OPS_SLACK_SIGNING_SECRET" }\n')
+    env = {"NSELF_ONCALL_PLUGINS": str(toml), "OPS_SLACK_SIGNING_SECRET": SIGNING_SECRET}
+    state = build_registry(dataclasses.replace(Settings.from_env(env), plugin_secret="x")).channels["c"]
+    assert state.ok, state.error
+    assert state.settings.signing_secret.get_secret_value() == SIGNING_SECRET
+    assert state.shown_settings == {"url": MASK, "signing_secret": MASK}
+    assert SIGNING_SECRET not in repr(state.settings)
+    with pytest.raises(InvalidSettings) as caught:
+        notifier.check_settings({"url": "https://hooks.slack.com" + HOOK_PATH, "signing_secret": "has spaces in it"})
+    assert "signing_secret" in caught.value.problems and "has spaces" not in str(caught.value)
+
+
+RESPONSE_PATH = "/actions/T0001/1234/r3sp0ns3T0k3n"
+
+
+def interactive(peer, **changes):
+    raw = {"url": peer.url(HOOK_PATH), "allow": ["127.0.0.1"], "signing_secret": SIGNING_SECRET, **changes}
+    return notifier.check_settings(raw)
+
+
+def as_clicked(message) -> list[dict]:
+    """The blocks of an interactive message as Slack sends them back with a click: each with a block_id of its own."""
+    return [dict(b, block_id=f"b{i}") for i, b in enumerate(blocks(with_actions(message), "ops", "<@U024BE7LH>", True))]
+
+
+async def answer(peer, original, status, by, member, at) -> dict:
+    """The update the notifier posts to the click's response_url."""
+    settings = interactive(peer)
+    await notifier.answered(settings, peer.url(RESPONSE_PATH), original, message_id="01JMSG0000000000000000000A",
+                            status=status, by=by, member=member, at=at, timeout=5.0)
+    got = peer.requests[-1]
+    assert (got.path, got.headers["content-type"]) == (RESPONSE_PATH, "application/json")
+    return got.json()
+
+
+async def test_an_acknowledgement_keeps_the_message_says_who_and_when_and_leaves_resolve(peer, message):
+    original = as_clicked(message)
+    body = await answer(peer, original, "acknowledged", "alice", "U024BE7LH", datetime(2026, 11, 26, 9, 41, tzinfo=UTC))
+    assert body["replace_original"] is True and body["text"] == "Acknowledged by <@U024BE7LH>"
+    *kept, line, actions = body["blocks"]
+    assert kept == original[:-1]  # header, facts, mention, details, context
+    assert line == {"type": "section", "block_id": "nself-oncall-acknowledged", "text": {
+        "type": "mrkdwn",
+        "text": "*Acknowledged* by <@U024BE7LH> at <!date^1795686060^{date_short_pretty} {time}|2026-11-26 09:41 UTC>"}}
+    resolve, open_link = actions["elements"]
+    assert resolve == {"type": "button", "text": {"type": "plain_text", "text": "Resolve"}, "action_id": "resolve",
+                       "value": message.id}
+    assert open_link == original[-1]["elements"][-1]
+
+
+async def test_a_resolution_after_it_adds_its_own_line_and_leaves_no_button_that_acts(peer, message):
+    acked = await answer(peer, as_clicked(message), "acknowledged", "alice", "U024BE7LH",
+                         datetime(2026, 11, 26, 9, 41, tzinfo=UTC))
+    again = await answer(peer, acked["blocks"], "acknowledged", "alice", "U024BE7LH",
+                         datetime(2026, 11, 26, 9, 41, tzinfo=UTC))
+    assert again["blocks"] == acked["blocks"]  # its line replaced, never repeated
+    body = await answer(peer, acked["blocks"], "resolved", "<!channel> bob", None, datetime(2026, 11, 26, 10, 0, tzinfo=UTC))
+    *kept, resolved, actions = body["blocks"]
+    assert kept == acked["blocks"][:-1]  # the acknowledgement's line stays
+    assert body["text"] == "Resolved by `&lt;!channel&gt; bob`"
+    assert resolved["block_id"] == "nself-oncall-resolved"
+    assert resolved["text"]["text"].startswith("*Resolved* by `&lt;!channel&gt; bob` at <!date^1795687200^")
+    assert [b["text"]["text"] for b in actions["elements"]] == ["Open escalation"]
+
+
+async def test_a_click_that_changed_nothing_is_told_to_the_clicker_alone(peer):
+    await notifier.refused(interactive(peer), peer.url(RESPONSE_PATH), timeout=5.0)
+    body = peer.requests[0].json()
+    assert (body["response_type"], body["replace_original"]) == ("ephemeral", False)
+    assert "already resolved" in body["text"]
+
+
+async def test_the_response_url_goes_through_the_outbound_guard(peer, message):
+    settings = interactive(peer, allow=[])
+    with pytest.raises(PermanentError) as caught:
+        await notifier.refused(settings, peer.url(RESPONSE_PATH), timeout=5.0)
+    assert "127.0.0.1 is loopback" in str(caught.value) and "r3sp0ns3" not in str(caught.value)
+    peer.respond = lambda _: Reply(404, "expired_url")
+    with pytest.raises(PermanentError, match="Slack answered 404: expired_url"):
+        await notifier.answered(interactive(peer), peer.url(RESPONSE_PATH), as_clicked(message), message_id=message.id,
+                                status="resolved", by="alice", member=None, at=message.created_at, timeout=5.0)
+    assert len(peer.requests) == 1
