@@ -2,70 +2,28 @@
 
 One form-encoded POST to `/2010-04-01/Accounts/{AccountSid}/Messages.json` with HTTP Basic auth
 (account SID and auth token). A contact address is a phone number in international form (+...),
-stored normalized to E.164.
+stored normalized to E.164. An escalation message ends with its reply code ("Reply 3a to acknowledge, 3r to
+resolve"): the person's reply comes back through POST /inbound/twilio/sms.
 """
 
 from __future__ import annotations
 
 import re
 
-import httpx
-import phonenumbers
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
-from nself_oncall import (
-    Contact,
-    InvalidAddress,
-    Message,
-    Notifier,
-    Sent,
-    hookimpl,
-)
+from nself_oncall import Contact, Message, Sent, hookimpl
 
-from . import _http
+from . import _twilio
 
-ACCOUNT_SID = re.compile(r"^AC[0-9a-fA-F]{32}$")
 MESSAGING_SERVICE_SID = re.compile(r"^MG[0-9a-fA-F]{32}$")
 MAX_BODY = 1600  # Twilio refuses longer bodies (error 21617)
 MAX_SUMMARY = 300  # keeps a page to a few SMS segments
-PARSE_ERRORS = {
-    phonenumbers.NumberParseException.INVALID_COUNTRY_CODE: (
-        "a phone number must start with + and a valid country code, e.g. +14155552671"
-    ),
-    phonenumbers.NumberParseException.NOT_A_NUMBER: "not a phone number",
-    phonenumbers.NumberParseException.TOO_SHORT_AFTER_IDD: "too short to be a phone number",
-    phonenumbers.NumberParseException.TOO_SHORT_NSN: "too short to be a phone number",
-    phonenumbers.NumberParseException.TOO_LONG: "too long to be a phone number",
-}
 
 
-class TwilioSmsSettings(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    account_sid: str
-    auth_token: _http.Token
-    sender: str | None = Field(None, alias="from")
+class TwilioSmsSettings(_twilio.TwilioAccount):
+    sender: _twilio.Phone | None = Field(None, alias="from")
     messaging_service_sid: str | None = None
-    to: str | None = None
-    base_url: _http.BaseUrl = "https://api.twilio.com"
-    allow: _http.Allow = ()
-
-    @field_validator("account_sid")
-    @classmethod
-    def _account_sid(cls, value: str) -> str:
-        if not ACCOUNT_SID.match(value):
-            raise ValueError("a Twilio account SID: AC followed by 32 hexadecimal digits")
-        return value
-
-    @field_validator("sender", "to")
-    @classmethod
-    def _phone(cls, value: str | None) -> str | None:
-        if value is None:
-            return None
-        try:
-            return e164(value)
-        except InvalidAddress as exc:
-            raise ValueError(str(exc)) from None
 
     @field_validator("messaging_service_sid")
     @classmethod
@@ -81,29 +39,14 @@ class TwilioSmsSettings(BaseModel):
         return self
 
 
-def e164(number: str) -> str:
-    """`number` as E.164 (+14155552671); `InvalidAddress` unless it is a valid number with its country code."""
-    try:
-        parsed = phonenumbers.parse(number, None)
-    except phonenumbers.NumberParseException as exc:
-        raise InvalidAddress(PARSE_ERRORS.get(exc.error_type, "not a phone number")) from None
-    if not phonenumbers.is_valid_number(parsed):
-        raise InvalidAddress("not a valid phone number for its country code")
-    if parsed.extension:
-        raise InvalidAddress("an SMS cannot go to an extension")
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
-
-
-class TwilioSmsNotifier(Notifier):
+class TwilioSmsNotifier(_twilio.TwilioNotifier):
     name = "twilio_sms"
-    description = "Sends each message as an SMS through Twilio."
+    description = "Sends each message as an SMS through Twilio; a reply acknowledges or resolves."
     settings_model = TwilioSmsSettings
-    secret_settings = frozenset({"auth_token"})
     # GoAlert's limits for alert SMS to one number: a burst of pages waits rather than floods the phone.
     rate_limit = ("1/1m", "5/15m", "11/1h", "21/3h")
-
-    def check_address(self, address: str) -> str:
-        return e164(address.strip())
+    replies = True
+    medium = "an SMS"
 
     async def send(self, message: Message, contact: Contact, settings: TwilioSmsSettings, *, timeout: float) -> Sent:
         form = {"To": self.recipient(contact, settings.to, "to"), "Body": text(message)}
@@ -111,26 +54,17 @@ class TwilioSmsNotifier(Notifier):
             form["MessagingServiceSid"] = settings.messaging_service_sid
         else:
             form["From"] = settings.sender
-        response = await _http.post(
-            f"{settings.base_url}/2010-04-01/Accounts/{settings.account_sid}/Messages.json",
-            allow=settings.allow,
-            timeout=_http.network_timeout(timeout),
-            headers={"Accept": "application/json"},
-            data=form,
-            auth=(settings.account_sid, settings.auth_token.get_secret_value()),
-        )
-        _http.raise_for_provider(response, "Twilio", _describe)
-        return Sent(provider_id=_http.json_text(response, "sid"))
+        return await _twilio.create(settings, "Messages", form, timeout)
 
 
 def text(message: Message) -> str:
     """A short SMS: summary, escalation and step, and one link: the acknowledge link when the message has one (its
     page acknowledges with one tap; the API link needs a token a phone does not have), else the message's link.
-    At most Twilio's 1600 characters."""
-    summary = " ".join(message.summary.split())
-    if len(summary) > MAX_SUMMARY:
-        summary = summary[: MAX_SUMMARY - 1] + "…"
-    lines = [("[nself-oncall test] " if message.test else "[nself-oncall] ") + summary]
+    With a reply code, a last line says how to answer by reply; it is kept whole when the rest is cut to fit
+    Twilio's 1600 characters."""
+    lines = [
+        ("[nself-oncall test] " if message.test else "[nself-oncall] ") + _twilio.one_line(message.summary, MAX_SUMMARY)
+    ]
     step = f"step {message.step}" + (f", loop {message.loop}" if message.loop else "")
     lines.append(f"Escalation {message.escalation_id}, {step}" if message.escalation_id else step.capitalize())
     acknowledge = message.action_url("acknowledge")
@@ -139,17 +73,11 @@ def text(message: Message) -> str:
     elif message.link:
         lines.append(message.link)
     body = "\n".join(lines)
-    return body if len(body) <= MAX_BODY else body[: MAX_BODY - 1] + "…"
-
-
-def _describe(response: httpx.Response) -> str | None:
-    """Twilio's JSON error (`{"code": 21211, "message": "...", "status": 400, ...}`) as one line."""
-    code = _http.json_field(response, "code")
-    detail = _http.json_field(response, "message")
-    if not isinstance(detail, str) or not detail:
-        return None
-    detail = " ".join(detail.split())[:200]
-    return f"Twilio answered {response.status_code}: " + (f"error {code}: {detail}" if code else detail)
+    last = (
+        f"\nReply {message.reply_code}a to acknowledge, {message.reply_code}r to resolve" if message.reply_code else ""
+    )
+    room = MAX_BODY - len(last)
+    return (body if len(body) <= room else body[: room - 1] + "…") + last
 
 
 @hookimpl

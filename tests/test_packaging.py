@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).parents[1]
-BUILTINS = {"log", "webhook", "slack", "email", "ntfy", "twilio_sms"}
+BUILTINS = {"log", "webhook", "slack", "email", "ntfy", "twilio_sms", "twilio_voice"}
 
 
 @pytest.fixture(scope="module")

@@ -186,6 +186,12 @@ class Notifier:
         """Validate a contact address and return it normalized; raise `InvalidAddress`."""
         return address
 
+    def channel_address(self, settings: Any) -> str | None:
+        """The address a message to the channel itself (`Contact.address` None) goes to, from the channel's
+        `settings` (twilio_sms: its `to`), or None. A notifier that takes replies says it, so that the reply codes of
+        those messages are kept per number too."""
+        return None
+
     def recipient(self, contact: Contact, default: str | None, setting: str) -> str:
         """The contact's address, checked again (it may have been saved while the channel used another
         notifier), or for a channel target the channel's `default` (the setting named `setting`);

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-BUILTINS = ["email", "log", "ntfy", "slack", "twilio_sms", "webhook"]
+BUILTINS = ["email", "log", "ntfy", "slack", "twilio_sms", "twilio_voice", "webhook"]
 
 
 async def test_notifiers_lists_the_six_builtins(api):

@@ -31,7 +31,7 @@ def test_plugins_lists_the_builtins_and_the_channels(tmp_path):
     done = run(["plugins"], tmp_path)
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
-    for name in ("log", "webhook", "slack", "email", "ntfy", "twilio_sms"):
+    for name in ("log", "webhook", "slack", "email", "ntfy", "twilio_sms", "twilio_voice"):
         assert any(line.split()[:2] == [name, name] and line.endswith("ok (built-in)") for line in lines), name
     assert "Channels (plugins.toml)" in lines
     sms = next(line for line in lines if line.split()[:1] == ["sms"])

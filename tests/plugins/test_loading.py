@@ -19,7 +19,7 @@ from nself_oncall.config import Channel, Settings
 from nself_oncall.plugins import build_registry
 from nself_oncall.plugins.registry import PluginError
 
-BUILTINS = {"log", "webhook", "slack", "email", "ntfy", "twilio_sms"}
+BUILTINS = {"log", "webhook", "slack", "email", "ntfy", "twilio_sms", "twilio_voice"}
 
 NOTIFIER = """
 from nself_oncall import Notifier, Sent, hookimpl
