@@ -19,6 +19,7 @@ from .api import (
     escalations,
     health,
     inbound_slack,
+    inbound_twilio,
     intake,
     integrations,
     metrics,
@@ -115,6 +116,7 @@ def create_app(settings: Settings, registry: Registry | None = None, engine: Eng
     app.register_blueprint(action_links.links)
     app.register_blueprint(intake.bp)
     app.register_blueprint(inbound_slack.bp)
+    app.register_blueprint(inbound_twilio.bp)
     for module in (schedules, calendars, overrides, policies, users, escalations, integrations, notifiers, audit):
         app.register_blueprint(module.bp, url_prefix=API_PREFIX)
     ui.register(app)  # /ui/: pages behind a session cookie, not the bearer token

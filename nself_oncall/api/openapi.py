@@ -1,5 +1,5 @@
 """The OpenAPI document: path ids with their pattern, required bodies, 204 answers without one, calendar feeds,
-metrics, and the HTML pages of action links."""
+metrics, the HTML pages of action links, and TwiML answers."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from werkzeug.routing import BaseConverter
 
 from ..logs import REQUEST_ID_HEADER, SANE_REQUEST_ID
 from .fields import Converter
-from .responses import ActionPage, CalendarFeed, MetricsText, NoContent
+from .responses import ActionPage, CalendarFeed, MetricsText, NoContent, TwiMLOut
 from .schemas import ActorIn, ChannelTestIn
 
 # Routes that read their body with bodies.optional_body: an empty one means all defaults.
@@ -50,6 +50,8 @@ class Provider(OpenAPIProvider):
             return {"description": model.__doc__, "content": {"text/calendar": {"schema": {"type": "string"}}}}, {}
         if model is ActionPage:
             return {"description": model.__doc__, "content": {"text/html": {"schema": {"type": "string"}}}}, {}
+        if model is TwiMLOut:
+            return {"description": model.__doc__, "content": {"text/xml": {"schema": {"type": "string"}}}}, {}
         if model is MetricsText:
             return {"description": model.__doc__, "content": {"text/plain": {"schema": {"type": "string"}}}}, {}
         return super().build_response_object(model, headers_model)

@@ -274,6 +274,10 @@ class ActionPage(BaseModel):
     """A small HTML page (no JavaScript): the escalation and one button, the result, or why the link does not work."""
 
 
+class TwiMLOut(BaseModel):
+    """TwiML (Twilio's XML): what Twilio sends back by SMS, or says during the call."""
+
+
 class MetricsText(BaseModel):
     """Prometheus's text exposition format, version 0.0.4."""
 

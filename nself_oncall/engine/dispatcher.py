@@ -52,9 +52,10 @@ class Dispatcher:
         self.lease = timedelta(seconds=max(timeouts, default=0) + LEASE_MARGIN)
         self.limits = {name: state.rate_limit for name, state in registry.channels.items() if state.rate_limit}
         self.link_key = link_key
+        self.replying = registry.replying_channels()
 
     async def claim(self, now: datetime, limit: int) -> list[Claimed]:
-        return await claims.claim(now, limit, self.owner, now + self.lease, self.limits, self.link_key)
+        return await claims.claim(now, limit, self.owner, now + self.lease, self.limits, self.link_key, self.replying)
 
     async def send(self, claimed: Claimed, clock: Callable[[], datetime]) -> tuple[Result, Attempt]:
         """Call the notifier for one claimed notification (never raises for a delivery failure): its result, and
@@ -81,6 +82,8 @@ class Dispatcher:
             link=self._link(claimed),
             created_at=claimed.created_at,
             actions=self._actions(claimed),
+            reply_code=None if claimed.reply_code is None else str(claimed.reply_code),
+            base_url=None if claimed.escalation_id is None else self.base_url,
         )
         contact = Contact(claimed.channel or "", claimed.address, claimed.user, claimed.user_name)
         done = await attempt(self.registry, claimed.channel or "", message, contact)
@@ -132,4 +135,3 @@ class Dispatcher:
             )
         wait = self.retry.delay(claimed.attempts, outcome.retry_after, self.rand)
         return Result(claimed.id, claimed.lease, "pending", retry_at=now + timedelta(seconds=wait), error=outcome.error)
-

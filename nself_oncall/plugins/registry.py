@@ -90,6 +90,17 @@ class Registry:
         """The channels that can send (their notifier is installed and their settings are valid)."""
         return [name for name, state in self.channels.items() if state.ok]
 
+    def replying_channels(self) -> dict[str, str | None]:
+        """The usable channels whose notifier takes replies (`Notifier.replies`), each with the number a message to
+        the channel itself goes to (`Notifier.channel_address`; None: such a message gets no reply code)."""
+        replying = {}
+        for name in self.usable_channels():
+            state = self.channels[name]
+            notifier = self.notifiers[state.notifier]
+            if notifier.replies:
+                replying[name] = _channel_address(notifier, state.settings)
+        return replying
+
     def check_address(self, channel: str, address: str) -> str:
         """A contact address normalized by its channel's notifier; `KeyError` for an unknown channel,
         `InvalidAddress` when the notifier refuses it. A channel that cannot be used, or a notifier
@@ -110,6 +121,14 @@ class Registry:
             log.error("notifier %r: check_address returned %r, not an address", state.notifier, type(checked).__name__)
             return address
         return checked
+
+
+def _channel_address(notifier: Notifier, settings: Any) -> str | None:
+    try:
+        return notifier.channel_address(settings)
+    except Exception as exc:  # a plugin's bug: its channel targets' messages go without a reply code
+        log.error("notifier %r: channel_address raised %s", notifier.name, type(exc).__name__)
+        return None
 
 
 def build_registry(settings: Settings, found: Iterable[EntryPoint] | None = None) -> Registry:

@@ -19,7 +19,7 @@ from tortoise.transactions import in_transaction
 
 from .. import escalation
 from ..escalation import Rule
-from . import action_links
+from . import action_links, replies
 from .rate_limits import held_back
 from .sql import any_of, due_times, execute, instant, is_postgres, json_value, rows
 
@@ -45,6 +45,7 @@ class Claimed:
     details: dict[str, Any]
     notice_id: str | None = None
     schedule_id: str | None = None
+    reply_code: int | None = None  # the code an SMS reply to this message names (store/replies.py)
 
 
 async def delivery_times(now: datetime) -> tuple[bool, datetime | None]:
@@ -80,13 +81,16 @@ async def claim(
     lease_until: datetime,
     limits: Mapping[str, Sequence[Rule]],
     link_key: bytes | None = None,
+    replying: Mapping[str, str | None] | None = None,
 ) -> list[Claimed]:
     """Claim up to `limit` notifications ready at `now`, leased until `lease_until`; committed at return.
 
     A first attempt to a contact whose channel has rate limits (`limits`, by channel) and that has had
     its share is not claimed: it waits, ready again when the limits allow it. With `link_key`, the
     acknowledge and resolve links of the escalations' messages claimed are stored in the same
-    transaction (see store/action_links.py), so that they work before any notifier sends them.
+    transaction (see store/action_links.py), so that they work before any notifier sends them; and so are the reply
+    codes of the escalations' messages through the channels of `replying` (channel -> the number a message to the
+    channel itself goes to, or None), which act as those links do (see store/replies.py).
     """
     lease = secrets.token_hex(16)
     async with in_transaction() as connection:
@@ -103,12 +107,26 @@ async def claim(
         which, ids = any_of(connection, "id", take, 5)
         sql = f"{_SET_LEASE} WHERE {which} RETURNING {_CLAIMED_COLUMNS}"
         leased = await rows(connection, sql, [lease, owner, lease_until, now, *ids])
+        codes = {}
         if link_key is not None:
             await action_links.insert(connection, link_key, [r["id"] for r in leased if r["escalation_id"] is not None], now)
-    return [_claimed(row, lease) for row in leased]
+            codes = await replies.give(connection, _wanting_codes(leased, replying or {}), now)
+    return [_claimed(row, lease, codes.get(row["id"])) for row in leased]
 
 
-def _claimed(row: dict[str, Any], lease: str) -> Claimed:
+def _wanting_codes(leased: list[dict[str, Any]], replying: Mapping[str, str | None]) -> list[replies.Wanted]:
+    """The escalation messages through channels that take replies, each with the number it goes to (its contact's, or
+    the channel's own for a channel target; none: no code)."""
+    wanted = []
+    for row in leased:
+        if row["escalation_id"] is not None and row["channel"] in replying:
+            number = row["address"] if row["address"] is not None else replying[row["channel"]]
+            if number is not None:
+                wanted.append(replies.Wanted(row["id"], row["escalation_id"], number))
+    return wanted
+
+
+def _claimed(row: dict[str, Any], lease: str, reply_code: int | None = None) -> Claimed:
     return Claimed(
         id=row["id"],
         lease=lease,
@@ -127,4 +145,5 @@ def _claimed(row: dict[str, Any], lease: str) -> Claimed:
         details=json_value(row["details"]),
         notice_id=row["notice_id"],
         schedule_id=row["schedule_id"],
+        reply_code=reply_code,
     )

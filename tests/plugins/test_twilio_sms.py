@@ -6,66 +6,23 @@ import base64
 import re
 import socket
 import time
-from urllib.parse import parse_qs
 
 import pytest
 
-from nself_oncall import InvalidAddress, InvalidSettings, PermanentError, Sent, TemporaryError
+from nself_oncall import Action, InvalidAddress, InvalidSettings, PermanentError, Sent, TemporaryError
 from nself_oncall.config import Channel, Settings
-from nself_oncall.notifiers.twilio_sms import TwilioSmsNotifier
+from nself_oncall.notifiers.twilio_sms import TwilioSmsNotifier, text
 from nself_oncall.plugins import build_registry, deliver
 from nself_oncall.plugins.registry import MASK
-from peers import HttpPeer, Recorded, Reply, make_message
+from peers import HttpPeer, Reply, make_message
+from twilio_double import ACCOUNT_SID, AUTH_TOKEN, SENDER, SMS_SID, form_of, twilio_api, twilio_error
 
-ACCOUNT_SID = "AC" + "0123456789abcdef" * 2
-AUTH_TOKEN = "f0e1d2c3b4a5968778695a4b3c2d1e0f"
 SERVICE_SID = "MG" + "fedcba9876543210" * 2
-SMS_SID = "SM" + "5a1b" * 8
-SENDER = "+14155550100"
 ALICE = "+14155552671"
-E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")
 GOOD = {"account_sid": ACCOUNT_SID, "auth_token": AUTH_TOKEN, "from": SENDER}
 LINK = "https://oncall.example.com/api/v1/escalations/01JESC0000000000000000000B"
 
 notifier = TwilioSmsNotifier()
-
-
-def twilio_error(status: int, code: int, text: str) -> Reply:
-    return Reply(
-        status, {"code": code, "message": text, "more_info": f"https://www.twilio.com/docs/errors/{code}", "status": status}
-    )
-
-
-def twilio_api(account_sid: str = ACCOUNT_SID, auth_token: str = AUTH_TOKEN):
-    """A respond function that checks a Messages create request as Twilio does and answers as it does."""
-    basic = "Basic " + base64.b64encode(f"{account_sid}:{auth_token}".encode()).decode()
-
-    def respond(request: Recorded) -> Reply:
-        if request.path != f"/2010-04-01/Accounts/{account_sid}/Messages.json":
-            return twilio_error(404, 20404, f"The requested resource {request.path} was not found")
-        if request.headers.get("authorization") != basic:
-            return twilio_error(401, 20003, "Authenticate")
-        form: dict[str, list[str]] = {}
-        if request.headers.get("content-type", "").split(";")[0] == "application/x-www-form-urlencoded":
-            form = parse_qs(request.body.decode(), keep_blank_values=True)
-        to, sender, service, body = (form.get(key, [None])[0] for key in ("To", "From", "MessagingServiceSid", "Body"))
-        if not to:
-            return twilio_error(400, 21604, "A 'To' phone number is required.")
-        if not E164.match(to):
-            return twilio_error(400, 21211, f"Invalid 'To' Phone Number: {to}")
-        if bool(sender) == bool(service):
-            # Twilio itself prefers the service when both come; this peer insists on exactly one.
-            return twilio_error(400, 21603, "A 'From' phone number or a MessagingServiceSid is required, not both.")
-        if not body:
-            return twilio_error(400, 21602, "Message body is required.")
-        if len(body) > 1600:
-            return twilio_error(400, 21617, "The concatenated message body exceeds the 1600 character limit.")
-        return Reply(
-            201,
-            {"sid": SMS_SID, "status": "queued", "to": to, "from": sender, "body": body, "messaging_service_sid": service},
-        )
-
-    return respond
 
 
 @pytest.fixture
@@ -94,10 +51,6 @@ def raw_settings(peer, **changes) -> dict:
 
 def settings(peer, **changes):
     return notifier.check_settings(raw_settings(peer, **changes))
-
-
-def form_of(request: Recorded) -> dict[str, list[str]]:
-    return parse_qs(request.body.decode(), keep_blank_values=True)
 
 
 def unused_port() -> int:
@@ -151,6 +104,28 @@ async def test_long_texts_are_cut_to_twilio_limit(local_peer, contact):
     assert len(body) == 1600
     assert body.startswith("[nself-oncall] " + "s" * 299 + "…\n")
     assert body.endswith("l…")
+
+
+async def test_an_escalation_message_ends_with_its_reply_code_after_the_acknowledge_link(local_peer, contact):
+    peer = local_peer()
+    ack, resolve = (f"https://oncall.example.com/a/{c * 43}" for c in "AR")
+    message = make_message(actions=[Action("acknowledge", ack), Action("resolve", resolve)], reply_code="3")
+
+    await notifier.send(message, contact(ALICE), settings(peer), timeout=5)
+
+    assert form_of(peer.requests[0])["Body"] == [
+        "[nself-oncall] API error rate 12%\nEscalation 01JESC0000000000000000000B, step 1\n"
+        f"Ack: {ack}\nReply 3a to acknowledge, 3r to resolve"
+    ]
+
+
+def test_a_long_text_is_cut_before_its_reply_line():
+    message = make_message(summary="s" * 1000, link="https://oncall.example.com/" + "l" * 2000, reply_code="12")
+
+    body = text(message)
+
+    assert len(body) == 1600
+    assert body.endswith("l…\nReply 12a to acknowledge, 12r to resolve")
 
 
 async def test_contact_number_is_normalized(local_peer, message, contact):
