@@ -10,7 +10,7 @@ Codes are given in the transaction that claims the messages (store/claims.py), b
 number's codes are decided under a lock of that number (a PostgreSQL advisory lock; on SQLite the transaction's
 write lock), so engines in several processes never give one code twice. The rows of resolved escalations are
 deleted then, for the numbers being given codes (their codes are free again); deleting an escalation or its
-notifications deletes its rows (ON DELETE CASCADE).
+notifications deletes its rows (ON DELETE CASCADE). A resolved escalation's message gets no code.
 """
 
 from __future__ import annotations
@@ -65,7 +65,7 @@ class Wanted:
 async def give(connection: Any, wanted: Sequence[Wanted], now: datetime) -> dict[str, int]:
     """The reply code of each message (by notification id), in `connection`'s transaction: its escalation's code at its
     number, or the smallest one free there. A number that is not E.164 gets none (the notifier refuses it anyway)."""
-    wanted = [w for w in wanted if E164.fullmatch(w.number)]
+    wanted = await _open(connection, [w for w in wanted if E164.fullmatch(w.number)])
     if not wanted:
         return {}
     numbers = sorted({w.number for w in wanted})
@@ -81,6 +81,21 @@ async def give(connection: Any, wanted: Sequence[Wanted], now: datetime) -> dict
     for w in wanted:
         codes[w.notification_id] = await _code(connection, w, held[w.number], now)
     return codes
+
+
+async def _open(connection: Any, wanted: list[Wanted]) -> list[Wanted]:
+    """The messages of `wanted` whose escalation is open, each escalation locked FOR KEY SHARE on PostgreSQL (as a new
+    row's foreign key check would), skipping those locked already. An acknowledgement or a resolve holds its escalation
+    FOR UPDATE and may wait for a message this claim holds (to stop its retries): waiting for it here would deadlock.
+    Those messages go without a code (their escalation is being acknowledged or resolved)."""
+    if not wanted:
+        return []
+    which, values = any_of(connection, "id", sorted({w.escalation_id for w in wanted}), 1)
+    sql = f"SELECT id FROM escalations WHERE {which} AND status <> 'resolved'"
+    if is_postgres(connection):
+        sql += " FOR KEY SHARE SKIP LOCKED"
+    found = {row["id"] for row in await rows(connection, sql, values)}
+    return [w for w in wanted if w.escalation_id in found]
 
 
 async def _code(connection: Any, w: Wanted, held: dict[str, tuple[int, str]], now: datetime) -> int:
