@@ -17,7 +17,7 @@ from urllib.parse import parse_qsl
 
 from pydantic import BaseModel, ConfigDict, Field
 from quart import Blueprint, Response, current_app, request
-from quart_schema import document_request, document_response, security_scheme, tag
+from quart_schema import document_headers, document_request, document_response, security_scheme, tag
 from quart_schema.validation import DataSource
 from twilio.request_validator import RequestValidator
 from twilio.twiml import TwiML
@@ -64,14 +64,20 @@ class TwilioGatherIn(BaseModel):
     AccountSid: str | None = None
 
 
-def _documented(body: type[BaseModel]):
+class TwilioSigned(BaseModel):
+    x_twilio_signature: str | None = Field(
+        None, description="Twilio's signature of the URL and the form under the channel's auth token; without it, 403"
+    )
+
+
+def _documented(body: type[BaseModel], *errors: int):
     """A door's document: no credential but Twilio's signature, a TwiML answer, and the app's JSON errors."""
 
     def decorate(func):
         func = tag(["inbound"])(security_scheme([])(func))
-        func = document_request(body, source=DataSource.FORM)(func)
+        func = document_headers(TwilioSigned)(document_request(body, source=DataSource.FORM)(func))
         func = document_response(TwiMLOut)(func)
-        for status in (403, 413, 429, 503):
+        for status in (403, 413, 429, 503, *errors):
             func = document_response(ErrorOut, status)(func)
         return func
 
@@ -115,7 +121,7 @@ async def _replied(sender: str, text: str, channels: list[str]) -> str:
 
 
 @bp.post("/inbound/twilio/voice/<channel:channel>/<server_id:message_id>")
-@_documented(TwilioGatherIn)
+@_documented(TwilioGatherIn, 404)
 async def voice(channel: str, message_id: str):
     """The key pressed during a page's call through a `twilio_voice` channel (its <Gather> action): 4 acknowledges,
     6 resolves, as the page's links would, and the call says so; another key hears the choices again. A request that
