@@ -112,12 +112,11 @@ async def _replied(sender: str, text: str, channels: list[str]) -> str:
         return f"Already resolved: {_short(exc.summary)}"
     except UnknownActionLink:
         return "That code no longer works: the page has expired. Act on the escalation in the service."
-    escalation = done.link.escalation
-    if done.link.action == "resolve":
-        return f"Resolved {done.code}: {_short(escalation.summary)}"
-    if escalation.acknowledged_by != done.link.by:
-        return f"Already acknowledged by {escalation.acknowledged_by}: {_short(escalation.summary)}"
-    return f"Acknowledged {done.code}: {_short(escalation.summary)}"
+    summary = _short(done.link.escalation.summary)
+    earlier = _acknowledged_earlier(done.link)
+    if earlier is not None:
+        return f"Already acknowledged{earlier}: {summary}"
+    return f"{'Resolved' if done.link.action == 'resolve' else 'Acknowledged'} {done.code}: {summary}"
 
 
 @bp.post("/inbound/twilio/voice/<channel:channel>/<server_id:message_id>")
@@ -147,12 +146,19 @@ async def voice(channel: str, message_id: str):
 
 
 def _said(link: Link) -> str:
-    escalation = link.escalation
-    if link.action == "resolve":
-        return "Resolved. Goodbye."
-    if escalation.acknowledged_by != link.by:
-        return f"Already acknowledged by {escalation.acknowledged_by}. Goodbye."
-    return "Acknowledged. Goodbye."
+    earlier = _acknowledged_earlier(link)
+    if earlier is not None:
+        return f"Already acknowledged{earlier}. Goodbye."
+    return f"{'Resolved' if link.action == 'resolve' else 'Acknowledged'}. Goodbye."
+
+
+def _acknowledged_earlier(link: Link) -> str | None:
+    """For an answer that acknowledged what was acknowledged before (it changed nothing), who did: " by dave", or ""
+    when that acknowledgement named nobody; None when the answer itself acknowledged, or resolved."""
+    by = link.escalation.acknowledged_by
+    if link.action != "acknowledge" or by == link.by:
+        return None
+    return f" by {by}" if by else ""
 
 
 async def _verified(notifiers: tuple[str, ...], channel: str | None = None) -> tuple[MultiDict, list[str]]:

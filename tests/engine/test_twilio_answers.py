@@ -256,6 +256,9 @@ async def test_a_second_acknowledgement_says_who_acknowledged_first(app, api, en
 
     assert await reply(app, "1a") == (200, "Already acknowledged by dave: API error rate 12%")
     assert (await escalation(api, esc))["acknowledged_by"] == "dave"
+    unnamed = await page(api, engine, "user:alice", summary="Disk full")
+    assert (await api.post(f"/api/v1/escalations/{unnamed['id']}/acknowledge"))[0] == 200  # by nobody named
+    assert await reply(app, "2a") == (200, "Already acknowledged: Disk full")
 
 
 async def test_anything_else_gets_a_one_line_help_and_changes_nothing(app, api, engine, twilio, people):
