@@ -20,9 +20,8 @@ E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")
 
 
 def twilio_error(status: int, code: int, text: str) -> Reply:
-    return Reply(
-        status, {"code": code, "message": text, "more_info": f"https://www.twilio.com/docs/errors/{code}", "status": status}
-    )
+    more_info = f"https://www.twilio.com/docs/errors/{code}"
+    return Reply(status, {"code": code, "message": text, "more_info": more_info, "status": status})
 
 
 def form_of(request: Recorded) -> dict[str, list[str]]:

@@ -39,7 +39,9 @@ VOICE_NOTIFIERS = ("twilio_voice",)
 SIGNATURE = "X-Twilio-Signature"
 HELP = "Reply with the code of a page and a or r: 3a acknowledges escalation 3, 3r resolves it."
 #: Twilio answers these itself (opt-out and help keywords): an answer of ours would not be delivered.
-KEYWORDS = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "START", "YES", "UNSTOP", "HELP", "INFO"})
+KEYWORDS = frozenset(
+    {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "START", "YES", "UNSTOP", "HELP", "INFO"}
+)
 OPTIONS = "Press 4 to acknowledge, 6 to resolve."
 MAX_SUMMARY = 100
 

@@ -52,7 +52,8 @@ async def test_a_page_calls_reads_the_summary_and_asks_for_a_key_that_posts_back
     assert sent == Sent(provider_id=CALL_SID)
     [request] = twilio.requests
     assert (request.method, request.path) == ("POST", f"/2010-04-01/Accounts/{ACCOUNT_SID}/Calls.json")
-    assert request.headers["authorization"] == "Basic " + base64.b64encode(f"{ACCOUNT_SID}:{AUTH_TOKEN}".encode()).decode()
+    basic = base64.b64encode(f"{ACCOUNT_SID}:{AUTH_TOKEN}".encode()).decode()
+    assert request.headers["authorization"] == f"Basic {basic}"
     assert request.headers["content-type"] == "application/x-www-form-urlencoded"
     form, twiml = call(twilio)
     assert set(form) == {"To", "From", "Twiml"} and (form["To"], form["From"]) == (ALICE, SENDER)
@@ -147,8 +148,8 @@ def test_settings_need_a_from_number_and_share_the_sms_checks():
         ({"messaging_service_sid": "MG" + "0" * 32}, "messaging_service_sid", "unknown setting"),
         ({"to": "alice"}, "to", "not a phone number"),
     ]:
-        raw = {k: v for k, v in {"account_sid": ACCOUNT_SID, "auth_token": AUTH_TOKEN, "from": SENDER, **changes}.items()
-               if v is not None}
+        given = {"account_sid": ACCOUNT_SID, "auth_token": AUTH_TOKEN, "from": SENDER, **changes}
+        raw = {k: v for k, v in given.items() if v is not None}
         with pytest.raises(InvalidSettings) as caught:
             notifier.check_settings(raw)
         assert list(caught.value.problems) == [setting] and reason in caught.value.problems[setting], changes
