@@ -37,7 +37,7 @@ bp = Blueprint("inbound_twilio", __name__)
 SMS_NOTIFIERS = ("twilio_sms", "twilio_voice")
 VOICE_NOTIFIERS = ("twilio_voice",)
 SIGNATURE = "X-Twilio-Signature"
-HELP = "Reply with the code of a page and a or r: 3a acknowledges escalation 3, 3r resolves it."
+HELP = "Reply with the code of a page and a or r: 3a acknowledges the page with code 3, 3r resolves it."
 #: Twilio answers these itself (opt-out and help keywords): an answer of ours would not be delivered.
 KEYWORDS = frozenset(
     {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "START", "YES", "UNSTOP", "HELP", "INFO"}

@@ -2,7 +2,7 @@
 
 from .audit import AuditEntry
 from .calendars import CalendarSubscription
-from .escalations import ActionLink, Escalation, Notification, PlannedMessage, ReplyCode
+from .escalations import ActionLink, Escalation, InboundReply, Notification, PlannedMessage, ReplyCode
 from .integrations import Heartbeat, Integration
 from .notices import Notice
 from .policies import Policy, PolicyStep, PolicyTarget
@@ -11,6 +11,6 @@ from .sign_in import SignInFailure, WebSession
 from .users import ContactMethod, User
 
 __all__ = [
-    "ActionLink", "AuditEntry", "CalendarSubscription", "ContactMethod", "Escalation", "Heartbeat", "Integration", "Layer", "Notice", "Notification",
+    "ActionLink", "AuditEntry", "CalendarSubscription", "ContactMethod", "Escalation", "Heartbeat", "InboundReply", "Integration", "Layer", "Notice", "Notification",
     "Override", "PlannedMessage", "Policy", "PolicyStep", "PolicyTarget", "ReplyCode", "Schedule", "SignInFailure", "User", "WebSession",
 ]

@@ -126,8 +126,10 @@ class PlannedMessage(Model):
     target_id = fields.CharField(max_length=255)
     user = fields.CharField(max_length=255)
     user_name = fields.CharField(max_length=200, null=True)
-    channel = fields.CharField(max_length=64)
-    address = fields.CharField(max_length=1000)
+    channel = fields.CharField(max_length=64, null=True)
+    address = fields.CharField(max_length=1000, null=True)
+    # Why nobody is reached through it (then it is written undeliverable when due), as a notification's error.
+    reason = fields.TextField(null=True)
     due_at = fields.DatetimeField()
 
     class Meta:
@@ -149,3 +151,16 @@ class ReplyCode(Model):
     class Meta:
         table = "reply_codes"
         unique_together = (("number", "code"), ("number", "escalation"))
+
+
+class InboundReply(Model):
+    """An SMS reply that acted, by Twilio's id of it (MessageSid): the same signed request posted again changes nothing.
+    Twilio's signature carries no time, and reply codes are given again once their escalation is resolved, so a
+    replayed "1r" would otherwise resolve whichever escalation has code 1 then. Kept as long as resolved escalations
+    are (NSELF_ONCALL_RETENTION_DAYS)."""
+
+    sid = fields.CharField(primary_key=True, max_length=64)
+    received_at = fields.DatetimeField(db_index=True)
+
+    class Meta:
+        table = "inbound_replies"

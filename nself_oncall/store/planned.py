@@ -22,7 +22,7 @@ from .sql import any_of, execute, instant, is_postgres, rows
 _COLUMNS = {
     "id": "text", "escalation_id": "text", "loop": "int", "step": "int", "target_position": "int",
     "contact_position": "int", "rule": "int", "target_type": "text", "target_id": "text", "user": "text",
-    "user_name": "text", "channel": "text", "address": "text", "due_at": "timestamptz",
+    "user_name": "text", "channel": "text", "address": "text", "reason": "text", "due_at": "timestamptz",
 }
 _NAMES = ", ".join(f'"{name}"' for name in _COLUMNS)
 _INSERT_PG = (f"INSERT INTO planned_messages ({_NAMES}) SELECT * FROM unnest("
@@ -75,7 +75,7 @@ async def forget(connection: Any, escalation_id: str) -> None:
 
 def _values(escalation_id: str, m: escalation.Message) -> tuple[Any, ...]:
     return (new_id(), escalation_id, m.loop, m.step, m.target_position, m.contact_position, m.rule, m.target.type,
-            m.target.id, m.user, m.user_name, m.channel, m.address, m.due_at)
+            m.target.id, m.user, m.user_name, m.channel, m.address, m.reason, m.due_at)
 
 
 def _message(row: dict[str, Any]) -> escalation.Message:
@@ -83,5 +83,5 @@ def _message(row: dict[str, Any]) -> escalation.Message:
         loop=row["loop"], step=row["step"], target_position=row["target_position"],
         contact_position=row["contact_position"], target=escalation.Target(row["target_type"], row["target_id"]),
         due_at=instant(row["due_at"]), user=row["user"], user_name=row["user_name"], channel=row["channel"],
-        address=row["address"], rule=row["rule"],
+        address=row["address"], reason=row["reason"], rule=row["rule"],
     )

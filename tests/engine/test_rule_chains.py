@@ -3,6 +3,7 @@ at an acknowledgement or a resolution, and outlive the step that started them (S
 
 from __future__ import annotations
 
+import importlib
 from datetime import datetime, timedelta
 
 from nself_oncall.models import PlannedMessage
@@ -165,3 +166,19 @@ async def test_the_rules_are_those_of_when_the_step_was_reached(api, engine):
     assert status == 200
     await engine.run(t0 + 5 * MINUTE)
     assert engine.recorder.addresses() == ["ann-push", "ann-call"]
+
+
+async def test_a_step_cut_at_a_later_rule_keeps_the_undeliverable_one_until_its_time(api, engine, monkeypatch):
+    """The 10,000-message cap (lowered to 2 here) that falls on a delayed rule: the note of what was cut waits for its
+    rule's time like the message it stands for, and the rest of the step goes as it would."""
+    await person(api, "ann", ["ann-push", "ann-call"], [(0, 0), (1, 5), (0, 10)])
+    await policy(api, [(30, ["user:ann"])])
+    esc, t0 = await trigger(api)
+    monkeypatch.setattr(importlib.import_module("nself_oncall.escalation.expand"), "MAX_MESSAGES", 2)
+    await engine.run(t0)
+    assert [(r[1], r[2]) for r in await sent(api, esc)] == [(0, 0)]
+    await engine.run(t0 + 5 * MINUTE)
+    _, body = await api.get(f"/api/v1/escalations/{esc}")
+    assert [(n["rule"], n["status"], n["error"][:40] if n["error"] else None) for n in body["notifications"]] == [
+        (0, "sent", None), (1, "undeliverable", "2 messages of this step not sent (this o")]
+    assert engine.recorder.addresses() == ["ann-push"]
