@@ -110,7 +110,7 @@ async def slack(channel: str):
     click = _click(channel, _block_actions(payload))
     if click is None:
         return {"action": "ignored", "escalation_id": None}
-    link = await service.act(click, inbound.link_check())
+    link = await service.act(click, inbound.link_check(), _same_app(channel))
     current_app.add_background_task(service.tell, current_app.extensions["notifiers"], click, link)
     if link is None:
         return {"action": "ignored", "escalation_id": None}
@@ -131,6 +131,16 @@ def _signed(channel: str, raw: bytes) -> bool:
         return SignatureVerifier(secret.get_secret_value()).is_valid(raw, timestamp, signature)
     except (UnicodeDecodeError, TypeError):  # a body that is not UTF-8, a signature that is not ASCII
         return False
+
+
+def _same_app(channel: str) -> list[str]:
+    """The slack channels whose messages a click verified for `channel` may act on: those of the same Slack app (the
+    same signing secret), `channel` included."""
+    channels = current_app.extensions["notifiers"].channels
+    secret = channels[channel].settings.signing_secret.get_secret_value()
+    return [name for name, state in channels.items()
+            if state.ok and state.notifier == "slack" and state.settings.signing_secret is not None
+            and state.settings.signing_secret.get_secret_value() == secret]
 
 
 def _payload(raw: bytes) -> dict[str, Any] | None:
@@ -167,5 +177,16 @@ def _click(channel: str, payload: BlockActions) -> service.Click | None:
     if action.value is None or not re.fullmatch(SERVER_ID, action.value):
         raise ApiError(422, "actions[0].value: not a message id of this service",
                        [{"field": "actions[0].value", "message": "not a message id of this service"}])
+    if not _slacks_own(channel, payload.response_url):
+        raise ApiError(422, "response_url: not a URL of this channel's Slack",
+                       [{"field": "response_url", "message": "not a URL of this channel's Slack"}])
     blocks = [block.model_dump(exclude_unset=True) for block in payload.message.blocks] if payload.message else []
     return service.Click(channel, action.action_id, action.value, payload.user.id, payload.response_url, blocks)
+
+
+def _slacks_own(channel: str, response_url: str) -> bool:
+    """Whether `response_url` is on the host (and scheme) of the channel's own webhook URL (hooks.slack.com): the
+    update is posted there, and nowhere a payload may say."""
+    webhook = urlsplit(current_app.extensions["notifiers"].channels[channel].settings.url.get_secret_value())
+    given = urlsplit(response_url)
+    return (given.scheme, given.hostname, given.port) == (webhook.scheme, webhook.hostname, webhook.port)

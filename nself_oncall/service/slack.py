@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..plugins import Registry
 from ..plugins.redact import mask, secret_parts
 from ..plugins.types import DeliveryError
-from ..store import users
+from ..store import replies, users
 from . import action_links
 from .action_links import Link, LinkCheck, UnknownActionLink
 
@@ -44,9 +44,15 @@ async def actor(channel: str, member: str) -> str:
     return found[0] if len(found) == 1 else f"slack:{member}"
 
 
-async def act(click: Click, check: LinkCheck) -> Link | None:
+async def act(click: Click, check: LinkCheck, channels: Collection[str]) -> Link | None:
     """Acknowledge or resolve as the message's link would, with the Slack member as the actor; None when the link no
-    longer works (the escalation is resolved, or the link expired or is unknown)."""
+    longer works (the escalation is resolved, or the link expired or is unknown), and when the message did not go
+    through one of `channels`, those that share the signing secret that the click was verified under: a button is
+    only as good as the Slack app that posted it, and anyone who can post to one app's channel can make a button
+    with any value."""
+    sent = await replies.message(click.message_id)
+    if sent is None or sent.channel not in channels:
+        return None
     by = await actor(click.channel, click.member)
     try:
         return await action_links.answer(click.message_id, click.action, check, by=by)

@@ -45,6 +45,8 @@ async def app(db_url, slack):
         **settings.channels,
         "slack-ops": Channel("slack-ops", "slack", {**local, "signing_secret": SECRET}),
         "slack-plain": Channel("slack-plain", "slack", local),
+        "slack-other": Channel("slack-other", "slack", {**local, "signing_secret": "another-app-signing-secret-42"}),
+        "slack-ops-2": Channel("slack-ops-2", "slack", {**local, "signing_secret": SECRET}),
     }
     app = create_app(replace(settings, channels=channels))
     async with app.test_app() as test_app:
@@ -316,3 +318,38 @@ async def test_a_failed_update_is_logged_without_the_response_url_or_any_secret(
     assert "Slack answered 404: expired_url" in line
     logged = caplog.text
     assert "r3sp0ns3T0k3n" not in logged and SECRET not in logged and "w3bh00kT0k3n" not in logged
+
+
+async def test_a_click_acts_only_on_messages_of_its_own_slack_app(app, api, engine, slack):
+    """A button is only as good as the app that posted it: whoever can post to slack-other's webhook can make a button
+    with any message id, and Slack signs its click for slack-other. It changes nothing on slack-ops' messages, nor on
+    other channels' (here, alice's page on slack-plain, whose id is known); a channel of the same app (the same
+    signing secret) may act on them."""
+    esc, blocks = await paged(api, engine, slack)
+    body = click_body(blocks, "resolve", ALICE, slack)
+    assert await post(app, body, signed(body, secret="another-app-signing-secret-42"), "slack-other") == (
+        200, {"action": "ignored", "escalation_id": None})
+    assert (await status_of(api, esc))["status"] == "triggered"
+    body = click_body(blocks, "acknowledge", ALICE, slack)
+    assert await post(app, body, signed(body), "slack-ops-2") == (200, {"action": "acknowledged", "escalation_id": esc["id"]})
+
+    plain = {"id": "plain", "contacts": [{"channel": "slack-plain", "address": BOB}]}
+    assert (await api.post("/api/v1/users", plain))[0] == 201
+    step = {"delay_minutes": 5, "targets": [{"type": "user", "id": "plain"}]}
+    assert (await api.post("/api/v1/policies", {"id": "p2", "name": "P2", "steps": [step]}))[0] == 201
+    status, other = await api.post("/api/v1/escalations", {"policy_id": "p2", "summary": "elsewhere"})
+    await engine.run(datetime.fromisoformat(other["created_at"]))
+    _, found = await api.get(f"/api/v1/escalations/{other['id']}")
+    forged = click_body(blocks, "resolve", ALICE, slack,
+                        actions=[{"type": "button", "action_id": "resolve", "value": found["notifications"][0]["id"]}])
+    assert await post(app, forged, signed(forged)) == (200, {"action": "ignored", "escalation_id": None})
+    assert (await status_of(api, other))["status"] == "triggered"
+
+
+@pytest.mark.parametrize("url", ["https://evil.example/actions/1", "http://127.0.0.2:9/actions", "ftp://x/y"])
+async def test_a_response_url_off_the_channels_slack_host_is_refused(app, api, engine, slack, url):
+    esc, blocks = await paged(api, engine, slack)
+    body = click_body(blocks, "acknowledge", ALICE, slack, response_url=url)
+    status, answer = await post(app, body, signed(body))
+    assert status == 422 and answer["error"]["details"][0]["field"] == "response_url"
+    assert (await status_of(api, esc))["status"] == "triggered" and posted(slack, RESPONSE) == []
