@@ -13,6 +13,7 @@ signed is a 403 and changes nothing. An answer then acts as the message's link w
 
 from __future__ import annotations
 
+import re
 from urllib.parse import parse_qsl
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -43,6 +44,8 @@ KEYWORDS = frozenset(
     {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "START", "YES", "UNSTOP", "HELP", "INFO"}
 )
 OPTIONS = "Press 4 to acknowledge, 6 to resolve."
+#: Twilio's id of a received message (SM..., MM... with media): a reply acts once per id.
+MESSAGE_SID = re.compile(r"[A-Z]{2}[0-9a-f]{32}")
 MAX_SUMMARY = 100
 
 
@@ -97,17 +100,21 @@ async def sms():
     text = form.get("Body", "")
     response = MessagingResponse()
     if text.strip().upper() not in KEYWORDS:
-        response.message(await _replied(form.get("From", ""), text, channels))
+        response.message(await _replied(form.get("From", ""), text, form.get("MessageSid", ""), channels))
     return _twiml(response)
 
 
-async def _replied(sender: str, text: str, channels: list[str]) -> str:
+async def _replied(sender: str, text: str, sid: str, channels: list[str]) -> str:
     """What to answer to the reply `text` from `sender` (acting on it first, when it names an open escalation)."""
     try:
         number = current_app.extensions["notifiers"].check_address(channels[0], sender)
-        done = await service.reply(number, text, channels, inbound.link_check())
+        if not MESSAGE_SID.fullmatch(sid):
+            raise service.NotUnderstood()
+        done = await service.reply(number, text, sid, channels, inbound.link_check())
     except (InvalidAddress, service.NotUnderstood):
         return HELP
+    except service.Replayed:
+        return "This reply was handled already."
     except service.UnknownCode as exc:
         return f"No open escalation has code {exc.code} for this number. {HELP}"
     except service.AlreadyResolved as exc:

@@ -3,6 +3,8 @@
 - a resolved escalation, once `days` have passed since its resolution, with its notifications and their action
   links (NSELF_ONCALL_RETENTION_DAYS);
 - a handoff notice that was sent, once `days` have passed since its shift started, with its notifications;
+- the record of an SMS reply that acted (which makes the same reply posted again change nothing), once `days` have
+  passed since it was received;
 - an audit entry, once `audit_days` have passed (NSELF_ONCALL_AUDIT_DAYS).
 
 0 keeps them for ever. A pass is one batch of each: each batch is a short transaction of its own
@@ -51,7 +53,10 @@ class Retention:
             if notices:
                 log.info("retention: deleted %d handoff notice(s) of shifts before %s, %d notification(s)",
                          notices.parents, cutoff.isoformat(), notices.notifications)
-            deleted = bool(escalations or notices)
+            replies = await store.delete_replies(cutoff, batch)
+            if replies:
+                log.info("retention: deleted %d record(s) of SMS replies received before %s", replies, cutoff.isoformat())
+            deleted = bool(escalations or notices or replies)
         if audit_days:
             cutoff = now - timedelta(days=audit_days)
             entries = await store.delete_audit(cutoff, batch)

@@ -12,6 +12,7 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass
 
+from ..clock import utcnow
 from ..store import replies as store
 from . import action_links
 from .action_links import Link, LinkCheck, UnknownActionLink
@@ -36,6 +37,10 @@ class UnknownCode(Exception):
         self.code = code
 
 
+class Replayed(Exception):
+    """This very reply (its MessageSid) acted already: posted again, it changes nothing."""
+
+
 class AlreadyResolved(Exception):
     """The answered message's escalation is resolved: nothing is done."""
 
@@ -58,10 +63,13 @@ def parse(text: str) -> tuple[int, str] | None:
     return (int(match[1]), _LETTERS[match[2].lower()]) if match else None
 
 
-async def reply(number: str, text: str, channels: Collection[str], check: LinkCheck) -> Replied:
-    """Act on an SMS reply `text` from `number` (E.164) to a message of one of `channels`.
+async def reply(number: str, text: str, sid: str, channels: Collection[str], check: LinkCheck) -> Replied:
+    """Act on the SMS reply `sid` (Twilio's MessageSid), `text` from `number` (E.164), to a message of one of
+    `channels`; each reply acts once (Twilio's signature carries no time, and codes are given again once their
+    escalation is resolved: a replayed "1r" must not resolve the next escalation with code 1).
 
-    `NotUnderstood`, `UnknownCode`, `AlreadyResolved`, or `UnknownActionLink` (the message's links no longer work)."""
+    `NotUnderstood`, `UnknownCode`, `Replayed`, `AlreadyResolved`, or `UnknownActionLink` (the message's links no
+    longer work)."""
     parsed = parse(text)
     if parsed is None:
         raise NotUnderstood()
@@ -69,6 +77,8 @@ async def reply(number: str, text: str, channels: Collection[str], check: LinkCh
     found = await store.find(number, code)
     if found is None or found.channel not in channels:
         raise UnknownCode(code)
+    if not await store.first_reply(sid, utcnow()):
+        raise Replayed()
     return Replied(code, await _answer(found, action, check))
 
 

@@ -127,3 +127,10 @@ async def message(notification_id: str) -> Answered | None:
     """The escalation message `notification_id`, or None (none has that id, or it is a handoff notice's)."""
     found = await rows(default(), _MESSAGE, [notification_id])
     return Answered(**found[0]) if found else None
+
+
+async def first_reply(sid: str, now: datetime) -> bool:
+    """Record the SMS reply `sid` (Twilio's MessageSid) as acting now; False when it was recorded already (the same
+    request again: a replay, or Twilio's retry), in which case it must not act."""
+    sql = "INSERT INTO inbound_replies (sid, received_at) VALUES ($1, $2) ON CONFLICT (sid) DO NOTHING RETURNING sid"
+    return bool(await rows(default(), sql, [sid, now]))

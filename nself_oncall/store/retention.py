@@ -70,9 +70,19 @@ async def delete_expired(parent: _Parent, cutoff: datetime, limit: int) -> Delet
 
 async def delete_audit(cutoff: datetime, limit: int) -> int:
     """Delete up to `limit` audit entries from before `cutoff`, oldest first; how many went."""
+    return await _delete_older("audit_log", "id", "at", cutoff, limit)
+
+
+async def delete_replies(cutoff: datetime, limit: int) -> int:
+    """Delete up to `limit` records of SMS replies received before `cutoff` (store/replies.py), oldest first; how
+    many went."""
+    return await _delete_older("inbound_replies", "sid", "received_at", cutoff, limit)
+
+
+async def _delete_older(table: str, key: str, column: str, cutoff: datetime, limit: int) -> int:
     async with in_transaction() as connection:
-        oldest = f"SELECT id FROM audit_log WHERE at < $1 ORDER BY at LIMIT $2{_locking(connection)}"
-        return await execute(connection, f"DELETE FROM audit_log WHERE id IN ({oldest})", [cutoff, limit])
+        oldest = f"SELECT {key} FROM {table} WHERE {column} < $1 ORDER BY {column} LIMIT $2{_locking(connection)}"
+        return await execute(connection, f"DELETE FROM {table} WHERE {key} IN ({oldest})", [cutoff, limit])
 
 
 def _expired_sql(connection: Any, parent: _Parent) -> str:

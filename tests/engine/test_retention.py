@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 
 from nself_oncall.engine import Engine, EngineOptions
 from nself_oncall.engine.retention import Retention, RetentionOptions
-from nself_oncall.models import ActionLink, AuditEntry, Escalation, Notice, Notification
+from nself_oncall.models import ActionLink, AuditEntry, Escalation, InboundReply, Notice, Notification
 from nself_oncall.store.ids import new_id
 
 TICK = timedelta(microseconds=1)
@@ -210,3 +210,13 @@ async def test_the_engine_loop_runs_retention(app, api, engine):
     finally:
         await runner.stop()
     assert await kept(escalation) == (False, 0, 0)
+
+
+async def test_records_of_sms_replies_go_once_older_than_the_retention_days(api):
+    at = [datetime(2025, 1, 1, tzinfo=UTC) + timedelta(days=i) for i in range(3)]
+    for i, instant in enumerate(at):
+        await InboundReply.create(sid=f"SM{i:032x}", received_at=instant)
+    retention = Retention(RetentionOptions(days=90, audit_days=0))
+    assert not await retention.run_once(at[0] + timedelta(days=90))
+    assert await retention.run_once(at[1] + timedelta(days=90) + TICK)
+    assert await InboundReply.all().values_list("sid", flat=True) == [f"SM{2:032x}"]

@@ -8,6 +8,7 @@ Twilio's side of the webhooks, signing each request as Twilio does.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import replace
@@ -32,7 +33,7 @@ PUBLIC = "https://oncall.example.com"
 SMS_URL = f"{PUBLIC}/inbound/twilio/sms"
 ALICE, BOB, TEAM = "+14155552671", "+14155552672", "+14155552673"
 OTHER_TOKEN = "twilio-token-123"  # the test settings' own twilio_sms channel, ops-sms
-FORM = {"From": ALICE, "To": SENDER, "Body": "1a"}
+FORM = {"From": ALICE, "To": SENDER, "Body": "1a", "MessageSid": "SM" + "f" * 32}
 REPLY_LINE = re.compile(r"\nReply ([0-9]+)a to acknowledge, \1r to resolve$")
 
 
@@ -100,9 +101,16 @@ def calls(twilio: HttpPeer) -> list[tuple[str, ET.Element]]:
     return [(f["To"][0], ET.fromstring(f["Twiml"][0])) for f in map(form_of, twilio.requests) if "Twiml" in f]
 
 
-async def reply(app, text: str, sender: str = ALICE, token: str = AUTH_TOKEN, url: str = SMS_URL) -> tuple[int, str]:
-    """Twilio's messaging webhook for an SMS `text` from `sender`: the status and the text of the TwiML answer."""
-    form = {"From": sender, "To": SENDER, "Body": text, "MessageSid": "SM" + "1" * 32, "AccountSid": ACCOUNT_SID}
+_SIDS = itertools.count(1)
+
+
+async def reply(
+    app, text: str, sender: str = ALICE, token: str = AUTH_TOKEN, url: str = SMS_URL, sid: str | None = None
+) -> tuple[int, str]:
+    """Twilio's messaging webhook for an SMS `text` from `sender`, each a message of its own (a MessageSid of its own,
+    unless `sid` says): the status and the text of the TwiML answer."""
+    sid = sid or f"SM{next(_SIDS):032x}"
+    form = {"From": sender, "To": SENDER, "Body": text, "MessageSid": sid, "AccountSid": ACCOUNT_SID}
     response = await app.test_client().post("/inbound/twilio/sms", **signed(url, form, token))
     body = await response.get_data(as_text=True)
     if response.status_code == 200:
@@ -342,6 +350,34 @@ async def test_a_replayed_request_changes_nothing_more(app, api, engine, people)
 
     assert [r.status_code for r in answers] == [200] * 3
     assert [e["action"] for e in await audit(api, esc)] == ["acknowledge", "trigger"]
+    texts_ = [ET.fromstring(await r.get_data(as_text=True)).findtext("Message") for r in answers]
+    assert texts_[1:] == ["This reply was handled already."] * 2
+
+
+async def test_a_replayed_reply_does_not_act_on_the_next_escalation_with_its_code(app, api, engine, people, twilio):
+    """Twilio's signature has no time, and code 1 is given again once its escalation is resolved: the same signed
+    "1r" posted again must not resolve the next escalation that has code 1."""
+    first = await page(api, engine, "user:alice")
+    assert await reply(app, "1r", sid="SM" + "a" * 32) == (200, "Resolved 1: " + first["summary"])
+    second = await page(api, engine, "user:alice")
+    assert codes(twilio)[-1] == (ALICE, 1)
+    assert await reply(app, "1r", sid="SM" + "a" * 32) == (200, "This reply was handled already.")
+    assert (await escalation(api, second))["status"] == "triggered"
+    assert await reply(app, "1r") == (200, "Resolved 1: " + second["summary"])  # a new reply does
+
+
+async def test_a_reply_without_twilios_message_id_gets_the_help_and_acts_on_nothing(app, api, engine, people):
+    esc = await page(api, engine, "user:alice")
+    for sid in ("", "SM123", "sm" + "1" * 32):
+        status, text = await reply(app, "1a", sid=sid) if sid else await _without_sid(app)
+        assert status == 200 and text == HELP
+    assert (await escalation(api, esc))["status"] == "triggered"
+
+
+async def _without_sid(app) -> tuple[int, str]:
+    form = {"From": ALICE, "To": SENDER, "Body": "1a", "AccountSid": ACCOUNT_SID}
+    response = await app.test_client().post("/inbound/twilio/sms", **signed(SMS_URL, form))
+    return response.status_code, ET.fromstring(await response.get_data(as_text=True)).findtext("Message") or ""
 
 
 async def test_a_body_over_256_kib_is_413(app, people):
