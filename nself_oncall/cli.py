@@ -56,8 +56,8 @@ settings read from the environment:
   NSELF_ONCALL_AUDIT_DAYS      days an audit entry is kept; 0: for ever (default: 365)
   NSELF_ONCALL_INTAKE_RATE     events each integration or heartbeat key takes, COUNT/PERIOD:
                                a burst of COUNT, then one per PERIOD/COUNT (default: 300/5m)
-  NSELF_ONCALL_INBOUND_RATE    requests Twilio's and Slack's doors take from one client address,
-                               COUNT/PERIOD, in each process (default: 120/1m)
+  NSELF_ONCALL_INBOUND_RATE    refused (unsigned) requests Twilio's and Slack's doors take from one
+                               client address, COUNT/PERIOD, in each process (default: 120/1m)
   NSELF_ONCALL_LOG_FORMAT      text, or json: one JSON object per line on stderr, with the request,
                                escalation and notification ids (default: text)
   NSELF_ONCALL_FAILPOINTS      for crash tests only: "after_claim:0.1,..." kills the engine's process

@@ -110,7 +110,7 @@ class Settings:
     audit_days: int = 365
     # How many events each integration and heartbeat key takes per period.
     intake_rate: Rule = Rule(300, timedelta(minutes=5))
-    # How many requests each inbound door (Twilio's, Slack's) takes per client address and period, in each process.
+    # How many refused requests each inbound door (Twilio's, Slack's) takes per client address and period, per process.
     inbound_rate: Rule = Rule(120, timedelta(minutes=1))
 
     @classmethod

@@ -1,9 +1,11 @@
 """What the doors for providers' callbacks share (Twilio's in api/inbound_twilio.py, Slack's in api/inbound_slack.py).
 
 They take no API token: each request is checked against the provider's signature before anything in it is parsed or
-looked up. Before even that, each client address gets NSELF_ONCALL_INBOUND_RATE requests per period in this process
-(a GCRA kept in memory: a flood of forged requests costs a dictionary lookup each, and nothing in the database), and
-a body is read only up to MAX_BODY bytes. A provider signs the URL it called: `called_url` is that URL as the
+looked up. A client address gets NSELF_ONCALL_INBOUND_RATE requests that fail that check per period in this process
+(a GCRA kept in memory); past it, its requests are refused before even the check: a flood of forged requests costs
+a dictionary lookup each, and nothing in the database. Requests that pass the check are not counted: behind a proxy
+every request has the proxy's address, and forged ones must not use up the budget of the provider's real ones. A
+body is read only up to MAX_BODY bytes. A provider signs the URL it called: `called_url` is that URL as the
 service is reached from outside (NSELF_ONCALL_PUBLIC_URL), never as the Host header says.
 """
 
@@ -37,28 +39,39 @@ class Throttle:
         self.theoretical: OrderedDict[str, float] = OrderedDict()
 
     def wait(self, key: str) -> float:
-        """0 when a request of `key` is admitted now (and counted), else the seconds until one would be."""
+        """0 when `key` has room for one more now, else the seconds until it will have (nothing is counted)."""
         now = self.clock()
-        tat = max(self.theoretical.get(key, now), now)
-        if tat - now > self.burst:
-            return tat - now - self.burst
-        self.theoretical[key] = tat + self.interval
+        return max(0.0, self.theoretical.get(key, now) - now - self.burst)
+
+    def count(self, key: str) -> None:
+        """Count one more of `key`."""
+        now = self.clock()
+        self.theoretical[key] = max(self.theoretical.get(key, now), now) + self.interval
         self.theoretical.move_to_end(key)
         if len(self.theoretical) > MAX_CLIENTS:
             self.theoretical.popitem(last=False)
-        return 0.0
 
 
 def admit(door: str) -> None:
-    """Count this request against its client address's rate at `door`; 429 with Retry-After past it."""
+    """429 with Retry-After when this request's client address has failed the check at `door` too often lately."""
+    wait = _throttle(door).wait(request.remote_addr or "")
+    if wait > 0:
+        retry_after = str(max(1, math.ceil(wait)))
+        raise ApiError(429, f"too many refused requests; try again in {retry_after} s", code="rate_limited",
+                       headers={"Retry-After": retry_after})
+
+
+def forbidden(door: str, message: str) -> ApiError:
+    """The 403 of a request that failed the provider's check at `door`, counted against its client address."""
+    _throttle(door).count(request.remote_addr or "")
+    return ApiError(403, message, code="forbidden")
+
+
+def _throttle(door: str) -> Throttle:
     throttles = current_app.extensions.setdefault("inbound_throttles", {})
     if door not in throttles:
         throttles[door] = Throttle(current_app.config["SETTINGS"].inbound_rate)
-    wait = throttles[door].wait(request.remote_addr or "")
-    if wait > 0:
-        retry_after = str(max(1, math.ceil(wait)))
-        raise ApiError(429, f"too many requests; try again in {retry_after} s", code="rate_limited",
-                       headers={"Retry-After": retry_after})
+    return throttles[door]
 
 
 async def body() -> bytes:

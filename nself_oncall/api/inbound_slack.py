@@ -103,7 +103,7 @@ async def slack(channel: str):
     inbound.admit("slack")
     raw = await inbound.body()
     if not _signed(channel, raw):
-        raise ApiError(403, "not signed by Slack for this channel", code="forbidden")
+        raise inbound.forbidden("slack", "not signed by Slack for this channel")
     payload = _payload(raw)
     if payload is None:
         return {"action": "ignored", "escalation_id": None}

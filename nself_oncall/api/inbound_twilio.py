@@ -96,7 +96,7 @@ async def sms():
     reply code at the sender's number is 3, as the page's links would. Anything else gets a one-line help answer. A
     request that no Twilio channel's auth token signed is a 403."""
     inbound.admit("twilio_sms")
-    form, channels = await _verified(SMS_NOTIFIERS)
+    form, channels = await _verified("twilio_sms", SMS_NOTIFIERS)
     text = form.get("Body", "")
     response = MessagingResponse()
     if text.strip().upper() not in KEYWORDS:
@@ -135,7 +135,7 @@ async def voice(channel: str, message_id: str):
     6 resolves, as the page's links would, and the call says so; another key hears the choices again. A request that
     the channel's auth token did not sign (or for a channel that is not a twilio_voice one) is a 403."""
     inbound.admit("twilio_voice")
-    form, _ = await _verified(VOICE_NOTIFIERS, channel)
+    form, _ = await _verified("twilio_voice", VOICE_NOTIFIERS, channel)
     response = VoiceResponse()
     try:
         link = await service.press(channel, message_id, form.get("Digits", ""), inbound.link_check())
@@ -170,23 +170,23 @@ def _acknowledged_earlier(link: Link) -> str | None:
     return f" by {by}" if by else ""
 
 
-async def _verified(notifiers: tuple[str, ...], channel: str | None = None) -> tuple[MultiDict, list[str]]:
+async def _verified(door: str, notifiers: tuple[str, ...], channel: str | None = None) -> tuple[MultiDict, list[str]]:
     """The form of a request that Twilio signed, and the channels whose auth token signed it (of `notifiers`, and only
     `channel` when given); 403 before anything else is read when none did. The body is bounded first (413)."""
     body = await inbound.body()
     signature = request.headers.get(SIGNATURE)
     tokens = _tokens(notifiers, channel)
     if not signature or not tokens:
-        raise _forbidden()
+        raise _forbidden(door)
     try:
         form = MultiDict(parse_qsl(body.decode(), keep_blank_values=True))
     except (UnicodeDecodeError, ValueError):
-        raise _forbidden() from None
+        raise _forbidden(door) from None
     url = inbound.called_url()
     signed = [name for token, names in tokens.items() if RequestValidator(token).validate(url, form, signature)
               for name in names]
     if not signed:
-        raise _forbidden()
+        raise _forbidden(door)
     return form, signed
 
 
@@ -201,8 +201,8 @@ def _tokens(notifiers: tuple[str, ...], channel: str | None) -> dict[str, list[s
     return tokens
 
 
-def _forbidden() -> ApiError:
-    return ApiError(403, f"the request's {SIGNATURE} does not match: it did not come from Twilio", code="forbidden")
+def _forbidden(door: str) -> ApiError:
+    return inbound.forbidden(door, f"the request's {SIGNATURE} does not match: it did not come from Twilio")
 
 
 def _twiml(answer: TwiML) -> Response:
