@@ -54,8 +54,8 @@ async def delivery_times(now: datetime) -> tuple[bool, datetime | None]:
     return await due_times("notifications", "available_at", now)
 
 
-_SELECT_READY = """SELECT id, channel, contact_key, attempts FROM notifications WHERE available_at <= $1
-                   ORDER BY available_at LIMIT $2"""
+_SELECT_READY = """SELECT id, escalation_id, channel, address, contact_key, attempts FROM notifications
+                   WHERE available_at <= $1 ORDER BY available_at LIMIT $2"""
 # The escalation's texts come back with the lease, by primary key: no second query per claim.
 # A handoff notice's (see store/notices.py) come from its notice row, with the schedule the message links to. A
 # row has an escalation or a notice: the subquery of the other finds nothing. (Not CASE WHEN notice_id IS NULL:
@@ -99,6 +99,9 @@ async def claim(
         if not ready:
             return []
         waiting = await held_back(connection, ready, now, limits)
+        if link_key is not None:
+            wanting = _wanting_codes([r for r in ready if r["id"] not in waiting], replying or {})
+            waiting.update(await replies.busy(connection, wanting, now))
         for ident, at in waiting.items():
             await execute(connection, "UPDATE notifications SET available_at = $1 WHERE id = $2", [at, ident])
         take = [row["id"] for row in ready if row["id"] not in waiting]

@@ -20,7 +20,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from .sql import any_of, default, execute, is_postgres, rows
@@ -81,6 +81,24 @@ async def give(connection: Any, wanted: Sequence[Wanted], now: datetime) -> dict
     for w in wanted:
         codes[w.notification_id] = await _code(connection, w, held[w.number], now)
     return codes
+
+
+#: How long a message waits whose code cannot be given now (its escalation is being written by another transaction).
+BUSY_WAIT = timedelta(milliseconds=200)
+
+
+async def busy(connection: Any, wanted: Sequence[Wanted], now: datetime) -> dict[str, datetime]:
+    """The messages of `wanted` whose open escalation another transaction holds (an engine's pass writing its next
+    step, an acknowledgement, a resolve), each with when to try it again: claimed now, it would go without its code,
+    and waiting for the escalation could deadlock (see `_open`). The others' escalations are then locked FOR KEY SHARE
+    (on PostgreSQL; SQLite has one writer at a time, and no such wait) until the claim commits."""
+    if not wanted or not is_postgres(connection):
+        return {}
+    which, values = any_of(connection, "id", sorted({w.escalation_id for w in wanted}), 1)
+    sql = f"SELECT id FROM escalations WHERE {which} AND status <> 'resolved'"
+    held = {row["id"] for row in await rows(connection, sql + " FOR KEY SHARE SKIP LOCKED", values)}
+    others = {row["id"] for row in await rows(connection, sql, values)} - held
+    return {w.notification_id: now + BUSY_WAIT for w in wanted if w.escalation_id in others}
 
 
 async def _open(connection: Any, wanted: list[Wanted]) -> list[Wanted]:

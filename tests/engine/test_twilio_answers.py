@@ -14,6 +14,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import replace
 from datetime import datetime, timedelta
 
+import asyncpg
 import pytest
 from races import finished_or_waiting, held_after
 
@@ -208,7 +209,7 @@ async def test_engines_claiming_at_once_never_give_one_code_twice(api, engine, d
 
 async def test_a_claim_never_waits_for_an_acknowledgement_of_its_escalation(api, engine, db_url, people, monkeypatch):
     """An acknowledgement holds its escalation FOR UPDATE and may wait for a message that a claim holds (to stop its
-    retries): the claim must not wait for it in turn. Its message to a new number then goes without a code."""
+    retries): the claim must not wait for it in turn. Its message then waits a moment, and goes with its code."""
     if not db_url.startswith("postgres"):
         pytest.skip("SQLite runs one transaction at a time")
     steps = [{"delay_minutes": 5, "targets": [{"type": "user", "id": user}]} for user in ("alice", "bob")]
@@ -224,10 +225,32 @@ async def test_a_claim_never_waits_for_an_acknowledgement_of_its_escalation(api,
     claiming = asyncio.create_task(engine.dispatcher.claim(later, 10))
     await finished_or_waiting(claiming, db_url)
 
-    assert claiming.done()
-    assert [(c.address, c.reply_code) for c in claiming.result()] == [(BOB, None)]
+    assert claiming.done() and claiming.result() == []
     release.set()
     assert (await acknowledging)[0] == 200
+    claimed = await engine.dispatcher.claim(later + store.BUSY_WAIT, 10)
+    assert [(c.address, c.reply_code) for c in claimed] == [(BOB, 1)]
+
+
+async def test_a_message_whose_escalation_an_engine_pass_holds_waits_for_its_code(api, engine, db_url, people):
+    """Another engine's pass holds the escalation FOR UPDATE while it writes the next step: a message claimed then would
+    go without its reply code; it waits a moment instead."""
+    if not db_url.startswith("postgres"):
+        pytest.skip("SQLite runs one transaction at a time")
+    step = {"delay_minutes": 5, "targets": [{"type": "user", "id": "alice"}]}
+    assert (await api.post("/api/v1/policies", {"id": "p", "name": "p", "steps": [step] * 2}))[0] == 201
+    status, esc = await api.post("/api/v1/escalations", {"policy_id": "p", "summary": "s"})
+    t0 = datetime.fromisoformat(esc["created_at"])
+    await engine.escalate(t0)
+    other = await asyncpg.connect(db_url)
+    try:
+        async with other.transaction():
+            await other.execute("SELECT id FROM escalations WHERE id = $1 FOR UPDATE", esc["id"])
+            assert await engine.dispatcher.claim(t0, 10) == []
+    finally:
+        await other.close()
+    claimed = await engine.dispatcher.claim(t0 + store.BUSY_WAIT, 10)
+    assert [(c.address, c.reply_code) for c in claimed] == [(ALICE, 1)]
 
 
 # SMS replies
