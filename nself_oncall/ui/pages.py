@@ -114,12 +114,24 @@ async def schedule(schedule_id: str):
     )
 
 
+#: The escalation list's filters (`?status=`), by the statuses each shows; absent: all.
+STATUS_FILTERS = {
+    "open": ("triggered", "acknowledged"), "triggered": ("triggered",), "acknowledged": ("acknowledged",),
+    "resolved": ("resolved",),
+}
+
+
 @bp.get("/escalations")
 @hide
 async def escalation_list():
+    """Newest first, all of them or those of one `?status=` (open: triggered or acknowledged)."""
+    shown = request.args.get("status")
+    if shown is not None and shown not in STATUS_FILTERS:
+        return await error_page(400, f"No such filter: show {', '.join(STATUS_FILTERS)}, or all.")
     before = _cursor(request.args.get("before"), SERVER_ID)
-    page = await escalations.list_escalations(None, None, PAGE_SIZE, before)
-    return await render_template("ui/escalations.html", page=page)
+    statuses = STATUS_FILTERS[shown] if shown else None
+    page = await escalations.list_escalations(statuses, None, PAGE_SIZE, before)
+    return await render_template("ui/escalations.html", page=page, shown=shown, filters=STATUS_FILTERS)
 
 
 @bp.get("/escalations/<server_id:escalation_id>")

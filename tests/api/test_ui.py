@@ -262,3 +262,20 @@ async def test_a_persons_page_shows_how_a_page_reaches_them(ui, api, escalation)
     assert "Not on call now." in page
     response, page = await ui.get("/ui/users/nobody")
     assert response.status_code == 404
+
+
+async def test_the_escalation_list_filters_by_status(ui, api, escalation):
+    _, other = await api.post("/api/v1/escalations", {"policy_id": "sre-policy", "summary": "Other one"})
+    assert (await api.post(f"/api/v1/escalations/{other['id']}/resolve", {}))[0] == 200
+    await ui.sign_in()
+    shown = {}
+    for status in ("", "open", "triggered", "acknowledged", "resolved"):
+        response, page = await ui.get(f"/ui/escalations?status={status}" if status else "/ui/escalations")
+        assert response.status_code == 200
+        shown[status] = ({"Disk &lt;full&gt;", "Other one"} & set(re.findall(r'">([^<]+)</a></td>', page)))
+    assert shown == {"": {"Disk &lt;full&gt;", "Other one"}, "open": {"Disk &lt;full&gt;"},
+                     "triggered": {"Disk &lt;full&gt;"}, "acknowledged": set(), "resolved": {"Other one"}}
+    _, page = await ui.get("/ui/escalations?status=acknowledged")
+    assert "No acknowledged escalations." in page and "<strong>acknowledged</strong>" in page
+    response, page = await ui.get("/ui/escalations?status=bogus")
+    assert response.status_code == 400 and "No such filter" in page
