@@ -33,6 +33,7 @@ AUTH_FAILURES = (
     ("api", "missing"), ("api", "wrong"), ("metrics", "missing"), ("metrics", "wrong"), ("ui", "wrong"), ("ui", "throttled"),
 )
 INTAKE_DOORS = ("alertmanager", "pagerduty", "generic", "heartbeat")
+INBOUND_DOORS = ("twilio_sms", "twilio_voice", "slack")
 #: The engine's jobs that plan work item by item, each of which may fail alone.
 ENGINE_JOBS = ("escalator", "notice_planner", "notice_sender")
 
@@ -139,4 +140,15 @@ class Metrics:
         for door in INTAKE_DOORS:  # the refusals start at 0, as AUTH_FAILURES do
             for outcome in ("unknown_key", "rate_limited"):
                 self.intake.labels(door, outcome)
+        self.inbound = Counter(
+            f"{PREFIX}_inbound_requests_total",
+            "Requests at the doors for providers' callbacks, by door (twilio_sms, twilio_voice, slack) and outcome "
+            "(acknowledged, resolved: what the answer asked for is done; ignored: answered without acting; or why it "
+            "was refused: forbidden, a signature that does not match; rate_limited, an address past its refusals)",
+            ("door", "outcome"),
+            registry=self.registry,
+        )
+        for door in INBOUND_DOORS:
+            for outcome in ("forbidden", "rate_limited"):
+                self.inbound.labels(door, outcome)
         self.engine = EngineMetrics(self.registry)

@@ -56,6 +56,7 @@ def admit(door: str) -> None:
     """429 with Retry-After when this request's client address has failed the check at `door` too often lately."""
     wait = _throttle(door).wait(request.remote_addr or "")
     if wait > 0:
+        count(door, "rate_limited")
         retry_after = str(max(1, math.ceil(wait)))
         raise ApiError(429, f"too many refused requests; try again in {retry_after} s", code="rate_limited",
                        headers={"Retry-After": retry_after})
@@ -64,7 +65,13 @@ def admit(door: str) -> None:
 def forbidden(door: str, message: str) -> ApiError:
     """The 403 of a request that failed the provider's check at `door`, counted against its client address."""
     _throttle(door).count(request.remote_addr or "")
+    count(door, "forbidden")
     return ApiError(403, message, code="forbidden")
+
+
+def count(door: str, outcome: str) -> None:
+    """Count a request at `door` in nself_oncall_inbound_requests_total: what it did, or why it was refused."""
+    current_app.extensions["metrics"].inbound.labels(door, outcome).inc()
 
 
 def _throttle(door: str) -> Throttle:

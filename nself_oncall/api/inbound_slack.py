@@ -104,6 +104,14 @@ async def slack(channel: str):
     raw = await inbound.body()
     if not _signed(channel, raw):
         raise inbound.forbidden("slack", "not signed by Slack for this channel")
+    answer = await _answer(channel, raw)
+    inbound.count("slack", answer["action"])
+    return answer
+
+
+async def _answer(channel: str, raw: bytes) -> dict[str, Any]:
+    """What a signed request did: a click on Acknowledge or Resolve acts, and the message is updated afterwards;
+    anything else is ignored."""
     payload = _payload(raw)
     if payload is None:
         return {"action": "ignored", "escalation_id": None}

@@ -99,33 +99,51 @@ async def sms():
     form, channels = await _verified("twilio_sms", SMS_NOTIFIERS)
     text = form.get("Body", "")
     response = MessagingResponse()
+    outcome = "ignored"
     if text.strip().upper() not in KEYWORDS:
-        response.message(await _replied(form.get("From", ""), text, form.get("MessageSid", ""), channels))
+        answer, outcome = await _replied(form.get("From", ""), text, form.get("MessageSid", ""), channels)
+        response.message(answer)
+    inbound.count("twilio_sms", outcome)
     return _twiml(response)
 
 
-async def _replied(sender: str, text: str, sid: str, channels: list[str]) -> str:
-    """What to answer to the reply `text` from `sender` (acting on it first, when it names an open escalation)."""
+async def _replied(sender: str, text: str, sid: str, channels: list[str]) -> tuple[str, str]:
+    """What to answer to the reply `text` from `sender`, acting on it first when it names an open escalation, and
+    what it did (acknowledged, resolved, or ignored)."""
+    try:
+        done = await _reply(sender, text, sid, channels)
+    except _Answered as answered:
+        return str(answered), "ignored"
+    summary = _short(done.link.escalation.summary)
+    earlier = _acknowledged_earlier(done.link)
+    if earlier is not None:
+        return f"Already acknowledged{earlier}: {summary}", "ignored"
+    verb = "Resolved" if done.link.action == "resolve" else "Acknowledged"
+    return f"{verb} {done.code}: {summary}", verb.lower()
+
+
+class _Answered(Exception):
+    """A reply that changes nothing: its message is the answer."""
+
+
+async def _reply(sender: str, text: str, sid: str, channels: list[str]) -> service.Replied:
+    """Act on the reply; `_Answered` with what to answer when it cannot act."""
     try:
         number = current_app.extensions["notifiers"].check_address(channels[0], sender)
         if not MESSAGE_SID.fullmatch(sid):
             raise service.NotUnderstood()
         done = await service.reply(number, text, sid, channels, inbound.link_check())
     except (InvalidAddress, service.NotUnderstood):
-        return HELP
+        raise _Answered(HELP) from None
     except service.Replayed:
-        return "This reply was handled already."
+        raise _Answered("This reply was handled already.") from None
     except service.UnknownCode as exc:
-        return f"No open escalation has code {exc.code} for this number. {HELP}"
+        raise _Answered(f"No open escalation has code {exc.code} for this number. {HELP}") from None
     except service.AlreadyResolved as exc:
-        return f"Already resolved: {_short(exc.summary)}"
+        raise _Answered(f"Already resolved: {_short(exc.summary)}") from None
     except UnknownActionLink:
-        return "That code no longer works: the page has expired. Act on the escalation in the service."
-    summary = _short(done.link.escalation.summary)
-    earlier = _acknowledged_earlier(done.link)
-    if earlier is not None:
-        return f"Already acknowledged{earlier}: {summary}"
-    return f"{'Resolved' if done.link.action == 'resolve' else 'Acknowledged'} {done.code}: {summary}"
+        raise _Answered("That code no longer works: the page has expired. Act on the escalation in the service.") from None
+    return done
 
 
 @bp.post("/inbound/twilio/voice/<channel:channel>/<server_id:message_id>")
@@ -137,12 +155,14 @@ async def voice(channel: str, message_id: str):
     inbound.admit("twilio_voice")
     form, _ = await _verified("twilio_voice", VOICE_NOTIFIERS, channel)
     response = VoiceResponse()
+    outcome = "ignored"
     try:
         link = await service.press(channel, message_id, form.get("Digits", ""), inbound.link_check())
     except service.NotUnderstood:
         gather = response.gather(num_digits=1, action=inbound.called_url(), method="POST", timeout=8)
         gather.say(OPTIONS)
         response.say("No key was pressed. Goodbye.")
+        inbound.count("twilio_voice", outcome)
         return _twiml(response)
     except service.AlreadyResolved:
         response.say("This escalation is already resolved. Goodbye.")
@@ -150,7 +170,10 @@ async def voice(channel: str, message_id: str):
         response.say("This call can no longer acknowledge or resolve: the page has expired. Goodbye.")
     else:
         response.say(_said(link))
+        if _acknowledged_earlier(link) is None:
+            outcome = "resolved" if link.action == "resolve" else "acknowledged"
     response.hangup()
+    inbound.count("twilio_voice", outcome)
     return _twiml(response)
 
 

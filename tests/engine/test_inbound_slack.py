@@ -19,6 +19,7 @@ from urllib.parse import parse_qsl, urlencode
 import pytest
 
 from apiclient import settings_for
+from metrics_helpers import scrape
 from nself_oncall.app import create_app
 from nself_oncall.config import Channel
 from nself_oncall.escalation import Rule
@@ -353,3 +354,14 @@ async def test_a_response_url_off_the_channels_slack_host_is_refused(app, api, e
     status, answer = await post(app, body, signed(body))
     assert status == 422 and answer["error"]["details"][0]["field"] == "response_url"
     assert (await status_of(api, esc))["status"] == "triggered" and posted(slack, RESPONSE) == []
+
+
+async def test_clicks_are_counted_by_outcome(app, api, engine, slack):
+    esc, blocks = await paged(api, engine, slack)
+    body = click_body(blocks, "acknowledge", ALICE, slack)
+    assert (await post(app, body, {}))[0] == 403
+    assert (await post(app, body, signed(body)))[0] == 200
+    got = await scrape(app.test_client())
+    counted = {o: got.value("nself_oncall_inbound_requests_total", door="slack", outcome=o)
+               for o in ("acknowledged", "resolved", "ignored", "forbidden", "rate_limited")}
+    assert counted == {"acknowledged": 1, "resolved": 0, "ignored": 0, "forbidden": 1, "rate_limited": 0}

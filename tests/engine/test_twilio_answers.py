@@ -19,6 +19,7 @@ import pytest
 from races import finished_or_waiting, held_after
 
 from apiclient import settings_for
+from metrics_helpers import scrape
 from nself_oncall.api.inbound_twilio import HELP
 from nself_oncall.app import create_app
 from nself_oncall.config import Channel
@@ -501,3 +502,20 @@ async def test_a_key_after_the_links_expired_says_so(app, api, engine, twilio, p
     assert [s.text for s in said.iter("Say")] == [
         "This call can no longer acknowledge or resolve: the page has expired. Goodbye."]
     assert (await escalation(api, esc))["status"] == "triggered"
+
+
+async def test_answers_are_counted_by_door_and_outcome(app, api, engine, people):
+    sms_request = "/inbound/twilio/sms"
+    got = await scrape(app.test_client())
+    assert got.value("nself_oncall_inbound_requests_total", door="slack", outcome="rate_limited") == 0
+    esc = await page(api, engine, "user:alice")
+    assert (await reply(app, "1a"))[0] == 200
+    assert (await reply(app, "hello"))[0] == 200
+    assert (await reply(app, "7a"))[0] == 200  # nobody's code
+    assert (await app.test_client().post(sms_request, data=b"Body=1r")).status_code == 403
+    assert (await reply(app, "1r"))[0] == 200
+    got = await scrape(app.test_client())
+    counted = {o: got.value("nself_oncall_inbound_requests_total", door="twilio_sms", outcome=o)
+               for o in ("acknowledged", "resolved", "ignored", "forbidden", "rate_limited")}
+    assert counted == {"acknowledged": 1, "resolved": 1, "ignored": 2, "forbidden": 1, "rate_limited": 0}
+    assert (await escalation(api, esc))["status"] == "resolved"
