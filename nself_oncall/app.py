@@ -27,6 +27,7 @@ from .api import (
     overrides,
     policies,
     schedules,
+    temporaries,
     users,
 )
 from .api.auth import API_PREFIX, authenticate
@@ -117,7 +118,7 @@ def create_app(settings: Settings, registry: Registry | None = None, engine: Eng
     app.register_blueprint(intake.bp)
     app.register_blueprint(inbound_slack.bp)
     app.register_blueprint(inbound_twilio.bp)
-    for module in (schedules, calendars, overrides, policies, users, escalations, integrations, notifiers, audit):
+    for module in (schedules, temporaries, calendars, overrides, policies, users, escalations, integrations, notifiers, audit):
         app.register_blueprint(module.bp, url_prefix=API_PREFIX)
     ui.register(app)  # /ui/: pages behind a session cookie, not the bearer token
     _lifecycle(app, settings, engine)

@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 from .escalation import Policy
+from .oncall import Shift
 from .oncall.handoffs import Notice
 
 T = TypeVar("T")
@@ -42,13 +43,28 @@ class ScheduleRecord:
 
 
 @dataclass(frozen=True)
-class OverrideRecord:
+class TemporaryRecord:
+    """A temporary schedule: from `start` to `end` the layers are set aside and only `shifts` count."""
+
     id: str
     schedule_id: str
-    user: str
+    start: datetime
+    end: datetime
+    shifts: tuple[Shift, ...]
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class OverrideRecord:
+    """An add (`replaces` None), a replace (`user` wherever `replaces` would be on call) or a remove (`user` None)."""
+
+    id: str
+    schedule_id: str
+    user: str | None
     start: datetime
     end: datetime
     created_at: datetime
+    replaces: str | None = None
 
 
 @dataclass(frozen=True)

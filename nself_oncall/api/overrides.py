@@ -19,10 +19,11 @@ bp = Blueprint("overrides", __name__)
 @validate_querystring(OverridesQuery)
 @answers(Page[OverrideOut], errors=(*QUERY, 404))
 async def list_overrides(query_args: OverridesQuery):
-    """Overrides overlapping `?since=&until=`, optionally of one `?schedule_id=`, by start time."""
+    """Overrides overlapping `?since=&until=`, optionally of one `?schedule_id=` and naming one `?user=` (on either
+    side of a replace), by start time."""
     q = query_args
     page = await service.list_overrides(
-        current_app.extensions["schedule_cache"], q.limit, q.cursor, q.schedule_id, q.since, q.until
+        current_app.extensions["schedule_cache"], q.limit, q.cursor, q.schedule_id, q.since, q.until, q.user
     )
     return page_json(page, override_json, lambda o: (iso(o.start), o.id))
 
@@ -32,9 +33,12 @@ async def list_overrides(query_args: OverridesQuery):
 @validate_request(OverrideIn)
 @answers(OverrideOut, 201, errors=(*BODY, 404))
 async def create_override(data: OverrideIn):
-    """Create an override; times without an offset are wall-clock in the schedule's zone."""
+    """Create an override: an add (`user` above every layer), a replace (`user` wherever `replaces` would be on call)
+    or a remove (`user` null: `replaces` taken off). Times without an offset are wall-clock in the schedule's zone."""
     cache = current_app.extensions["schedule_cache"]
-    created = await service.create(cache, data.schedule_id, data.user, data.start, data.end, actor=actor())
+    created = await service.create(
+        cache, data.schedule_id, data.user, data.replaces, data.start, data.end, actor=actor()
+    )
     return override_json(created), 201
 
 

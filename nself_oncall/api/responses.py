@@ -57,6 +57,12 @@ class LayerSource(Out):
 class OverrideSource(Out):
     type: Literal["override"]
     id: str
+    replaces: str | None = Field(description="whom the override stands in for; null for an add")
+
+
+class TemporarySource(Out):
+    type: Literal["temporary"]
+    id: str
 
 
 class IntervalOut(Out):
@@ -65,7 +71,7 @@ class IntervalOut(Out):
     user: str | None
     start: datetime | None
     end: datetime | None
-    source: Annotated[LayerSource | OverrideSource, Field(discriminator="type")] | None
+    source: Annotated[LayerSource | OverrideSource | TemporarySource, Field(discriminator="type")] | None
 
 
 class Shifts(Out):
@@ -135,7 +141,7 @@ class UserShiftOut(Out):
     schedule_name: str
     start: datetime | None
     end: datetime | None
-    source: Annotated[LayerSource | OverrideSource, Field(discriminator="type")]
+    source: Annotated[LayerSource | OverrideSource | TemporarySource, Field(discriminator="type")]
 
 
 class UserOncallOut(Out):
@@ -227,14 +233,36 @@ class Notices(Out):
 
 
 class OverrideOut(Out):
-    """An override."""
+    """An override: an add (`replaces` null), a replace, or a remove (`user` null)."""
 
     id: str
     schedule_id: str
-    user: str
+    user: str | None
+    replaces: str | None
     start: datetime
     end: datetime
     created_at: datetime
+
+
+class ShiftOut(Out):
+    user: str
+    start: datetime
+    end: datetime
+
+
+class TemporaryOut(Out):
+    """A temporary schedule: from `start` to `end` only `shifts` count (each only inside the span)."""
+
+    id: str
+    schedule_id: str
+    start: datetime
+    end: datetime
+    shifts: list[ShiftOut]
+    created_at: datetime
+
+
+class TemporaryList(Out):
+    items: list[TemporaryOut]
 
 
 class AuditEntryOut(Out):
@@ -243,7 +271,7 @@ class AuditEntryOut(Out):
     id: str
     at: datetime
     actor: str = Field(description="the trusted header's user id (NSELF_ONCALL_ACTOR_HEADER), else `api`")
-    resource: str = Field(description="schedule, override, user, policy, calendar_subscription or escalation")
+    resource: str = Field(description="schedule, override, temporary_schedule, user, policy, calendar_subscription, escalation, integration or heartbeat")
     resource_id: str
     action: str = Field(description="create, update, delete; an escalation's trigger, acknowledge or resolve")
     before: dict[str, Any] | None = Field(description="the resource before, as the API shows it (addresses masked)")

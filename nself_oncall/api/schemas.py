@@ -123,10 +123,41 @@ def _unique_layer_names(body):
 
 
 class OverrideIn(Body):
+    """`{"user": "dave"}` puts dave above every layer; `{"user": "dave", "replaces": "alice"}` puts dave wherever alice
+    would be on call; `{"user": null, "replaces": "alice"}` takes alice off (whoever is next below takes her time)."""
+
     schedule_id: Slug
+    user: UserId | None = Field(description="who is on call; null, with `replaces`, removes that user")
+    replaces: UserId | None = Field(default=None, description="the user this override stands in for, or removes")
+    start: Instant
+    end: Instant
+
+    @model_validator(mode="after")
+    def _a_kind(self):
+        if self.user is None and self.replaces is None:
+            raise ValueError('a remove names whom it takes off: give "replaces" (or a "user" to add)')
+        if self.user is not None and self.user == self.replaces:
+            raise ValueError('"user" and "replaces" name the same person: that changes nothing')
+        return self
+
+
+class ShiftIn(Body):
     user: UserId
     start: Instant
     end: Instant
+
+
+#: The most shifts one temporary schedule may list.
+MAX_SHIFTS = 1_000
+
+
+class TemporaryIn(Body):
+    """From `start` to `end` the schedule's layers are set aside and only `shifts` count, each only inside that span
+    (a gap where none). Shifts must not overlap one another."""
+
+    start: Instant
+    end: Instant
+    shifts: list[ShiftIn] = Field(default_factory=list, max_length=MAX_SHIFTS)
 
 
 class ContactIn(Body):
@@ -362,12 +393,14 @@ class ServerIdPageQuery(PageQuery):
 class OverridesQuery(PageQuery):
     cursor: InstantIdCursor | None = Field(default=None, description="next_cursor of the previous page")
     schedule_id: Slug | None = Field(default=None, description="only this schedule's overrides (unknown: 404)")
+    user: UserId | None = Field(default=None, description="only overrides naming this user, as `user` or `replaces`")
     since: Instant | None = Field(default=None, description="overlapping from; needs an offset unless schedule_id is given")
     until: Instant | None = Field(default=None, description="overlapping until; needs an offset unless schedule_id is given")
 
 
 AUDITED = (
-    "schedule", "override", "user", "policy", "calendar_subscription", "escalation", "integration", "heartbeat"
+    "schedule", "override", "temporary_schedule", "user", "policy", "calendar_subscription", "escalation",
+    "integration", "heartbeat",
 )
 
 

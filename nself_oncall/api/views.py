@@ -21,6 +21,7 @@ from ..records import (
     PolicyRecord,
     ScheduleRecord,
     SubscriptionRecord,
+    TemporaryRecord,
     UserRecord,
 )
 from ..service.people import UserShift
@@ -62,8 +63,12 @@ def _interval_json(interval: Interval) -> dict[str, Any]:
     """Remembered: the same intervals are answered again and again (who is on call now, on every schedule)."""
     source = None
     if interval.source is not None:
-        key = "layer" if interval.source.type == "layer" else "id"
-        source = {"type": interval.source.type, key: interval.source.ref}
+        if interval.source.type == "layer":
+            source = {"type": "layer", "layer": interval.source.ref}
+        elif interval.source.type == "temporary":
+            source = {"type": "temporary", "id": interval.source.ref}
+        else:
+            source = {"type": interval.source.type, "id": interval.source.ref, "replaces": interval.source.replaces}
     return {"user": interval.user, "start": iso(interval.start), "end": iso(interval.end), "source": source}
 
 
@@ -122,8 +127,20 @@ def override_json(record: OverrideRecord) -> dict[str, Any]:
         "id": record.id,
         "schedule_id": record.schedule_id,
         "user": record.user,
+        "replaces": record.replaces,
         "start": iso(record.start),
         "end": iso(record.end),
+        "created_at": iso(record.created_at),
+    }
+
+
+def temporary_json(record: TemporaryRecord) -> dict[str, Any]:
+    return {
+        "id": record.id,
+        "schedule_id": record.schedule_id,
+        "start": iso(record.start),
+        "end": iso(record.end),
+        "shifts": [{"user": s.user, "start": iso(s.start), "end": iso(s.end)} for s in record.shifts],
         "created_at": iso(record.created_at),
     }
 

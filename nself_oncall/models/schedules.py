@@ -1,4 +1,4 @@
-"""Schedules with their ordered layers, and overrides."""
+"""Schedules with their ordered layers, overrides and temporary schedules."""
 
 from tortoise import fields
 from tortoise.models import Model
@@ -9,7 +9,7 @@ class Schedule(Model):
     name = fields.CharField(max_length=200)
     description = fields.TextField(default="")
     timezone = fields.CharField(max_length=64, default="UTC")
-    # Bumped with every change to the schedule, its layers or its overrides (see store/cache.py).
+    # Bumped with every change to the schedule, its layers, overrides or temporary schedules (see store/cache.py).
     version = fields.IntField(default=0)
     created_at = fields.DatetimeField()
     updated_at = fields.DatetimeField()
@@ -51,12 +51,31 @@ class Layer(Model):
 
 
 class Override(Model):
+    # An add (`replaces` NULL), a replace (`user` on call wherever `replaces` would be) or a remove (`user` NULL).
     id = fields.CharField(primary_key=True, max_length=40)
     schedule = fields.ForeignKeyField("models.Schedule", related_name="overrides", on_delete=fields.CASCADE)
-    user = fields.CharField(max_length=255)
+    user = fields.CharField(max_length=255, null=True)
+    replaces = fields.CharField(max_length=255, null=True)
     start_at = fields.DatetimeField()
     end_at = fields.DatetimeField(db_index=True)
     created_at = fields.DatetimeField()
 
     class Meta:
         table = "overrides"
+
+
+class Temporary(Model):
+    """A temporary schedule: from `start_at` to `end_at` the layers are set aside and only `shifts` count.
+
+    `shifts` is [{"user", "start", "end"}] (ISO 8601 UTC instants), in time order, disjoint.
+    """
+
+    id = fields.CharField(primary_key=True, max_length=40)
+    schedule = fields.ForeignKeyField("models.Schedule", related_name="temporaries", on_delete=fields.CASCADE)
+    start_at = fields.DatetimeField()
+    end_at = fields.DatetimeField()
+    shifts = fields.JSONField()
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "temporary_schedules"

@@ -55,11 +55,41 @@ class Layer:
 
 @dataclass(frozen=True)
 class Override:
+    """`replaces` None: `user` is on call above every layer (an add). With `replaces`: `user` is on call wherever
+    `replaces` would be (a replace), or, `user` None, `replaces` is taken off (a remove): see render.py."""
+
     id: str
-    user: str
+    user: str | None
     start: datetime
     end: datetime
     created_at: datetime
+    replaces: str | None = None
+
+    @property
+    def adds(self) -> bool:
+        return self.replaces is None
+
+
+@dataclass(frozen=True)
+class Shift:
+    """One person on call from `start` to `end`, in a temporary schedule."""
+
+    user: str
+    start: datetime
+    end: datetime
+
+
+@dataclass(frozen=True)
+class Temporary:
+    """From `start` to `end` the layers are set aside and only `shifts` count (a gap where none).
+
+    `shifts` are in time order and disjoint; only their parts inside [start, end) count. The temporaries of one
+    schedule do not overlap."""
+
+    id: str
+    start: datetime
+    end: datetime
+    shifts: tuple[Shift, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -67,14 +97,17 @@ class Schedule:
     zone: ZoneInfo
     layers: tuple[Layer, ...] = ()
     overrides: tuple[Override, ...] = field(default=())
+    temporaries: tuple[Temporary, ...] = ()
 
 
 @dataclass(frozen=True)
 class Source:
-    """Where an interval comes from: a layer by name, or an override by id."""
+    """Where an interval comes from: a layer by name, an override by id (with whom it replaces, if anyone), or a
+    temporary schedule by id."""
 
-    type: str  # "layer" or "override"
+    type: str  # "layer", "override" or "temporary"
     ref: str
+    replaces: str | None = None
 
 
 @dataclass(frozen=True)

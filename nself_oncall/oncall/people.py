@@ -18,13 +18,17 @@ FIRST_WINDOW = timedelta(days=1)
 
 
 def named(schedule: Schedule) -> frozenset[str]:
-    """Everyone a layer or an override of `schedule` names: nobody else is ever on call there."""
-    return frozenset(u for layer in schedule.layers for u in layer.users) | {o.user for o in schedule.overrides}
+    """Everyone a layer, an override or a temporary schedule of `schedule` names: nobody else is ever on call
+    there."""
+    return (frozenset(u for layer in schedule.layers for u in layer.users)
+            | {o.user for o in schedule.overrides if o.user is not None}
+            | {s.user for t in schedule.temporaries for s in t.shifts})
 
 
 def names(schedule: Schedule, user: str) -> bool:
     """Whether `user` is in `named(schedule)`, without building the set."""
-    return any(user in layer.users for layer in schedule.layers) or any(o.user == user for o in schedule.overrides)
+    return (any(user in layer.users for layer in schedule.layers) or any(o.user == user for o in schedule.overrides)
+            or any(s.user == user for t in schedule.temporaries for s in t.shifts))
 
 
 def intervals_of(

@@ -1,4 +1,10 @@
-"""The final schedule: overrides over layers, later layers over earlier ones.
+"""The final schedule: overrides and temporary schedules over layers, later layers over earlier ones.
+
+The rule at an instant t (docs/api.md): take the layers that cover t, top first, and drop each one whose user at t
+a remove override active at t takes off; the top one left decides (none: a gap); the replace overrides active at t
+then apply to its user, newest first, each once; the add overrides active at t win over all, newest first. The
+source is the last thing that decided. A temporary schedule active at t stands in for all the layers: its shift at
+t is the only layer (none: a gap).
 
 `render` is the one algorithm; `at` renders a small range around one instant and
 then, only on a side where the interval holding it reaches the range's edge,
@@ -15,7 +21,7 @@ from heapq import heappop, heappush
 from operator import itemgetter
 
 from .layers import coverage, covers_something, is_constant, restrictions_cover_all
-from .model import EARLIEST, LATEST, Interval, Override, Schedule, Source
+from .model import EARLIEST, LATEST, Interval, Layer, Override, Schedule, Source, Temporary
 
 _DAY = timedelta(days=1)
 _WEEK = timedelta(weeks=1)
@@ -44,21 +50,38 @@ Piece = tuple[datetime, datetime, str, Source]
 def render(schedule: Schedule, since: datetime, until: datetime) -> list[Interval]:
     """Covered intervals of the final schedule inside [since, until), maximal, in time order.
 
-    Each source fills what the ones above it left uncovered, in one pass over those
-    gaps: a layer's pieces are worked out once, over the span the gaps reach. Nothing is
+    Each source fills what the ones above it left uncovered, in one pass over those gaps: the add overrides, then
+    the temporary schedules (whose spans are then closed to the layers, covered or not), then each layer, top down,
+    less the times its user is taken off; a layer's pieces are worked out once, over the span the gaps reach. The
+    replace overrides then change who is on call in what the temporary schedules and layers filled. Nothing is
     rendered from LATEST on (wall-clock arithmetic would leave the calendar).
     """
     until = min(until, LATEST)
+    if since >= until:
+        return []
+    near = [o for o in schedule.overrides if o.start < until and since < o.end]
     pieces: list[Piece] = []
-    gaps: list[Gap] = [(since, until)] if since < until else []
-    if schedule.overrides:
-        gaps = _fill(gaps, _shown_overrides(schedule.overrides, since, until), pieces)
+    gaps = _fill([(since, until)], _shown_overrides([o for o in near if o.adds], since, until), pieces)
+    removed: dict[str, list[Gap]] = {}
+    for o in near:
+        if o.user is None:
+            removed.setdefault(o.replaces, []).append((o.start, o.end))
+    below: list[Piece] = []  # what the temporary schedules and the layers fill
+    temporaries = sorted((t for t in schedule.temporaries if t.start < until and since < t.end), key=lambda t: t.start)
+    if temporaries and gaps:
+        gaps = _fill(gaps, _kept(_temporary_shifts(temporaries), removed), below)
+        gaps = _fill(gaps, ((None, None, t.start, t.end) for t in temporaries), [])
     for layer in reversed(schedule.layers):
         if not gaps:
             break
+        if _all_removed(layer, removed, gaps[0][0], gaps[-1][1]):
+            continue  # none of its users may be on call there: its shifts need not be worked out
         source = Source("layer", layer.name)
         spans = coverage(layer, schedule.zone, gaps[0][0], gaps[-1][1])
-        gaps = _fill(gaps, ((user, source, start, end) for user, start, end in spans), pieces)
+        gaps = _fill(gaps, _kept(((user, source, start, end) for user, start, end in spans), removed), below)
+    below.sort(key=itemgetter(0))
+    replacing = [o for o in near if o.replaces is not None and o.user is not None]
+    pieces += _replaced(below, replacing, since, until) if replacing else below
     pieces.sort(key=itemgetter(0))
     return _merge(pieces)
 
@@ -68,28 +91,38 @@ def render_cost(schedule: Schedule, since: datetime, until: datetime) -> int:
 
     `render`'s time grows linearly with it, so a caller can refuse a range costing
     more than MAX_RENDER_COST before rendering anything. It counts two per override
-    overlapping the range (each of its ends can cut what shows) and, for each layer
+    or temporary schedule overlapping the range (each of its ends can cut what shows), one per shift of those
+    temporary schedules and, for each layer
     from the top down, over the part of the range the layer runs in: its shifts
-    (that span over the shortest its shifts can be, plus three for the ends and a
-    DST change) and its restriction windows (each weekday a window starts on, as
+    (that span over the shortest its shifts can be, none if it has one user, plus
+    three for the ends and a DST change) and its restriction windows (each weekday a window starts on, as
     often as it can occur in that span with the day before it). A layer that covers
-    the whole range at all times hides the layers below it, and an override that
+    the whole range at all times hides the layers below it (unless a remove override
+    takes off one of its users), and an add override or a temporary schedule that
     covers it hides every layer: `render` skips them.
     """
     overlapping = [o for o in schedule.overrides if o.start < until and since < o.end]
     cost = 2 * len(overlapping)
-    if any(o.start <= since and until <= o.end for o in overlapping):
-        return cost  # an override covers the whole range: `render` skips every layer
+    if any(o.adds and o.start <= since and until <= o.end for o in overlapping):
+        return cost  # an add override covers the whole range: `render` skips every layer
+    temporaries = [t for t in schedule.temporaries if t.start < until and since < t.end]
+    cost += sum(2 + len(t.shifts) for t in temporaries)
+    if any(t.start <= since and until <= t.end for t in temporaries):
+        return cost  # a temporary schedule sets every layer aside over the whole range
+    removed = {o.replaces for o in overlapping if o.user is None}
+    gone = {o.replaces for o in overlapping if o.user is None and o.start <= since and until <= o.end}
     for layer in reversed(schedule.layers):
         lo, hi = max(since, layer.start), until if layer.end is None else min(until, layer.end)
-        if lo >= hi:
-            continue
-        cost += (hi - lo) // (_SHORTEST[layer.rotation.unit] * layer.rotation.length) + 3
+        if lo >= hi or gone.issuperset(layer.users):
+            continue  # every user of it is taken off over the whole range: `render` skips it
+        if len(set(layer.users)) > 1:  # one user's shifts are one run
+            cost += (hi - lo) // (_SHORTEST[layer.rotation.unit] * layer.rotation.length)
+        cost += 3
         if layer.restrictions and not restrictions_cover_all(layer.restrictions):
             per_week = sum(7 if r.days is None else len(r.days) for r in layer.restrictions)
             cost += ((hi - lo) // _WEEK + 2) * per_week
-        elif (lo, hi) == (since, until):
-            break
+        elif (lo, hi) == (since, until) and removed.isdisjoint(layer.users):
+            break  # a remove of one of its users would let the layers below show
     return cost
 
 
@@ -111,7 +144,8 @@ def at(schedule: Schedule, instant: datetime) -> Interval:
 
 def _search_back(schedule: Schedule, piece: Interval, lo: datetime, chunk: timedelta) -> datetime | None:
     """Where `piece`, rendered within [lo, ...), really starts."""
-    first = min([l.start for l in schedule.layers] + [o.start for o in schedule.overrides], default=None)
+    first = min([l.start for l in schedule.layers] + [o.start for o in schedule.overrides]
+                + [t.start for t in schedule.temporaries], default=None)
     start = piece.start
     while start == lo:
         if lo == EARLIEST or first is None or lo < first:
@@ -168,7 +202,9 @@ def _constant_run_start(schedule: Schedule, piece: Interval, lo: datetime) -> da
     """Where a piece of an always-same-user layer began, if nothing above that layer ran since.
 
     Then only overrides can have cut it: it began at the layer's start or at the
-    end of the last override before `lo`. None when that shortcut does not apply.
+    end of the last override before `lo` that shows over a layer (an add), or takes
+    off or replaces the piece's user, or of the last temporary schedule. None when
+    that shortcut does not apply.
     """
     if piece.source is None or piece.source.type != "layer":
         return None
@@ -179,7 +215,8 @@ def _constant_run_start(schedule: Schedule, piece: Interval, lo: datetime) -> da
     above = schedule.layers[index + 1 :]
     if any(l.start < lo and (l.end is None or l.end > layer.start) for l in above):
         return None
-    cuts = [o.end for o in schedule.overrides if layer.start <= o.end <= lo]
+    cuts = [o.end for o in schedule.overrides if (o.adds or o.replaces == piece.user) and layer.start <= o.end <= lo]
+    cuts += [t.end for t in schedule.temporaries if layer.start <= t.end <= lo]
     return max(cuts, default=layer.start)
 
 
@@ -191,9 +228,71 @@ def _settling(schedule: Schedule) -> tuple[datetime, bool]:
     after that instant (an interval that reaches past it never ends).
     """
     bounds = [l.start for l in schedule.layers] + [l.end for l in schedule.layers if l.end]
-    bounds += [o.end for o in schedule.overrides]
+    bounds += [o.end for o in schedule.overrides] + [t.end for t in schedule.temporaries]
     running = [l for l in schedule.layers if l.end is None and covers_something(l)]
     return max(bounds, default=EARLIEST), not running or is_constant(running[-1])
+
+
+def _temporary_shifts(temporaries: list[Temporary]) -> Iterator[Span]:
+    """The shifts of temporary schedules (disjoint, in time order), each clipped to its schedule's span."""
+    for t in temporaries:
+        source = Source("temporary", t.id)
+        for shift in t.shifts:
+            start, end = max(shift.start, t.start), min(shift.end, t.end)
+            if start < end:
+                yield shift.user, source, start, end
+
+
+def _all_removed(layer: Layer, removed: dict[str, list[Gap]], since: datetime, until: datetime) -> bool:
+    """Whether every user of `layer` is taken off over all of [since, until) by one remove override each."""
+    return all(any(s <= since and until <= e for s, e in removed.get(user, ())) for user in layer.users)
+
+
+def _kept(spans: Iterable[Span], removed: dict[str, list[Gap]]) -> Iterator[Span]:
+    """`spans`, less the times their user is taken off."""
+    for user, source, start, end in spans:
+        for off_start, off_end in sorted(removed.get(user, ())):
+            if off_end <= start or end <= off_start:
+                continue
+            if start < off_start:
+                yield user, source, start, off_start
+            start = max(start, off_end)
+            if start >= end:
+                break
+        if start < end:
+            yield user, source, start, end
+
+
+def _replaced(below: list[Piece], replacing: list[Override], since: datetime, until: datetime) -> list[Piece]:
+    """The pieces `below` (sorted) with the replace overrides applied: at each instant, the newest active one that
+    replaces the user, then the newest older than it that replaces who that gave, and so on (each once). One sweep
+    over the stretches between two consecutive ends of pieces or overrides."""
+    near = sorted(replacing, key=lambda o: (o.created_at, o.id), reverse=True)  # rank 0 is the newest
+    changes: dict[datetime, list[tuple[int, bool]]] = {}
+    for rank, o in enumerate(near):
+        changes.setdefault(max(o.start, since), []).append((rank, True))
+        changes.setdefault(min(o.end, until), []).append((rank, False))
+    for start, end, _, _ in below:
+        changes.setdefault(start, [])
+        changes.setdefault(end, [])
+    times = sorted(changes)
+    active: dict[str, set[int]] = {}  # by whom they replace
+    pieces: list[Piece] = []
+    at = 0  # the first piece not ended
+    for lo, hi in zip(times, times[1:], strict=False):
+        for rank, begins in changes[lo]:
+            ranks = active.setdefault(near[rank].replaces, set())
+            (ranks.add if begins else ranks.discard)(rank)
+        while at < len(below) and below[at][1] <= lo:
+            at += 1
+        if at == len(below) or below[at][0] > lo:
+            continue  # a gap: nobody to replace
+        user, source, last = below[at][2], below[at][3], -1
+        while (rank := min((r for r in active.get(user, ()) if r > last), default=None)) is not None:
+            o = near[rank]
+            user, source, last = o.user, Source("override", o.id, o.replaces), rank
+        pieces.append((lo, hi, user, source))
+    return pieces
 
 
 def _shown_overrides(overrides: Iterable[Override], since: datetime, until: datetime) -> Iterator[Span]:

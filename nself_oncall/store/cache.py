@@ -1,8 +1,8 @@
 """Pure schedules kept in memory, each valid for one version of its row.
 
-Reading who is on call is the hot path. A schedule's layers and overrides change
+Reading who is on call is the hot path. A schedule's layers, overrides and temporary schedules change
 rarely, so each request asks the database one small question (the row's version,
-bumped in the same transaction as every change to the schedule, its layers or its
+bumped in the same transaction as every change to the schedule, its layers, its temporary schedules or its
 overrides, with its creation time, which tells a re-created schedule from the one
 deleted before it) and loads everything again only when that answer moved.
 Several processes can share one database: each asks on every read.
@@ -26,7 +26,7 @@ from ..models import Layer, Schedule
 from ..oncall.handoffs import Notice
 from ..oncall.people import named
 from ..records import LayerRecord, ScheduleRecord
-from . import overrides
+from . import overrides, temporaries
 from .sql import default, rows, transaction_open
 
 _VERSION_SQL = "SELECT version, created_at FROM schedules WHERE id = $1"
@@ -198,6 +198,7 @@ async def _load(schedule_id: str, version: Version) -> Loaded:
         zone=zone,
         layers=tuple(to_pure_layer(layer, zone) for layer in layers),
         overrides=await overrides.ending_after(schedule_id, horizon),
+        temporaries=await temporaries.pure(schedule_id),
     )
     history_end = await overrides.last_end_at_or_before(schedule_id, horizon)
     return Loaded(version, schedule_record(row, layers), pure, history_end, named(pure))

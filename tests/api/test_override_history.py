@@ -42,7 +42,7 @@ async def test_an_interval_reaching_back_past_the_cached_overrides_is_exact(api,
     assert loaded.history_end == long_ago + timedelta(days=2, hours=1)
 
     status, body = await api.get("/api/v1/schedules/steady/oncall", query_string={"at": _iso(long_ago + timedelta(days=1))})
-    assert body["user"] == "bob" and body["source"] == {"type": "override", "id": old[1]}
+    assert body["user"] == "bob" and body["source"] == {"type": "override", "id": old[1], "replaces": None}
     assert body["start"] == _iso(long_ago + timedelta(days=1))
 
 
@@ -67,6 +67,6 @@ async def test_shifts_in_the_past_include_old_overrides(api):
     assert status == 200
     assert [(s["user"], s["source"]) for s in body["items"]] == [
         ("alice", {"type": "layer", "layer": "layer-1"}),
-        ("bob", {"type": "override", "id": old}),
+        ("bob", {"type": "override", "id": old, "replaces": None}),
         ("alice", {"type": "layer", "layer": "layer-1"}),
     ]

@@ -21,7 +21,7 @@ async def test_override_beats_layers(api):
     _, now = await api.get("/api/v1/schedules/sre/oncall?at=2024-01-03T12:00:00Z")
     assert now == {"schedule_id": "sre", "at": "2024-01-03T12:00:00Z", "user": "dave",
                    "start": "2024-01-03T06:00:00Z", "end": "2024-01-04T06:00:00Z",
-                   "source": {"type": "override", "id": body["id"]}}
+                   "source": {"type": "override", "id": body["id"], "replaces": None}}
     _, after = await api.get("/api/v1/schedules/sre/oncall?at=2024-01-04T12:00:00Z")
     assert after["user"] == "alice" and after["start"] == "2024-01-04T06:00:00Z"
 

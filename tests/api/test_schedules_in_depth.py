@@ -195,7 +195,7 @@ async def test_one_person_now_and_next_across_schedules(api):
     _, body = await api.get("/api/v1/users/carol/oncall?at=2024-03-01T00:00:00Z")
     assert body["now"] == [] and body["next"] == {
         "schedule_id": "nights", "schedule_name": "Nights", "start": "2024-03-04T12:00:00Z",
-        "end": "2024-03-20T00:00:00Z", "source": {"type": "override", "id": made["id"]},
+        "end": "2024-03-20T00:00:00Z", "source": {"type": "override", "id": made["id"], "replaces": None},
     }
 
 

@@ -14,8 +14,15 @@ piece of wall-clock arithmetic itself, as naively as it can:
 - a restriction window starts on a day (filtered by `days`), runs from its start
   time resolved to its end time resolved (on the next day when end <= start);
   every window of the instant's local day and the days around it is checked;
-- overrides beat layers, the most recently created override wins, a later layer
-  beats an earlier one.
+- the rule at an instant t, as the contract words it: take the layers that cover t, top
+  first (a later layer is higher), and drop each layer whose user at t is removed by a
+  remove override active at t; the top remaining layer's user (none: a gap) is then
+  replaced by the replace overrides active at t, newest first, each applied once;
+  finally the add overrides active at t win over all, newest first. The source is the
+  last thing that decided;
+- a temporary schedule active at t (start <= t < end) stands in for all the layers: the one
+  shift of it that holds t, if it lies inside the temporary span, is the only layer there
+  (its user dropped if removed; none: a gap), its source the temporary schedule.
 
 All inputs are expected on whole minutes (anchors, restriction times), as are all
 real time-zone transitions of the zones the tests use.
@@ -169,15 +176,28 @@ class Oracle:
 
     def answer(self, t: datetime) -> Answer:
         """(user, source) on call at t, or (None, None)."""
-        active = [o for o in self.schedule.overrides if o.start <= t < o.end]
-        if active:
-            newest = max(active, key=lambda o: o.created_at)
-            return newest.user, Source("override", newest.id)
-        for i in reversed(range(len(self.schedule.layers))):
-            layer = self.schedule.layers[i]
-            if self.layer_covers(layer, t):
-                return self.layer_user(i, t), Source("layer", layer.name)
-        return GAP
+        newest_first = sorted((o for o in self.schedule.overrides if o.start <= t < o.end),
+                              key=lambda o: (o.created_at, o.id), reverse=True)
+        removed = [o.replaces for o in newest_first if o.replaces is not None and o.user is None]
+        user, source = GAP
+        temporary = next((x for x in self.schedule.temporaries if x.start <= t < x.end), None)
+        if temporary is not None:
+            for shift in temporary.shifts:
+                if shift.start <= t < shift.end and shift.user not in removed:
+                    user, source = shift.user, Source("temporary", temporary.id)
+        else:
+            for i in reversed(range(len(self.schedule.layers))):
+                layer = self.schedule.layers[i]
+                if self.layer_covers(layer, t) and self.layer_user(i, t) not in removed:
+                    user, source = self.layer_user(i, t), Source("layer", layer.name)
+                    break
+        for o in newest_first:
+            if o.replaces is not None and o.user is not None and user == o.replaces:
+                user, source = o.user, Source("override", o.id, o.replaces)
+        adds = [o for o in newest_first if o.replaces is None]
+        if adds:
+            user, source = adds[0].user, Source("override", adds[0].id)
+        return (user, source) if user is not None else GAP
 
     # where the answer can change ----------------------------------------------
 
@@ -186,6 +206,8 @@ class Oracle:
         points: set[datetime] = set()
         for o in self.schedule.overrides:
             points |= {o.start, o.end}
+        for x in self.schedule.temporaries:
+            points |= {x.start, x.end} | {p for shift in x.shifts for p in (shift.start, shift.end)}
         for i, layer in enumerate(self.schedule.layers):
             points.add(layer.start)
             if layer.end is not None:
@@ -208,6 +230,8 @@ class Oracle:
 
     def first_covered(self, until: datetime) -> datetime | None:
         """The first instant anyone is on call, if it is before `until` (else None)."""
+        if self.schedule.temporaries or any(o.replaces is not None for o in self.schedule.overrides):
+            return self._first_answered(until)
         firsts = [o.start for o in self.schedule.overrides]
         for layer in self.schedule.layers:
             stop = until if layer.end is None else min(until, layer.end)
@@ -230,3 +254,14 @@ class Oracle:
             firsts.extend(found)
         first = min(firsts, default=None)
         return first if first is not None and first < until else None
+
+    def _first_answered(self, until: datetime) -> datetime | None:
+        """`first_covered` by asking the answer at every instant it may change from the first start on: a remove can
+        hide a layer's first shifts, and a temporary schedule sets them aside, so no start alone says when someone is
+        first on call."""
+        starts = [o.start for o in self.schedule.overrides] + [layer.start for layer in self.schedule.layers]
+        starts += [x.start for x in self.schedule.temporaries]
+        if not starts or min(starts) >= until:
+            return None
+        found = [c for c in self.candidates(min(starts), until) if c < until and self.answer(c) != GAP]
+        return min(found, default=None)

@@ -43,6 +43,8 @@ from nself_oncall.oncall.model import (
     Restriction,
     Rotation,
     Schedule,
+    Shift,
+    Temporary,
 )
 
 
@@ -140,8 +142,17 @@ def layers(draw, name: str, zone: ZoneInfo, base: date, since: datetime, span: t
 
 
 @st.composite
-def cases(draw, max_layers: int = 3, max_overrides: int = 3, max_rules: int = 2, max_days: int = 3
-          ) -> tuple[Schedule, datetime, datetime]:
+def override_kinds(draw, ident: str, start: datetime, end: datetime, created: datetime) -> Override:
+    """An add (half of them), a replace or a remove, of the users the layers name and one they do not."""
+    kind = draw(st.sampled_from(["add", "add", "replace", "remove"]))
+    user = None if kind == "remove" else draw(st.sampled_from(USERS))
+    replaces = None if kind == "add" else draw(st.sampled_from(USERS))
+    return Override(ident, user, start, end, created, replaces)
+
+
+@st.composite
+def cases(draw, max_layers: int = 3, max_overrides: int = 3, max_rules: int = 2, max_days: int = 3,
+          max_temporaries: int = 2) -> tuple[Schedule, datetime, datetime]:
     """A schedule and a range [since, until) of up to `max_days` days."""
     zone_name = draw(st.sampled_from(ZONES))
     zone = ZoneInfo(zone_name)
@@ -159,8 +170,31 @@ def cases(draw, max_layers: int = 3, max_overrides: int = 3, max_rules: int = 2,
         start = since + draw(st.integers(-12 * 60, int(span / MINUTE) + 12 * 60)) * MINUTE
         end = start + draw(st.integers(1, 2 * 24 * 60)) * MINUTE
         created = datetime(2024, 1, 1, tzinfo=UTC) + order[j] * timedelta(hours=1)
-        overrides.append(Override(f"o{j}", draw(st.sampled_from(USERS)), start, end, created))
-    return Schedule(zone, schedule_layers, tuple(overrides)), since, since + span
+        overrides.append(draw(override_kinds(f"o{j}", start, end, created)))
+    temporaries = draw(st.lists(temporary_spans(since, span), max_size=max_temporaries))
+    return Schedule(zone, schedule_layers, tuple(overrides), _disjoint(temporaries)), since, since + span
+
+
+@st.composite
+def temporary_spans(draw, since: datetime, span: timedelta) -> Temporary:
+    """A temporary schedule about the range, with up to three shifts in time order (each may reach past its span,
+    where it must not count), disjoint, and gaps between them."""
+    minutes = int(span / MINUTE)
+    start = since + draw(st.integers(-12 * 60, minutes + 12 * 60)) * MINUTE
+    end = start + draw(st.integers(1, 2 * 24 * 60)) * MINUTE
+    cuts = sorted(draw(st.lists(st.integers(-6 * 60, int((end - start) / MINUTE) + 6 * 60), max_size=6, unique=True)))
+    shifts = [Shift(draw(st.sampled_from(USERS)), start + a * MINUTE, start + b * MINUTE)
+              for a, b in zip(cuts[::2], cuts[1::2], strict=False)]
+    return Temporary(f"t{draw(st.integers(0, 99))}", start, end, tuple(shifts))
+
+
+def _disjoint(temporaries: list[Temporary]) -> tuple[Temporary, ...]:
+    """`temporaries` less each that overlaps one kept before it (the API refuses those), with distinct ids."""
+    kept: list[Temporary] = []
+    for t in temporaries:
+        if all(t.end <= k.start or k.end <= t.start for k in kept):
+            kept.append(Temporary(f"t{len(kept)}", t.start, t.end, t.shifts))
+    return tuple(kept)
 
 
 # --- helpers ------------------------------------------------------------------------
