@@ -54,3 +54,23 @@ def scenario(now: datetime | None = None) -> dict:
         "policy": {"id": "sre-policy", "name": "SRE paging", "steps": [
             {"delay_minutes": 5, "targets": [{"type": "schedule", "id": "sre"}]}]},
             }
+
+
+#: A user id a page must escape (user ids may hold anything but whitespace, '/' and control characters).
+HOSTILE = "<em>\"eve'&"
+
+
+def kinds(now: datetime | None = None, covering: str = HOSTILE) -> dict:
+    """For the scenario's schedule: dave replacing alice from one day on to three; carol removed from seven days on
+    to nine (a gap where she would be, as the layer has nobody else); a temporary schedule from four days on to six
+    with `covering` on call for its first day only, so that its second day is a gap."""
+    now = (now or datetime.now(UTC)).replace(second=0, microsecond=0)
+    day = timedelta(days=1)
+    return {
+        "replace": {"schedule_id": "sre", "user": "dave", "replaces": "alice", "start": stamp(now + day),
+                    "end": stamp(now + 3 * day)},
+        "remove": {"schedule_id": "sre", "user": None, "replaces": "carol", "start": stamp(now + 7 * day),
+                   "end": stamp(now + 9 * day)},
+        "temporary": {"start": stamp(now + 4 * day), "end": stamp(now + 6 * day),
+                      "shifts": [{"user": covering, "start": stamp(now + 4 * day), "end": stamp(now + 5 * day)}]},
+    }

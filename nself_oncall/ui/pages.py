@@ -21,7 +21,7 @@ from ..api.actor import actor
 from ..api.fields import SERVER_ID, SLUG, USER_ID, decode_notification_cursor, encode_cursor
 from ..api.views import by_position
 from ..records import NotificationPosition, Page
-from ..service import channels, coverage, escalations, people, schedules, users
+from ..service import channels, coverage, escalations, people, schedules, temporaries, users
 from ..service import sign_in as sign_ins
 from ..service.instants import now
 from . import session, timeline
@@ -101,16 +101,19 @@ async def schedule_list():
 @bp.get("/schedules/<slug:schedule_id>")
 @hide
 async def schedule(schedule_id: str):
-    """Who is on call now, then the next 14 days from today's midnight, by the schedule's own clock."""
+    """Who is on call now, then the next 14 days from today's midnight, by the schedule's own clock, with the spans
+    of the temporary schedules that overlap them."""
     cache = current_app.extensions["schedule_cache"]
     view = await schedules.get(cache, schedule_id)
     zone, instant = ZoneInfo(view.record.timezone), now()
     since, until = timeline.day_range(zone, instant, DAYS)
     intervals = await schedules.shifts(cache, schedule_id, since, until)
     gaps = (await coverage.gaps(cache, schedule_id, since, until)).gaps
-    rows = timeline.days(intervals, gaps, zone, since, until, instant)
+    spans = [t for t in await temporaries.of_schedule(schedule_id) if t.start < until and t.end > since]
+    rows = timeline.days(intervals, gaps, zone, since, until, instant, spans)
     return await render_template(
-        "ui/schedule.html", view=view, zone=zone, days=rows, gaps=gaps, colours=timeline.colours(rows), hours=range(0, 24, 3)
+        "ui/schedule.html", view=view, zone=zone, days=rows, gaps=gaps, temporaries=spans,
+        colours=timeline.colours(rows), hours=range(0, 24, 3),
     )
 
 
@@ -146,7 +149,8 @@ async def escalation(escalation_id: str):
         page = await escalations.notifications(escalation_id, NOTIFICATIONS_PAGE, after)
     later = encode_cursor(*by_position(page.items[-1])) if page.more else None
     return await render_template("ui/escalation.html", escalation=record, notifications=page.items, later=later,
-                                 first=after is None, alerts=_latest_alerts(record.details))
+                                 first=after is None, alerts=_latest_alerts(record.details),
+                                 details=json.dumps(record.details, indent=2, ensure_ascii=False) if record.details else "")
 
 
 #: How many of an alert group's alerts an escalation's page lists.

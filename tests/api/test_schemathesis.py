@@ -6,7 +6,7 @@ once more on seeded ids: so each reaches a row whatever fuzzing draws), then EXA
 requests of three kinds in equal shares: valid ones, invalid ones (schemathesis leaves the token
 out of some, so 401 is checked too), and valid ones naming rows seeded before each operation runs
 (`known_ids`: a schedule and a user that the seeded policy keeps, one of each free to delete, the
-policy, an override, an open escalation with its acknowledge links, a calendar link). No answer may be a 5xx, each status
+policy, an override, a temporary schedule, an open escalation with its acknowledge links, a calendar link). No answer may be a 5xx, each status
 and body must be documented, and the app must log no defect (input that reached the database
 unvalidated, or an unhandled error).
 
@@ -79,6 +79,12 @@ def known_ids(client, app) -> dict[str, list[str]]:
         now = datetime.now(UTC)
         span = {"start": (now - timedelta(hours=1)).isoformat(), "end": (now + timedelta(days=1)).isoformat()}
         overrides = [_call(client, "POST", "/api/v1/overrides", {"schedule_id": "st-kept", "user": "st-free", **span})]
+    temporaries = _call(client, "GET", "/api/v1/schedules/st-kept/temporary")["items"][:3]
+    if not temporaries:
+        start = datetime(2001, 1, 1, tzinfo=UTC)  # before anything fuzzing makes, which ends in 8999 (`with_seeded_ids`)
+        span = {"start": start.isoformat(), "end": (start + timedelta(days=1)).isoformat()}
+        temporaries = [_call(client, "POST", "/api/v1/schedules/st-kept/temporary",
+                             {**span, "shifts": [{"user": "st-free", **span}]})]
     escalation = client.post("/api/v1/escalations", json={"policy_id": "st-policy", "summary": "s", "dedup_key": "st"})
     assert escalation.status_code in (200, 201), escalation.text  # 200: the open one with that key
     # A new integration and heartbeat for each operation: one may have been deleted, and a key is shown only once.
@@ -93,6 +99,7 @@ def known_ids(client, app) -> dict[str, list[str]]:
         "user_id": ["st-kept", "st-free"],
         "policy_id": ["st-policy"],
         "override_id": [o["id"] for o in overrides],
+        "temporary_id": [t["id"] for t in temporaries],
         "name": LOCAL_CHANNELS,
         "schedule": ["st-kept"],
         "user": ["st-kept"],

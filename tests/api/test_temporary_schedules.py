@@ -177,3 +177,31 @@ async def test_people_views_and_the_audit_log_follow(api):
     assert status == 200 and [(i["schedule_id"], i["user"]) for i in body["items"]] == [("s", "bob")]
     status, body = await api.get("/api/v1/audit?resource=temporary_schedule")
     assert status == 200 and [(e["resource_id"], e["action"]) for e in body["items"]] == [(made_["id"], "create")]
+
+
+async def test_the_worked_example_of_docs_api(api):
+    """docs/api.md, "Temporary schedules": the table of its worked example."""
+    await schedule(api)
+    made_ = await temporary(api, shift("bob", "02:00", "10:00"), shift("carol", "12:00", "23:00"))
+    await made(api, "/api/v1/overrides", {"schedule_id": "s", "user": "dave", "replaces": "carol",
+                                          **_span("15:00", "16:00")})
+    assert made_["shifts"][0]["start"] == "2024-03-04T02:00:00Z"  # kept as given
+    assert await shifts(api) == [
+        ("alice", "00:00", "06:00", "layer"), ("bob", "06:00", "10:00", "temporary"),
+        ("carol", "12:00", "15:00", "temporary"), ("dave", "15:00", "16:00", "override"),
+        ("carol", "16:00", "18:00", "temporary"), ("alice", "18:00", "00:00", "layer"),
+    ]
+
+
+async def test_the_policy_preview_pages_whom_the_temporary_schedule_names(api):
+    """The escalation engine and its dry run look the schedule up at the step's instant as every view does."""
+    await schedule(api)
+    await made(api, "/api/v1/users", {"id": "bob", "contacts": [{"channel": "log", "address": "bob@example.com"}]})
+    step = {"delay_minutes": 60, "targets": [{"type": "schedule", "id": "s"}]}
+    await made(api, "/api/v1/policies", {"id": "p", "name": "P", "steps": [step]})
+    await temporary(api, shift("bob", "06:00", "12:00"))
+    await made(api, "/api/v1/overrides", {"schedule_id": "s", "user": None, "replaces": "bob",
+                                          **_span("11:00", "12:00")})
+    for at, expected in (("07:00", "bob"), ("11:30", None), ("13:00", None), ("19:00", "alice")):
+        status, body = await api.get(f"/api/v1/policies/p/preview?at=2024-03-04T{at}:00Z")
+        assert status == 200 and body["items"][0]["user"] == expected, (at, body["items"][0])

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 import sqlite3
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -15,7 +17,7 @@ from nself_oncall.config import NSELF_ACTOR_HEADER
 from nself_oncall.engine import Escalator
 from nself_oncall.service import escalations
 from nself_oncall.store.cache import ScheduleCache
-from webui import Ui, scenario
+from webui import HOSTILE, Ui, kinds, scenario
 
 PAGES = ("/ui/", "/ui/schedules", "/ui/schedules/sre", "/ui/escalations", "/ui/users", "/ui/users/alice", "/ui/channels")
 
@@ -232,7 +234,7 @@ async def test_an_escalation_page_shows_where_it_came_from_and_its_latest_alerts
     assert 'id="source">integration <code>prom</code>' in page and "key g" in page
     assert page.index("firing</td>") < page.index("resolved</td>")  # firing first
     assert "<code>host=&lt;db1&gt;</code>" in page and "Disk 99% full" in page
-    assert 'href="https://prom.example/graph"' in page and "javascript:" not in page
+    assert 'href="https://prom.example/graph"' in page and 'href="javascript:' not in page  # only in the raw details
 
 
 @pytest.mark.parametrize("details", [
@@ -279,3 +281,55 @@ async def test_the_escalation_list_filters_by_status(ui, api, escalation):
     assert "No acknowledged escalations." in page and "<strong>acknowledged</strong>" in page
     response, page = await ui.get("/ui/escalations?status=bogus")
     assert response.status_code == 400 and "No such filter" in page
+
+
+async def test_a_schedule_page_draws_replaces_removes_and_temporary_schedules(ui, api):
+    now = datetime.now(UTC).replace(second=0, microsecond=0)
+    data, more = scenario(now), kinds(now)
+    assert (await api.post("/api/v1/schedules", data["schedule"]))[0] == 201
+    for kind in ("replace", "remove"):
+        assert (await api.post("/api/v1/overrides", more[kind]))[0] == 201, kind
+    status, temporary = await api.post("/api/v1/schedules/sre/temporary", more["temporary"])
+    assert status == 201
+    await ui.sign_in()
+    response, page = await ui.get("/ui/schedules/sre")
+    assert response.status_code == 200
+
+    # dave's blocks name whom he replaces, with a class of their own, and so does each one's tooltip
+    replaced = re.findall(r'<div class="block override kind-replace" data-user="dave" data-replaces="alice"\s[^>]*'
+                          r'title="dave \(replacing alice\), override [^"]+">dave \(replacing alice\)</div>', page)
+    assert replaced
+    # the temporary schedule's span is a band on each day it touches, and listed; its shift is marked, escaped
+    berlin = ZoneInfo("Europe/Berlin")
+
+    def clock(stamp: str) -> str:
+        return datetime.fromisoformat(stamp).astimezone(berlin).strftime("%Y-%m-%d %H:%M")
+
+    start, end = clock(temporary["start"]), clock(temporary["end"])
+    bands = re.findall(rf'<div class="temporary-span" data-temporary="{temporary["id"]}"[^>]*title="([^"]+)"', page)
+    assert 2 <= len(bands) <= 3  # 48 hours from a time of day: two or three days
+    assert set(bands) == {f"temporary schedule from {start} to {end}: the layers are set aside"}
+    assert f'<li data-temporary="{temporary["id"]}">From {start} to {end} the layers are set aside' in page
+    assert 'class="block temporary" data-user="&lt;em&gt;&#34;eve&#39;&amp;"' in page
+    assert "&lt;em&gt;&#34;eve&#39;&amp; (temporary schedule" in page
+    assert "<em>" not in page and HOSTILE not in page
+    # gaps stay gaps: the temporary schedule's second day, and where carol is removed
+    gaps = re.findall(r"<li>([^<]+) – ([^<]+)</li>", page.split('id="gaps"')[1])
+    day = timedelta(days=1)
+    assert (clock((now + 5 * day).isoformat()), end) in gaps
+    removed = (clock(more["remove"]["start"]), clock(more["remove"]["end"]))
+    assert any(removed[0] <= gap_start < removed[1] for gap_start, _ in gaps)
+    assert 'data-user="carol"' in page  # before her removal
+
+
+async def test_an_escalation_page_shows_its_details_escaped(ui, api, escalation):
+    await ui.sign_in()
+    _, page = await ui.get(f"/ui/escalations/{escalation}")
+    assert 'id="details"' not in page  # none given
+    details = {"host": "<db1>", "runbook": {"steps": [1, "two"]}, "note": "Grüße & \"quotes\""}
+    _, body = await api.post("/api/v1/escalations", {"policy_id": "sre-policy", "summary": "s", "details": details})
+    _, page = await ui.get(f"/ui/escalations/{body['id']}")
+    shown = re.search(r'<pre class="details" id="details">(.*?)</pre>', page, re.S)[1]
+    unescaped = shown.replace("&lt;", "<").replace("&gt;", ">").replace("&#34;", '"').replace("&amp;", "&")
+    assert json.loads(unescaped) == details and "\n  " in shown  # pretty-printed
+    assert "&#34;host&#34;: &#34;&lt;db1&gt;&#34;" in shown and "<db1>" not in page and "Grüße" in shown

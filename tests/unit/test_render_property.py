@@ -3,10 +3,11 @@
 Random schedules in zones with odd DST rules (30-minute shifts, 45-minute offsets,
 midnight transitions, negative DST, none at all), every rotation unit, anchors on
 and around DST transition dates and month ends, restrictions that wrap or span a
-whole day, up to three layers and overlapping overrides.
+whole day, up to three layers, overlapping overrides of every kind (add, replace, remove) and up
+to two temporary schedules, with gaps between their shifts and shifts reaching past their spans.
 
 Profiles (tests/unit/conftest.py): the default one is modest; HYPOTHESIS_PROFILE=ci (what CI
-runs) 3,000 examples per property, HYPOTHESIS_PROFILE=full at least 10,000.
+runs) 2,000 examples per property, HYPOTHESIS_PROFILE=full 10,000.
 """
 
 from __future__ import annotations

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from nself_oncall.oncall import Interval, Source
+from nself_oncall.records import TemporaryRecord
 from nself_oncall.ui import timeline
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -37,3 +38,18 @@ def test_an_interval_over_midnight_is_cut_into_both_days_and_open_ends_reach_the
     assert [(b.left, b.width, b.source) for b in first.blocks] == [(75.0, 25.0, "override")]
     assert [(b.left, b.width, b.end) for b in second.blocks] == [(0.0, 100.0, until)]
     assert timeline.colours([first, second]) == {"bob": timeline.PALETTE[0]}
+
+
+def test_kinds_are_told_apart_and_a_temporary_span_is_a_band_on_each_day_it_touches():
+    now = _utc(2024, 6, 1, 12)
+    since, until = timeline.day_range(ZoneInfo("UTC"), now, 2)
+    replace = Interval("dave", Source("override", "o1", "alice"), _utc(2024, 6, 1, 6), _utc(2024, 6, 1, 12))
+    temporary = Interval("erin", Source("temporary", "t1"), _utc(2024, 6, 1, 18), _utc(2024, 6, 2, 6))
+    span = TemporaryRecord("t1", "s", _utc(2024, 6, 1, 18), _utc(2024, 6, 2, 12), (), now)
+    first, second = timeline.days([replace, temporary], [], ZoneInfo("UTC"), since, until, now, [span])
+    dave, erin = first.blocks
+    assert (dave.text, dave.classes, dave.replaces) == ("dave (replacing alice)", "override kind-replace", "alice")
+    assert dave.about == "dave (replacing alice), override o1"
+    assert (erin.text, erin.classes, erin.about) == ("erin", "temporary", "erin (temporary schedule t1)")
+    assert [(b.id, b.left, b.width) for b in first.temporaries] == [("t1", 75.0, 25.0)]
+    assert [(b.id, b.left, b.width) for b in second.temporaries] == [("t1", 0.0, 50.0)]
