@@ -40,7 +40,9 @@ def _event(shift: Shift, stamp: datetime) -> Event:
     event.add("dtstart", interval.start.astimezone(UTC))
     event.add("dtend", interval.end.astimezone(UTC))
     event.add("summary", f"On call: {interval.user} ({shift.schedule_name})")
-    how = f"layer {source.ref}" if source.type == "layer" else f"override {source.ref}"
+    how = {"layer": "layer", "temporary": "temporary schedule"}.get(source.type, "override") + f" {source.ref}"
+    if source.replaces:
+        how += f", replacing {source.replaces}"
     event.add("description", f"{interval.user} is on call for schedule {shift.schedule_id} ({how}).")
     event.add("transp", "TRANSPARENT")  # on call is not busy: free/busy lookups should not block the time
     return event

@@ -14,7 +14,7 @@ bounds a render's work beforehand, by arithmetic.
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right, insort
 from collections.abc import Iterable, Iterator
 from datetime import datetime, timedelta
 from heapq import heappop, heappush
@@ -62,10 +62,7 @@ def render(schedule: Schedule, since: datetime, until: datetime) -> list[Interva
     near = [o for o in schedule.overrides if o.start < until and since < o.end]
     pieces: list[Piece] = []
     gaps = _fill([(since, until)], _shown_overrides([o for o in near if o.adds], since, until), pieces)
-    removed: dict[str, list[Gap]] = {}
-    for o in near:
-        if o.user is None:
-            removed.setdefault(o.replaces, []).append((o.start, o.end))
+    removed = _removed(near)
     below: list[Piece] = []  # what the temporary schedules and the layers fill
     temporaries = sorted((t for t in schedule.temporaries if t.start < until and since < t.end), key=lambda t: t.start)
     if temporaries and gaps:
@@ -248,17 +245,36 @@ def _all_removed(layer: Layer, removed: dict[str, list[Gap]], since: datetime, u
     return all(any(s <= since and until <= e for s, e in removed.get(user, ())) for user in layer.users)
 
 
+def _removed(overrides: list[Override]) -> dict[str, list[Gap]]:
+    """When each user is taken off by the remove overrides: per user, sorted, disjoint spans."""
+    spans: dict[str, list[Gap]] = {}
+    for o in overrides:
+        if o.user is None:
+            spans.setdefault(o.replaces, []).append((o.start, o.end))
+    return {user: _union(found) for user, found in spans.items()}
+
+
+def _union(spans: list[Gap]) -> list[Gap]:
+    """The union of `spans`, as sorted, disjoint spans."""
+    merged: list[Gap] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
 def _kept(spans: Iterable[Span], removed: dict[str, list[Gap]]) -> Iterator[Span]:
-    """`spans`, less the times their user is taken off."""
+    """`spans`, less the times their user is taken off (`removed`, from `_removed`)."""
     for user, source, start, end in spans:
-        for off_start, off_end in sorted(removed.get(user, ())):
-            if off_end <= start or end <= off_start:
-                continue
-            if start < off_start:
-                yield user, source, start, off_start
-            start = max(start, off_end)
-            if start >= end:
-                break
+        offs = removed.get(user, ())
+        i = bisect_right(offs, start, key=itemgetter(1))  # the first that ends after the span starts
+        while i < len(offs) and offs[i][0] < end:
+            if start < offs[i][0]:
+                yield user, source, start, offs[i][0]
+            start = max(start, offs[i][1])
+            i += 1
         if start < end:
             yield user, source, start, end
 
@@ -266,7 +282,8 @@ def _kept(spans: Iterable[Span], removed: dict[str, list[Gap]]) -> Iterator[Span
 def _replaced(below: list[Piece], replacing: list[Override], since: datetime, until: datetime) -> list[Piece]:
     """The pieces `below` (sorted) with the replace overrides applied: at each instant, the newest active one that
     replaces the user, then the newest older than it that replaces who that gave, and so on (each once). One sweep
-    over the stretches between two consecutive ends of pieces or overrides."""
+    over the stretches between two consecutive ends of pieces or overrides; who a user becomes is remembered until
+    the active overrides change."""
     near = sorted(replacing, key=lambda o: (o.created_at, o.id), reverse=True)  # rank 0 is the newest
     changes: dict[datetime, list[tuple[int, bool]]] = {}
     for rank, o in enumerate(near):
@@ -276,23 +293,41 @@ def _replaced(below: list[Piece], replacing: list[Override], since: datetime, un
         changes.setdefault(start, [])
         changes.setdefault(end, [])
     times = sorted(changes)
-    active: dict[str, set[int]] = {}  # by whom they replace
+    active: dict[str, list[int]] = {}  # sorted ranks, by whom they replace
+    becomes: dict[tuple[str, Source], tuple[str, Source]] = {}
     pieces: list[Piece] = []
     at = 0  # the first piece not ended
     for lo, hi in zip(times, times[1:], strict=False):
+        if changes[lo]:
+            becomes.clear()
         for rank, begins in changes[lo]:
-            ranks = active.setdefault(near[rank].replaces, set())
-            (ranks.add if begins else ranks.discard)(rank)
+            ranks = active.setdefault(near[rank].replaces, [])
+            if begins:
+                insort(ranks, rank)
+            else:
+                del ranks[bisect_left(ranks, rank)]
         while at < len(below) and below[at][1] <= lo:
             at += 1
         if at == len(below) or below[at][0] > lo:
             continue  # a gap: nobody to replace
-        user, source, last = below[at][2], below[at][3], -1
-        while (rank := min((r for r in active.get(user, ()) if r > last), default=None)) is not None:
-            o = near[rank]
-            user, source, last = o.user, Source("override", o.id, o.replaces), rank
-        pieces.append((lo, hi, user, source))
+        key = (below[at][2], below[at][3])
+        if key not in becomes:
+            becomes[key] = _chain(*key, near, active)
+        pieces.append((lo, hi, *becomes[key]))
     return pieces
+
+
+def _chain(user: str, source: Source, near: list[Override], active: dict[str, list[int]]) -> tuple[str, Source]:
+    """Who `user` (from `source`) becomes through the active replace overrides (`near` by rank, newest first)."""
+    last = -1
+    while True:
+        ranks = active.get(user, ())
+        i = bisect_right(ranks, last)
+        if i == len(ranks):
+            return user, source
+        last = ranks[i]
+        o = near[last]
+        user, source = o.user, Source("override", o.id, o.replaces)
 
 
 def _shown_overrides(overrides: Iterable[Override], since: datetime, until: datetime) -> Iterator[Span]:

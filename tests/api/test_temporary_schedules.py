@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import pytest
 
+from apiclient import AUTH
+
 DAY = {"since": "2024-03-04T00:00:00Z", "until": "2024-03-05T00:00:00Z"}
 SPAN = {"start": "2024-03-04T06:00:00Z", "end": "2024-03-04T18:00:00Z"}
 
@@ -205,3 +207,17 @@ async def test_the_policy_preview_pages_whom_the_temporary_schedule_names(api):
     for at, expected in (("07:00", "bob"), ("11:30", None), ("13:00", None), ("19:00", "alice")):
         status, body = await api.get(f"/api/v1/policies/p/preview?at=2024-03-04T{at}:00Z")
         assert status == 200 and body["items"][0]["user"] == expected, (at, body["items"][0])
+
+
+async def test_the_calendar_feed_says_where_each_shift_comes_from(api, app):
+    await schedule(api)
+    made_ = await temporary(api, shift("bob", "06:00", "12:00"))
+    swap = await made(api, "/api/v1/overrides", {"schedule_id": "s", "user": "dave", "replaces": "alice",
+                                                 **_span("20:00", "21:00")})
+    client = app.test_client()
+    response = await client.get(f"/api/v1/schedules/s/shifts.ics?since={DAY['since']}&until={DAY['until']}",
+                                headers=AUTH)
+    text = (await response.get_data(as_text=True)).replace("\r\n ", "")
+    assert response.status_code == 200
+    assert f"bob is on call for schedule s (temporary schedule {made_['id']})" in text
+    assert f"dave is on call for schedule s (override {swap['id']}\\, replacing alice)" in text

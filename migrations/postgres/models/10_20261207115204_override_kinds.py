@@ -10,7 +10,9 @@ async def upgrade(db: BaseDBAsyncClient) -> str:
 
 
 async def downgrade(db: BaseDBAsyncClient) -> str:
+    # An override of the old kind only adds: replaces and removes cannot be kept (as in the SQLite downgrade).
     return """
+        DELETE FROM "overrides" WHERE "replaces" IS NOT NULL;
         ALTER TABLE "overrides" DROP COLUMN "replaces";
         ALTER TABLE "overrides" ALTER COLUMN "user" SET NOT NULL;"""
 
