@@ -133,7 +133,7 @@ def _lifecycle(app: Quart, settings: Settings, options: EngineOptions | None) ->
 
     @app.before_serving
     async def _open_database() -> None:
-        await open_database(settings.database_url)
+        await open_database(settings.database_url, settings.pooled)
         if engine is not None:  # apart from the requests' event loop (engine/process.py)
             engine.start()
 

@@ -30,6 +30,9 @@ settings read from the environment:
   PORT                         listen port (default: 3840)
   DATABASE_URL                 sqlite://FILE or postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE
                                (default: sqlite://nself_oncall.db, in the working directory)
+  NSELF_ONCALL_DIRECT_DATABASE_URL
+                               the PostgreSQL server itself, when DATABASE_URL points at PgBouncer in
+                               transaction mode: LISTEN and migrations go here (default: DATABASE_URL)
   PLUGIN_SECRET                the API's bearer token, 16 characters or more
                                (default: a new random token each start, printed once)
   NSELF_ONCALL_PLUGINS         the channels file (default: ./plugins.toml if there is one,
@@ -114,9 +117,13 @@ def _parser() -> argparse.ArgumentParser:
 def _migrate(settings: Settings) -> int:
     from .migrate import apply_migrations
     from .startup import opening_database
+    from .store.listen import probe
 
-    with opening_database(settings.database_url):
-        applied = asyncio.run(apply_migrations(settings.database_url))
+    if settings.pooled:  # the pooled URL must answer too, before anything serves
+        with opening_database(settings.database_url):
+            asyncio.run(probe(settings.database_url, pooled=True))
+    with opening_database(settings.session_url, "NSELF_ONCALL_DIRECT_DATABASE_URL" if settings.pooled else "DATABASE_URL"):
+        applied = asyncio.run(apply_migrations(settings.session_url))
     print(f"applied {len(applied)} migration(s)" + (": " + ", ".join(applied) if applied else ""))
     return 0
 

@@ -40,6 +40,7 @@ ENV_SETTINGS = (
     "HOST",
     "PORT",
     "DATABASE_URL",
+    "NSELF_ONCALL_DIRECT_DATABASE_URL",
     "PLUGIN_SECRET",
     "NSELF_ONCALL_PLUGINS",
     "NSELF_ONCALL_STRICT_PLUGINS",
@@ -87,6 +88,9 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 3840
     database_url: str = DEFAULT_DATABASE_URL
+    # The PostgreSQL server itself, when DATABASE_URL points at a pooler in transaction mode (PgBouncer): what needs
+    # a session (LISTEN, migrations and their lock) goes here; None: everything goes to database_url.
+    direct_database_url: str | None = None
     plugin_secret: str | None = None
     plugins_file: Path | None = None
     channels: Mapping[str, Channel] = field(default_factory=dict)
@@ -123,6 +127,7 @@ class Settings:
             host=env.get("HOST") or "127.0.0.1",
             port=port_number(env.get("PORT") or "3840"),
             database_url=env.get("DATABASE_URL") or DEFAULT_DATABASE_URL,
+            direct_database_url=_direct_url(env),
             plugin_secret=_secret(env, "PLUGIN_SECRET"),
             plugins_file=plugins_file,
             channels=_channels(plugins.get("channels", {}), environ),
@@ -142,6 +147,16 @@ class Settings:
             intake_rate=_rate(env, "NSELF_ONCALL_INTAKE_RATE", Rule(300, timedelta(minutes=5))),
             inbound_rate=_rate(env, "NSELF_ONCALL_INBOUND_RATE", Rule(120, timedelta(minutes=1))),
         )
+
+    @property
+    def session_url(self) -> str:
+        """Where what needs a session of its own goes (LISTEN, migrations and their lock): the server itself."""
+        return self.direct_database_url or self.database_url
+
+    @property
+    def pooled(self) -> bool:
+        """Whether database_url is a pooler in transaction mode: no prepared statements kept on its connections."""
+        return self.direct_database_url is not None
 
     @property
     def base_url(self) -> str:
@@ -172,26 +187,40 @@ class _Declared(Mapping[str, str]):
         return sum(1 for _ in self)
 
 
-def dialect_of(database_url: str) -> str:
+def _direct_url(env: Mapping[str, str]) -> str | None:
+    """NSELF_ONCALL_DIRECT_DATABASE_URL: a postgres:// URL, beside a postgres:// DATABASE_URL."""
+    direct = env.get("NSELF_ONCALL_DIRECT_DATABASE_URL") or None
+    if direct is None:
+        return None
+    pooled = env.get("DATABASE_URL") or DEFAULT_DATABASE_URL
+    if dialect_of(pooled) != "postgres" or dialect_of(direct, "NSELF_ONCALL_DIRECT_DATABASE_URL") != "postgres":
+        raise ConfigError("NSELF_ONCALL_DIRECT_DATABASE_URL: only with PostgreSQL, as a postgres:// URL beside a "
+                          "DATABASE_URL that points at PgBouncer")
+    return direct
+
+
+def dialect_of(database_url: str, setting: str = "DATABASE_URL") -> str:
     if "://" not in database_url:  # not echoed: it may be "user:password@host/db"
-        raise ConfigError("DATABASE_URL: not a URL (use sqlite://FILE or postgres://USER@HOST:PORT/DATABASE)")
+        raise ConfigError(f"{setting}: not a URL (use sqlite://FILE or postgres://USER@HOST:PORT/DATABASE)")
     scheme = database_url.split("://", 1)[0]
     if scheme == "sqlite":
         return "sqlite"
     if scheme in ("postgres", "postgresql", "asyncpg", "psycopg"):
         return "postgres"
-    raise ConfigError(f"DATABASE_URL: unsupported scheme {scheme!r} (use sqlite:// or postgres://)")
+    raise ConfigError(f"{setting}: unsupported scheme {scheme!r} (use sqlite:// or postgres://)")
 
 
 async def _keep_session(connection: Any) -> None:
     """A pooled connection's reset: nothing to undo (see tortoise_config)."""
 
 
-def tortoise_config(database_url: str, migrating: bool = False) -> dict[str, Any]:
+def tortoise_config(database_url: str, migrating: bool = False, pooled: bool = False) -> dict[str, Any]:
     """The Tortoise ORM configuration for one database; aerich's models ride along.
 
     On PostgreSQL a query waits at most QUERY_TIMEOUT seconds for its answer, unless `migrating`: a migration may
-    rewrite a large table."""
+    rewrite a large table. `pooled`: the URL is a pooler in transaction mode (PgBouncer), where a connection's next
+    transaction may run on another server connection, so asyncpg keeps no prepared statements (it prepares each
+    query unnamed, on the same server connection as it runs)."""
     from tortoise.backends.base.config_generator import expand_db_url
 
     dialect_of(database_url)
@@ -203,6 +232,8 @@ def tortoise_config(database_url: str, migrating: bool = False) -> dict[str, Any
         credentials.setdefault("timeout", CONNECT_TIMEOUT)
         if not migrating:
             credentials.setdefault("command_timeout", QUERY_TIMEOUT)
+        if pooled:
+            credentials["statement_cache_size"] = 0
         # asyncpg's pool sends "SELECT pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *; RESET ALL" each time a
         # connection goes back to it, and the caller waits for it: a round trip after every query and transaction,
         # the engine's included. Nothing here leaves session state on a pooled connection (no SET, LISTEN is on a

@@ -41,19 +41,19 @@ def masked(url: str) -> str:
 
 
 @contextmanager
-def opening_database(url: str) -> Iterator[None]:
-    """Turn the errors of opening DATABASE_URL into a ConfigError (malformed) or a StartupError.
+def opening_database(url: str, setting: str = "DATABASE_URL") -> Iterator[None]:
+    """Turn the errors of opening `url` (the value of `setting`) into a ConfigError (malformed) or a StartupError.
 
     Errors of other kinds (a failing migration, a bug) go through unchanged.
     """
     try:
         yield
     except ConfigurationError as exc:
-        raise ConfigError(f"DATABASE_URL: malformed ({masked(url)}): {exc}") from None
+        raise ConfigError(f"{setting}: malformed ({masked(url)}): {exc}") from None
     except _UNREACHABLE as exc:
         if isinstance(exc, sqlite3.OperationalError) and exc.sqlite_errorcode != sqlite3.SQLITE_CANTOPEN:
             raise  # SQL that failed, not a file that cannot be opened
-        raise StartupError(f"cannot open DATABASE_URL ({masked(url)}): {_database_cause(exc, url)}") from None
+        raise StartupError(f"cannot open {setting} ({masked(url)}): {_database_cause(exc, url)}") from None
 
 
 def bind(config: Config) -> list[socket.socket]:

@@ -92,6 +92,24 @@ def test_a_database_that_cannot_be_opened_is_one_line(tmp_path, command, url, re
     assert "listening" not in done.stdout
 
 
+@pytest.mark.postgres
+@pytest.mark.parametrize("command", [["migrate"], ["serve", "--port", "0"], ["worker"]], ids=["migrate", "serve", "worker"])
+def test_a_direct_database_url_that_cannot_be_opened_is_one_line(tmp_path, command):
+    """With PgBouncer: the pooled DATABASE_URL answers (here the server itself stands in), the direct one does not."""
+    direct = f"postgres://postgres:hunter2@127.0.0.1:{CLOSED}/x"
+    done = run(command, tmp_path, DATABASE_URL=postgres("postgres", "postgres"), NSELF_ONCALL_DIRECT_DATABASE_URL=direct,
+               PLUGIN_SECRET="a-long-enough-secret")
+    masked = direct.replace("hunter2", "***")
+    assert_one_line(done, 1, f"nself-oncall: cannot open NSELF_ONCALL_DIRECT_DATABASE_URL ({masked}): connection refused")
+    assert "hunter2" not in done.stdout + done.stderr
+
+
+def test_a_direct_database_url_needs_postgres(tmp_path):
+    done = run(["migrate"], tmp_path, NSELF_ONCALL_DIRECT_DATABASE_URL="postgres://postgres@127.0.0.1/x")
+    assert_one_line(done, 2, "nself-oncall: NSELF_ONCALL_DIRECT_DATABASE_URL: only with PostgreSQL, as a postgres:// "
+                             "URL beside a DATABASE_URL that points at PgBouncer")
+
+
 def test_an_sqlite_file_that_cannot_be_opened_is_one_line_not_a_hang(tmp_path):
     folder = tmp_path / "a-folder"
     folder.mkdir()

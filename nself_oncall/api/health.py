@@ -25,7 +25,7 @@ async def health():
 @document_response(Unready, 503)
 async def ready():
     """Readiness: 200 when the database answers, every migration is applied and a channel can send, else 503."""
-    state = await readiness(current_app.extensions["notifiers"])
+    state = await readiness(current_app.extensions["notifiers"], current_app.config["SETTINGS"].direct_database_url)
     if state.ready:
         return {"status": "ok"}
     body = {"status": "unavailable", "reason": state.reason}

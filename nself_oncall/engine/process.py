@@ -65,8 +65,8 @@ async def run_engine(
     """Run an engine in this process until SIGTERM or SIGINT (or until `wakes`, the pipe `serve` wakes it
     through, is closed), then stop it gracefully. `metrics`: where it counts (EngineMetrics, or what sends the
     counts to `serve`); a worker has none."""
-    await open_database(settings.database_url)
-    engine = Engine(settings.database_url, registry, settings.base_url, options, metrics=metrics)
+    await open_database(settings.database_url, settings.pooled)
+    engine = Engine(settings.session_url, registry, settings.base_url, options, metrics=metrics)
     stop = asyncio.Event()
     try:
         engine.start()

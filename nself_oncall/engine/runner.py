@@ -67,8 +67,9 @@ class Engine:
         clock: Callable[[], datetime] = utcnow,
         metrics: EngineMetrics | None = None,
     ):
-        """`metrics`: where to count deliveries and failures when this process serves /metrics (`serve`; a worker has
-        no HTTP)."""
+        """`database_url`: where the engine's own session goes (LISTEN on PostgreSQL, with PgBouncer the server itself;
+        the file lock on SQLite); its queries go through the ORM's connections. `metrics`: where to count deliveries
+        and failures when this process serves /metrics (`serve`; a worker has no HTTP)."""
         self.database_url = database_url
         self.owner = options.owner or f"{socket.gethostname()}:{os.getpid()}"
         self.clock = clock

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from ..migrate import pending_migrations
 from ..plugins import Registry
+from ..store.listen import probe
 
 log = logging.getLogger(__name__)
 
@@ -34,10 +35,14 @@ class Readiness:
     pending: tuple[str, ...] = ()
 
 
-async def readiness(registry: Registry) -> Readiness:
+async def readiness(registry: Registry, direct_url: str | None = None) -> Readiness:
+    """`direct_url`: NSELF_ONCALL_DIRECT_DATABASE_URL, when the pool's URL is PgBouncer's; it must answer too (the
+    engine's LISTEN and the next start's migrations need it)."""
     try:
         async with asyncio.timeout(READY_TIMEOUT):
             pending = await pending_migrations()
+            if direct_url is not None:
+                await probe(direct_url)
     except TimeoutError:
         log.warning("readiness check failed: the database did not answer within %g s", READY_TIMEOUT)
         return Readiness(False, "database not answering")

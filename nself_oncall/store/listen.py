@@ -1,4 +1,5 @@
-"""Connections of the engine's own, outside Tortoise's pool: LISTEN on PostgreSQL, the SQLite file's path."""
+"""Connections of their own, outside Tortoise's pool: LISTEN on PostgreSQL, a probe of a URL, the SQLite file's
+path."""
 
 from __future__ import annotations
 
@@ -12,11 +13,12 @@ from ..config import CONNECT_TIMEOUT
 from .wake import WAKE_CHANNEL
 
 
-async def connect(database_url: str) -> asyncpg.Connection:
+async def connect(database_url: str, pooled: bool = False) -> asyncpg.Connection:
     """A plain asyncpg connection to the PostgreSQL database of `database_url`, given up after the URL's `timeout`
-    (else CONNECT_TIMEOUT) seconds, as the pool's are."""
+    (else CONNECT_TIMEOUT) seconds, as the pool's are (`pooled`: through PgBouncer, no prepared statements kept)."""
     credentials = expand_db_url(database_url)["credentials"]
     return await asyncpg.connect(
+        statement_cache_size=0 if pooled else 100,
         host=credentials.get("host"),
         port=credentials.get("port"),
         user=credentials.get("user"),
@@ -25,6 +27,15 @@ async def connect(database_url: str) -> asyncpg.Connection:
         ssl=credentials.get("ssl"),
         timeout=credentials.get("timeout", CONNECT_TIMEOUT),
     )
+
+
+async def probe(database_url: str, pooled: bool = False) -> None:
+    """Raise unless the PostgreSQL database of `database_url` answers a query."""
+    connection = await connect(database_url, pooled)
+    try:
+        await connection.execute("SELECT 1")
+    finally:
+        connection.terminate()
 
 
 class Listener:

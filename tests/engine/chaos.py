@@ -42,13 +42,15 @@ def policy(delays_minutes: list[float], repeat: int = 0, targets: list[dict] | N
 
 @contextlib.asynccontextmanager
 async def api_for(
-    database_url: str, hook_url: str, engine: EngineOptions | None = None, timeout: float = 10.0
+    database_url: str, hook_url: str, engine: EngineOptions | None = None, timeout: float = 10.0,
+    direct_url: str | None = None,
 ) -> AsyncIterator[Api]:
     """The API of this database in this process; an engine runs here too, on this event loop, only with `engine`
     options (most tests leave the work to worker processes; `serve` would start its engine in a process of its
-    own, where a test cannot reach into it)."""
+    own, where a test cannot reach into it). `direct_url`: NSELF_ONCALL_DIRECT_DATABASE_URL, when `database_url` is
+    PgBouncer's."""
     hook = Channel("hook", "webhook", {"url": hook_url, "allow": ["127.0.0.1"], "timeout": timeout})
-    app = create_app(replace(settings_for(database_url), channels={"hook": hook}))
+    app = create_app(replace(settings_for(database_url), channels={"hook": hook}, direct_database_url=direct_url))
     async with app.test_app() as test_app:
         if engine is None:
             yield Api(test_app.test_client())

@@ -144,6 +144,14 @@ async def pg_database(_postgres_database_factory) -> str:
 
 
 @pytest.fixture
+async def pooled(pg_database) -> str:
+    """`pg_database` through PgBouncer in transaction pooling mode."""
+    from processes import through_pgbouncer
+
+    return await through_pgbouncer(pg_database)
+
+
+@pytest.fixture
 def receiver():
     from processes import Receiver
 

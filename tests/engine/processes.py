@@ -25,6 +25,12 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+import pytest
+
+from nself_oncall.store.listen import probe
 
 CLI = Path(sys.executable).with_name("nself-oncall")
 
@@ -233,3 +239,26 @@ class PostgresCluster:
         except subprocess.CalledProcessError:
             pass
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+#: Where .ci/run starts PgBouncer in transaction pooling mode, in front of the shared PostgreSQL server.
+PGBOUNCER_PORT_ENV = "NSELF_ONCALL_TEST_PGBOUNCER_PORT"
+
+
+async def through_pgbouncer(pg_database: str) -> str:
+    """`pg_database` through PgBouncer (whose [databases] section passes every database name on to the server);
+    a skip, or under CI=true a failure, when PgBouncer is not there."""
+    port = os.environ.get(PGBOUNCER_PORT_ENV)
+    if not port:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{PGBOUNCER_PORT_ENV} is not set: under CI=true the PgBouncer tests must run (see .ci/run)")
+        pytest.skip(f"{PGBOUNCER_PORT_ENV} is not set (see .ci/run, which starts Debian's pgbouncer)")
+    parts = urlsplit(pg_database)
+    url = urlunsplit(parts._replace(netloc=f"{parts.username}@127.0.0.1:{port}"))
+    try:
+        await probe(url, pooled=True)
+    except (OSError, asyncpg.PostgresError) as exc:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"PgBouncer on port {port} does not answer: {exc}")
+        pytest.skip(f"PgBouncer on port {port} does not answer: {exc}")
+    return url

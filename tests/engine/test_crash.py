@@ -36,7 +36,7 @@ from chaos import (
     trigger,
     undelivered,
 )
-from processes import Workers, plugins_toml
+from processes import Workers, plugins_toml, through_pgbouncer
 
 pytestmark = pytest.mark.postgres
 
@@ -54,16 +54,23 @@ CONCURRENCY = 200
 TIMEOUT = 3.0
 
 
-@pytest.mark.parametrize("run", list(RUNS))
-async def test_kill_at_a_fail_point_loses_nothing(tmp_path, pg_database, receiver, run):
+@pytest.mark.parametrize(("run", "through"), [("after_claim", "server"), ("after_call", "server"),
+                                              ("after_claim", "pgbouncer")])
+async def test_kill_at_a_fail_point_loses_nothing(tmp_path, pg_database, receiver, run, through):
+    """`through`: the server itself, or PgBouncer in transaction pooling mode (DATABASE_URL PgBouncer's,
+    NSELF_ONCALL_DIRECT_DATABASE_URL the server's)."""
     hook = receiver()
     # A call that timed out is tried again soon.
     env = {"NSELF_ONCALL_FAILPOINTS": RUNS[run], "NSELF_ONCALL_RETRY_SECONDS": "0.5"}
-    workers = Workers(tmp_path, pg_database, plugins_toml(tmp_path, hook.url, timeout=TIMEOUT), env)
+    url, direct = pg_database, None
+    if through == "pgbouncer":
+        url, direct = await through_pgbouncer(pg_database), pg_database
+        env["NSELF_ONCALL_DIRECT_DATABASE_URL"] = direct
+    workers = Workers(tmp_path, url, plugins_toml(tmp_path, hook.url, timeout=TIMEOUT), env)
     supervisor = Supervisor(workers, pg_database, kill_budget=KILLS)
     started = time.monotonic()
     try:
-        async with api_for(pg_database, hook.url) as api:
+        async with api_for(url, hook.url, direct_url=direct) as api:
             await create_policy(api, hook.url, policy([0.01, 0.01]))
             workers.start(WORKERS)
             escalations = await _load_until_killed(api, supervisor)

@@ -29,10 +29,11 @@ POLICY = {"id": "p", "name": "P", "repeat": 1, "steps": [
 PER_ESCALATION = 4
 
 
-async def trigger_many(database_url: str, hook_url: str, count: int) -> list[str]:
-    """Create the user and policy, then trigger `count` escalations through the API (no engine in this process)."""
+async def trigger_many(database_url: str, hook_url: str, count: int, direct_url: str | None = None) -> list[str]:
+    """Create the user and policy, then trigger `count` escalations through the API (no engine in this process);
+    `direct_url`: NSELF_ONCALL_DIRECT_DATABASE_URL, when `database_url` is PgBouncer's."""
     hook = Channel("hook", "webhook", {"url": hook_url, "allow": ["127.0.0.1"]})
-    app = create_app(replace(settings_for(database_url), channels={"hook": hook}))
+    app = create_app(replace(settings_for(database_url), channels={"hook": hook}, direct_database_url=direct_url))
     async with app.test_app() as test_app:
         api = Api(test_app.test_client())
         user = {"id": "u", "contacts": [{"channel": "hook", "address": hook_url}]}
