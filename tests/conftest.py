@@ -49,6 +49,7 @@ DIALECTS = [
 ]
 
 _TABLES = "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
+_SEQUENCES = "SELECT sequencename AS name FROM pg_sequences WHERE schemaname = current_schema()"
 
 
 @pytest.fixture(params=DIALECTS)
@@ -118,11 +119,20 @@ async def _postgres_migrated(postgres_server_url: str) -> str:
 
 @pytest_asyncio.fixture
 async def _postgres_emptied(_postgres_migrated: str) -> str:
-    """The migrated test database with every project table emptied and its ids restarted."""
+    """The migrated test database with every project table emptied and its ids restarted.
+
+    DELETE, not TRUNCATE: the tables hold a few rows, and TRUNCATE makes every table's files anew (about 0.1 s a
+    test here, a minute and a half of CI). Foreign keys are not checked meanwhile (replica mode): every row goes."""
     connection = await asyncpg.connect(_postgres_migrated)
     try:
         tables = [row["tablename"] for row in await connection.fetch(_TABLES) if row["tablename"] != "aerich"]
-        await connection.execute(f"TRUNCATE {', '.join(map(_quoted, tables))} RESTART IDENTITY CASCADE")
+        sequences = [row["name"] for row in await connection.fetch(_SEQUENCES)]
+        await connection.execute(
+            "BEGIN; SET LOCAL session_replication_role = replica; "
+            + "".join(f"DELETE FROM {_quoted(table)}; " for table in tables)
+            + "".join(f"ALTER SEQUENCE {_quoted(sequence)} RESTART; " for sequence in sequences)
+            + "COMMIT;"
+        )
     finally:
         await connection.close()
     return _postgres_migrated

@@ -7,7 +7,7 @@ whole day, up to three layers, overlapping overrides of every kind (add, replace
 to two temporary schedules, with gaps between their shifts and shifts reaching past their spans.
 
 Profiles (tests/unit/conftest.py): the default one is modest; HYPOTHESIS_PROFILE=ci (what CI
-runs) 1,000 examples per property, HYPOTHESIS_PROFILE=full 10,000.
+runs) 500 examples per property, HYPOTHESIS_PROFILE=full 10,000.
 """
 
 from __future__ import annotations
