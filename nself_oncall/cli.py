@@ -30,9 +30,9 @@ settings read from the environment:
   PORT                         listen port (default: 3840)
   DATABASE_URL                 sqlite://FILE or postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE
                                (default: sqlite://nself_oncall.db, in the working directory)
-  NSELF_ONCALL_DIRECT_DATABASE_URL
-                               the PostgreSQL server itself, when DATABASE_URL points at PgBouncer in
-                               transaction mode: LISTEN and migrations go here (default: DATABASE_URL)
+  NSELF_ONCALL_DIRECT_DATABASE_URL the PostgreSQL server itself, when DATABASE_URL points at
+                               PgBouncer in transaction mode: LISTEN and migrations go here
+                               (default: DATABASE_URL)
   PLUGIN_SECRET                the API's bearer token, 16 characters or more
                                (default: a new random token each start, printed once)
   NSELF_ONCALL_PLUGINS         the channels file (default: ./plugins.toml if there is one,
