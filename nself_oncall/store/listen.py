@@ -18,7 +18,7 @@ async def connect(database_url: str, pooled: bool = False) -> asyncpg.Connection
     (else CONNECT_TIMEOUT) seconds, as the pool's are (`pooled`: through PgBouncer, no prepared statements kept)."""
     credentials = expand_db_url(database_url)["credentials"]
     return await asyncpg.connect(
-        statement_cache_size=0 if pooled else 100,
+        **({"statement_cache_size": 0} if pooled else {}),
         host=credentials.get("host"),
         port=credentials.get("port"),
         user=credentials.get("user"),
