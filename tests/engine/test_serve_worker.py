@@ -148,6 +148,9 @@ def test_serve_runs_its_engine_in_a_process_that_counts_into_its_metrics(tmp_pat
 def test_serve_starts_its_engine_again_when_it_dies(tmp_path: Path, serve_process, receiver):
     hook = receiver()
     served = _serve_and_page(tmp_path, serve_process, hook, "before")
+    # The result is written just after the receiver answers: kill the engine only once it is written, or the
+    # message stays claimed (and pending) until its claim runs out.
+    assert wait_until(lambda: statuses(tmp_path) == ["sent"]), statuses(tmp_path)
     os.kill(_engine_process(served), signal.SIGKILL)
     trigger(served.base, "after")
     assert httpx.get(f"{served.base}/health").status_code == 200  # the API went on answering
