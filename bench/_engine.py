@@ -208,16 +208,23 @@ class Engines:
     def cpu_seconds(self) -> float:
         """User and system CPU time the running processes, and their children (the engine process of `serve`),
         used so far (Linux /proc)."""
+        return sum(self.cpu_split())
+
+    def cpu_split(self) -> tuple[float, float]:
+        """cpu_seconds as (the started processes themselves, their children): for `serve`, (API, engine)."""
         started = {p.pid for p in self.processes}
-        total = 0
+        own = children = 0
         for stat in Path("/proc").glob("[0-9]*/stat"):
             try:
                 fields = stat.read_text().rsplit(")", 1)[1].split()
             except OSError:
                 continue
-            if int(stat.parent.name) in started or int(fields[1]) in started:  # its pid, or its parent's (field 4)
-                total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
-        return total / os.sysconf("SC_CLK_TCK")
+            ticks = int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+            if int(stat.parent.name) in started:
+                own += ticks
+            elif int(fields[1]) in started:  # its parent's pid (field 4)
+                children += ticks
+        return own / os.sysconf("SC_CLK_TCK"), children / os.sysconf("SC_CLK_TCK")
 
     def warnings(self) -> list[str]:
         return [line for log in self.logs for line in log.read_text().splitlines() if " WARNING " in line or " ERROR " in line]

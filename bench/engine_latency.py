@@ -130,7 +130,7 @@ async def run(args: argparse.Namespace, folder: Path) -> None:
                 assert response.status_code == 201, response.text
 
         until = time.monotonic() + args.seconds + args.delay + 1
-        cpu, wall = engines.cpu_seconds(), time.monotonic()
+        split, wall = engines.cpu_split(), time.monotonic()
         commits = await _commits(database)
         machine = machine_cpu()
         engines.profiling(True)
@@ -141,7 +141,8 @@ async def run(args: argparse.Namespace, folder: Path) -> None:
         post_trips, notify_trips = await posts, await notifies
         expected = 2 * len(accepted) + len(post_trips)
         seen = receiver.wait_for(expected, timeout=60)
-        cpu, wall = engines.cpu_seconds() - cpu, time.monotonic() - wall
+        split = [after - before for after, before in zip(engines.cpu_split(), split, strict=True)]
+        cpu, wall = sum(split), time.monotonic() - wall
         machine = [after - before for after, before in zip(machine_cpu(), machine, strict=True)]
         commits = await _commits(database) - commits
         engines.profiling(False)
@@ -182,7 +183,10 @@ async def run(args: argparse.Namespace, folder: Path) -> None:
           f"max {notify['max']:7.2f} ms  n={notify['n']}")
     print(line("due -> call (step 1)", summary(due_to_call), post["p50"], notify["p50"]))
     print(line("trigger accepted -> first call", summary(trigger_to_call), post["p50"], notify["p50"]))
-    print(f"engine processes' CPU: {cpu * 1000 / max(1, len(accepted)):.1f} ms per escalation (trigger and two steps), "
+    per = 1000 / max(1, len(accepted))
+    parts = (f" (API processes {split[0] * per:.1f} ms, engine processes {split[1] * per:.1f} ms)"
+             if args.kind == "serve" else "")
+    print(f"engine processes' CPU: {cpu * per:.1f} ms per escalation (trigger and two steps){parts}, "
           f"{cpu / wall:.2f} cores busy on average over {wall:.1f} s; {commits / max(1, len(accepted)):.1f} PostgreSQL "
           "transactions per escalation (statements outside a transaction included)")
     print(f"whole machine: {machine[0] / wall:.2f} of {machine[1] / wall:.0f} cores busy (engines, PostgreSQL, this load "

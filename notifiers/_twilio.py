@@ -8,11 +8,10 @@ import re
 from collections.abc import Mapping
 from typing import Annotated, ClassVar
 
-import httpx
 import phonenumbers
 from pydantic import AfterValidator, BaseModel, ConfigDict, field_validator
 
-from nself_oncall import InvalidAddress, Notifier, Sent
+from nself_oncall import InvalidAddress, Sent
 
 from . import _http
 
@@ -72,7 +71,7 @@ class TwilioAccount(BaseModel):
         return value
 
 
-class TwilioNotifier(Notifier):
+class TwilioNotifier(_http.HttpNotifier):
     """A notifier of a Twilio account: contacts are phone numbers, a channel target goes to the `to` setting."""
 
     secret_settings = frozenset({"auth_token"})
@@ -100,7 +99,7 @@ async def create(settings: TwilioAccount, resource: str, form: Mapping[str, str]
     return Sent(provider_id=_http.json_text(response, "sid"))
 
 
-def _describe(response: httpx.Response) -> str | None:
+def _describe(response: _http.Response) -> str | None:
     """Twilio's JSON error (`{"code": 21211, "message": "...", "status": 400, ...}`) as one line."""
     code = _http.json_field(response, "code")
     detail = _http.json_field(response, "message")

@@ -10,14 +10,12 @@ import json
 import re
 from typing import Any
 
-import httpx
 from pydantic import BaseModel, ConfigDict, field_validator
 
 from nself_oncall import (
     Contact,
     InvalidAddress,
     Message,
-    Notifier,
     Sent,
     hookimpl,
 )
@@ -68,7 +66,7 @@ class NtfySettings(BaseModel):
         return tags
 
 
-class NtfyNotifier(Notifier):
+class NtfyNotifier(_http.HttpNotifier):
     name = "ntfy"
     description = "Publishes each message to an ntfy topic (ntfy.sh or a self-hosted server)."
     settings_model = NtfySettings
@@ -132,7 +130,7 @@ def text(message: Message) -> str:
     return "\n".join(lines)
 
 
-def _describe(response: httpx.Response) -> str | None:
+def _describe(response: _http.Response) -> str | None:
     """ntfy's JSON error (`{"code": 40301, "http": 403, "error": "forbidden", ...}`) as one line."""
     error = _http.json_field(response, "error")
     if not isinstance(error, str) or not error:

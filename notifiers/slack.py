@@ -19,7 +19,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, SecretStr, field_validator
 
-from nself_oncall import Contact, InvalidAddress, Message, Notifier, PermanentError, Sent, hookimpl
+from nself_oncall import Contact, InvalidAddress, Message, PermanentError, Sent, hookimpl
 
 from . import _http
 
@@ -167,7 +167,7 @@ def answered_blocks(
     return [*kept, line, *actions]
 
 
-class SlackNotifier(Notifier):
+class SlackNotifier(_http.HttpNotifier):
     name = "slack"
     description = "Posts each message to a Slack incoming webhook, mentioning the member paged."
     settings_model = SlackSettings

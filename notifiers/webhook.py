@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
-from nself_oncall import Contact, InvalidAddress, Message, Notifier, Sent, hookimpl
+from nself_oncall import Contact, InvalidAddress, Message, Sent, hookimpl
 
 from . import _http
 
@@ -77,7 +77,7 @@ def signature(secret: str, timestamp: int, body: bytes) -> str:
     return f"sha256={digest}"
 
 
-class WebhookNotifier(Notifier):
+class WebhookNotifier(_http.HttpNotifier):
     name = "webhook"
     description = "POSTs each message as JSON to a URL, signed with HMAC-SHA256 when a secret is set."
     settings_model = WebhookSettings

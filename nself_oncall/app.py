@@ -141,6 +141,7 @@ def _lifecycle(app: Quart, settings: Settings, options: EngineOptions | None) ->
     async def _close_database() -> None:
         if engine is not None:
             await engine.stop()
+        await app.extensions["notifiers"].close()  # the channel tests' clients (POST /api/v1/channels/{name}/test)
         await close_database()
 
 

@@ -13,7 +13,7 @@ import sys
 from importlib.metadata import version
 from typing import TYPE_CHECKING
 
-from . import logs
+from . import logs, loop
 from .config import ConfigError, Settings, StartupError, port_number
 
 if TYPE_CHECKING:
@@ -159,7 +159,7 @@ def _serve(settings: Settings, host: str | None, port: str | None, api_only: boo
     # hypercorn takes over the listening sockets; detach() leaves each file descriptor to it alone.
     config.bind = [f"fd://{sock.detach()}" for sock in sockets]
     app = create_app(settings, registry, None if api_only else engine_options(settings))
-    asyncio.run(serve(app, config, shutdown_trigger=functools.partial(until_stop_signal, app)))
+    loop.run(serve(app, config, shutdown_trigger=functools.partial(until_stop_signal, app)))
     return 0
 
 
@@ -175,7 +175,7 @@ def _worker(settings: Settings) -> int:
         )
     registry = build_registry(settings)
     _migrate(settings)
-    asyncio.run(run_engine(settings, registry, engine_options(settings)))
+    loop.run(run_engine(settings, registry, engine_options(settings)))
     return 0
 
 

@@ -34,7 +34,7 @@ from typing import Any
 
 from prometheus_client import Counter, Gauge
 
-from .. import logs
+from .. import logs, loop
 from ..config import Settings
 from ..metrics import PREFIX, Metrics
 from ..plugins import Registry, build_registry
@@ -77,6 +77,7 @@ async def run_engine(
         log.info("stopping: finishing the notifier calls under way")
         await engine.stop()
     finally:
+        await registry.close()
         await close_database()
 
 
@@ -238,7 +239,7 @@ def _child(settings: Settings, options: EngineOptions, wakes: Connection, counte
     logs.configure(settings.log_format)
     metrics = counts.ForwardedMetrics(counted)
     try:
-        asyncio.run(run_engine(settings, _registry_again(settings), options, metrics, wakes))
+        loop.run(run_engine(settings, _registry_again(settings), options, metrics, wakes))
     finally:
         metrics.close()
 

@@ -101,6 +101,14 @@ class Registry:
                 replying[name] = _channel_address(notifier, state.settings)
         return replying
 
+    async def close(self) -> None:
+        """Each notifier's `close`; one that fails is logged, and the others are closed all the same."""
+        for name, notifier in self.notifiers.items():
+            try:
+                await notifier.close()
+            except Exception:
+                log.exception("notifier %r: close failed", name)
+
     def check_address(self, channel: str, address: str) -> str:
         """A contact address normalized by its channel's notifier; `KeyError` for an unknown channel,
         `InvalidAddress` when the notifier refuses it. A channel that cannot be used, or a notifier

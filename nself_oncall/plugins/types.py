@@ -210,6 +210,11 @@ class Notifier:
         `timeout` is the seconds the host will wait; give your own network calls a little less."""
         raise NotImplementedError
 
+    async def close(self) -> None:
+        """Release what `send` keeps between messages in this event loop (an HTTP client and its open connections).
+        The host awaits it when the process stops sending (the engine stops, the API shuts down); a later `send`
+        may open them again. The default keeps nothing."""
+
 
 def invalid_settings(exc: Any) -> InvalidSettings:
     """A pydantic `ValidationError` as `InvalidSettings`: each setting and why, never the value given."""

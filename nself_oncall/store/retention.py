@@ -57,8 +57,9 @@ async def delete_expired(parent: _Parent, cutoff: datetime, limit: int) -> Delet
         parents = [row["id"] for row in found]
         if not parents:
             return Deleted()
-        which, values = any_of(connection, parent.column, parents, 1)
-        sql = f"SELECT id FROM notifications WHERE {which} AND available_at IS NULL LIMIT ${len(values) + 1}"
+        which, values = any_of(connection, f"n.{parent.column}", parents, 1)
+        sql = (f"SELECT n.id FROM notifications AS n JOIN {parent.table} AS p ON p.id = n.{parent.column}"
+               f" WHERE {which} AND n.available_at IS NULL ORDER BY {parent.oldest} LIMIT ${len(values) + 1}")
         notifications = [row["id"] for row in await rows(connection, sql, [*values, limit])]
         links = await _delete(connection, "action_links", "notification_id", notifications)
         deleted = await _delete(connection, "notifications", "id", notifications)
