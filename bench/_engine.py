@@ -81,6 +81,10 @@ class Receiver:
     def count(self) -> int:
         return int(httpx.get(f"http://127.0.0.1:{self.port}/count").text)
 
+    def failures(self) -> int:
+        """How many 5xx answers the receiver gave (its /flaky and /down paths)."""
+        return int(httpx.get(f"http://127.0.0.1:{self.port}/failures").text)
+
     def records(self) -> list[tuple[str, float]]:
         return [tuple(r) for r in httpx.get(f"http://127.0.0.1:{self.port}/dump", timeout=60).json()]
 

@@ -4,7 +4,9 @@
 
 Answers every POST with 200 and records (Idempotency-Key, arrival time.time()) when the whole request
 has arrived. `GET /count` answers how many were recorded, `GET /dump` all of them as JSON
-([[key, at], ...]). A bare asyncio protocol with a small HTTP/1.1 parser (keep-alive, Content-Length
+([[key, at], ...]). Two paths fail on purpose (bench/soak.py): a POST to `/flaky` answers 503 the first time
+its key comes and 200 (recorded) after that; a POST to `/down` always answers 500. `GET /failures` answers
+how many 5xx answers went out. A bare asyncio protocol with a small HTTP/1.1 parser (keep-alive, Content-Length
 bodies only): much cheaper per request than ThreadingHTTPServer, so that the receiver is not what
 the benchmark measures.
 """
@@ -17,7 +19,11 @@ import sys
 import time
 
 OK = b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"
+UNAVAILABLE = b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n"
+BROKEN = b"HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\n\r\n"
 records: list[tuple[str, float]] = []
+flaky_seen: set[str] = set()
+failures = 0
 
 
 class Hook(asyncio.Protocol):
@@ -43,11 +49,24 @@ class Hook(asyncio.Protocol):
             del self.buffer[:total]
             method, path = lines[0].split(" ", 2)[:2]
             if method == "GET":
-                body = str(len(records)).encode() if path == "/count" else json.dumps(records).encode()
-                self.transport.write(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body))
+                self.answer(path)
             else:
-                records.append((key, time.time()))
-                self.transport.write(OK)
+                self.transport.write(self.receive(path, key))
+
+    def answer(self, path: str) -> None:
+        counts = {"/count": len(records), "/failures": failures}
+        body = str(counts[path]).encode() if path in counts else json.dumps(records).encode()
+        self.transport.write(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body))
+
+    @staticmethod
+    def receive(path: str, key: str) -> bytes:
+        global failures
+        if path == "/down" or (path == "/flaky" and key not in flaky_seen):
+            flaky_seen.add(key)
+            failures += 1
+            return BROKEN if path == "/down" else UNAVAILABLE
+        records.append((key, time.time()))
+        return OK
 
 
 async def main(port: int) -> None:

@@ -6,7 +6,10 @@ so that the caller can bound the work of one question across many schedules (it 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+import bisect
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from .model import Interval, Schedule
@@ -29,6 +32,42 @@ def names(schedule: Schedule, user: str) -> bool:
     """Whether `user` is in `named(schedule)`, without building the set."""
     return (any(user in layer.users for layer in schedule.layers) or any(o.user == user for o in schedule.overrides)
             or any(s.user == user for t in schedule.temporaries for s in t.shifts))
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A schedule's final intervals over [since, until), by user, each user's in order: what people's views ask of
+    every schedule at each request, worked out once (service/people.py keeps one per schedule version). A render
+    clipped to a range within the window is the render of that range, so the answers are those of `render`."""
+
+    since: datetime
+    until: datetime
+    by_user: Mapping[str, tuple[Interval, ...]]
+
+    def covers(self, since: datetime, until: datetime) -> bool:
+        return self.since <= since and until <= self.until
+
+    def of(self, user: str, since: datetime, until: datetime) -> list[Interval]:
+        """`user`'s intervals overlapping [since, until) (within the window), clipped to it."""
+        mine = self.by_user.get(user, ()) if since < until else ()
+        first = max(0, bisect.bisect_right(mine, since, key=lambda i: i.start) - 1)
+        return [replace(i, start=max(i.start, since), end=min(i.end, until))
+                for i in mine[first:] if i.start < until and i.end > since]
+
+    def next_start(self, user: str, at: datetime) -> datetime | None:
+        """The start of `user`'s first interval starting after `at` in the window; None: none does before its end."""
+        mine = self.by_user.get(user, ())
+        found = bisect.bisect_right(mine, at, key=lambda i: i.start)
+        return mine[found].start if found < len(mine) else None
+
+
+def rendered(schedule: Schedule, since: datetime, until: datetime) -> Rendered:
+    """`render(schedule, since, until)` as a `Rendered`."""
+    by_user: defaultdict[str, list[Interval]] = defaultdict(list)
+    for interval in render(schedule, since, until):
+        if interval.user is not None:
+            by_user[interval.user].append(interval)
+    return Rendered(since, until, {user: tuple(found) for user, found in by_user.items()})
 
 
 def intervals_of(

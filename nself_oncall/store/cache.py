@@ -24,7 +24,7 @@ from ..clock import utcnow
 from ..errors import NotFound
 from ..models import Layer, Schedule
 from ..oncall.handoffs import Notice
-from ..oncall.people import named
+from ..oncall.people import Rendered, named
 from ..records import LayerRecord, ScheduleRecord
 from . import overrides, temporaries
 from .sql import default, rows, transaction_open
@@ -58,6 +58,7 @@ class Loaded:
     `answers` remembers the last final-schedule intervals found: they partition time,
     so the one holding an instant is the answer for it while the version stands.
     `named` holds everyone `pure` names (see `may_name`).
+    `rendered` is the window people's views last rendered of it (service/people.py).
     """
 
     version: Version
@@ -66,6 +67,7 @@ class Loaded:
     history_end: datetime | None
     named: frozenset[str]
     answers: deque[oncall.Interval] = field(default_factory=lambda: deque(maxlen=ANSWERS_KEPT))
+    rendered: Rendered | None = None
 
 
 class ScheduleCache:

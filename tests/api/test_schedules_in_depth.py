@@ -243,3 +243,38 @@ async def test_one_persons_shifts_across_schedules(api):
     assert set(body["items"][0]) == {"schedule_id", "schedule_name", "start", "end", "source"}
     assert (await api.get("/api/v1/users/nobody/shifts"))[1] == {"items": []}
     assert (await api.get("/api/v1/users/alice/shifts?since=2024-01-01T00:00:00Z&until=2025-06-01T00:00:00Z"))[0] == 400
+
+
+async def test_one_persons_views_follow_every_change_and_reach_past_their_window(api, app):
+    """People's views answer from a window rendered once per schedule version (service/people.py): a change made
+    through another process (here the store, beside this app's cache) is seen at the next request, ranges and
+    instants anywhere in the window agree with a fresh render, and what lies past it is still found."""
+    from datetime import UTC, datetime
+
+    from nself_oncall.store import overrides
+
+    await api.post("/api/v1/schedules", daily("days", ["alice", "bob"]))
+    shifts = "/api/v1/users/carol/shifts?since=2024-03-01T10:20:00Z&until=2024-03-05T00:00:00Z"
+    assert (await api.get(shifts))[1] == {"items": []}
+    assert (await api.get("/api/v1/users/carol/oncall?at=2024-03-01T10:30:00Z"))[1]["next"] is None
+    # another replica adds an override: no request of this app told its cache
+    await overrides.create("days", "carol", "alice", datetime(2024, 3, 3, 9, tzinfo=UTC),
+                           datetime(2024, 3, 4, 9, tzinfo=UTC), actor="replica")
+    _, body = await api.get(shifts)
+    assert [(i["start"], i["end"], i["source"]["replaces"]) for i in body["items"]] == [
+        ("2024-03-03T09:00:00Z", "2024-03-04T09:00:00Z", "alice")]
+    _, body = await api.get("/api/v1/users/carol/oncall?at=2024-03-01T10:30:00Z")
+    assert body["next"]["start"] == "2024-03-03T09:00:00Z"
+    # within the same hour, the window answers; a range inside it is clipped as a render of that range is
+    _, body = await api.get("/api/v1/users/alice/shifts?since=2024-03-01T10:40:00Z&until=2024-03-03T12:00:00Z")
+    assert [(i["start"], i["end"]) for i in body["items"]] == [("2024-03-01T10:40:00Z", "2024-03-02T09:00:00Z")]
+    # alice's next shift after the window (15 days from the hour): the search past it finds it
+    await overrides.create("days", None, "alice", datetime(2024, 3, 3, 9, tzinfo=UTC),
+                           datetime(2024, 4, 1, 9, tzinfo=UTC), actor="replica")
+    await overrides.create("days", "alice", None, datetime(2024, 4, 20, tzinfo=UTC),
+                           datetime(2024, 4, 21, tzinfo=UTC), actor="replica")
+    await api.post("/api/v1/schedules", daily("nights", ["bob"], hour=21))
+    _, body = await api.get("/api/v1/users/alice/oncall?at=2024-03-02T10:00:00Z")
+    assert (body["next"]["schedule_id"], body["next"]["start"]) == ("days", "2024-04-02T09:00:00Z")  # odd days: Apr 2
+    await api.delete("/api/v1/schedules/days")
+    assert (await api.get(shifts))[1] == {"items": []}

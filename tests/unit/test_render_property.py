@@ -35,7 +35,7 @@ from oracle import (
     resolve_wall,
 )
 
-from nself_oncall.oncall import at, handoff, render, render_cost, shift_index
+from nself_oncall.oncall import at, handoff, people, render, render_cost, shift_index
 from nself_oncall.oncall.model import (
     UNITS,
     Interval,
@@ -381,3 +381,19 @@ def test_handoff_and_shift_index_agree_with_the_oracle(case, data):
         probes |= {oracle.handoff(i, j) + d for j in range(k + 1) for d in (-SECOND, timedelta(0))}
         for t in sorted(p for p in probes if p >= layer.start):
             assert shift_index(layer, t, zone) == oracle.shift(i, t), f"{layer.name}: shift_index at {t}"
+
+
+@PROFILE
+@given(cases(), st.data())
+def test_a_rendered_window_answers_as_render_does_for_every_range_within_it(case, data):
+    """People's views answer from one render of a window (oncall.people.Rendered): clipped to any range within it,
+    a user's intervals are those of a render of that range, and their next start is the search's."""
+    schedule, since, until = case
+    window = people.rendered(schedule, since, until)
+    minutes = int((until - since) / MINUTE)
+    a = since + data.draw(st.integers(0, minutes)) * MINUTE
+    b = a + data.draw(st.integers(0, int((until - a) / MINUTE))) * MINUTE
+    for user in USERS:
+        assert window.of(user, a, b) == [i for i in render(schedule, a, b) if i.user == user]
+        found = people.next_of(user, [("s", schedule)], a, until, lambda cost: None)
+        assert window.next_start(user, a) == (None if found is None else found[1])
