@@ -32,6 +32,7 @@ from .api import (
 )
 from .api.auth import API_PREFIX, authenticate
 from .api.errors import register_error_handlers
+from .api.fast_json import use_fast_json
 from .api.fields import converters
 from .api.nesting import MAX_JSON_DEPTH, nested_deeper_than
 from .api.openapi import Provider
@@ -104,6 +105,7 @@ def create_app(settings: Settings, registry: Registry | None = None, engine: Eng
         redoc_ui_path=None,  # ReDoc and Scalar come only from CDNs: /docs (Swagger UI, served from a package) alone
         scalar_ui_path=None,
     )
+    use_fast_json(app)
     # quart-schema sends every dict response through a new pydantic TypeAdapter
     # (about 0.1 ms each); ours are plain JSON already, so keep Quart's own.
     app.make_response = types.MethodType(Quart.make_response, app)

@@ -51,8 +51,14 @@ class Rendered:
         """`user`'s intervals overlapping [since, until) (within the window), clipped to it."""
         mine = self.by_user.get(user, ()) if since < until else ()
         first = max(0, bisect.bisect_right(mine, since, key=lambda i: i.start) - 1)
-        return [replace(i, start=max(i.start, since), end=min(i.end, until))
-                for i in mine[first:] if i.start < until and i.end > since]
+        found = []
+        for i in mine[first:]:
+            if i.start >= until:
+                break
+            if i.end > since:
+                found.append(i if since <= i.start and i.end <= until
+                             else replace(i, start=max(i.start, since), end=min(i.end, until)))
+        return found
 
     def next_start(self, user: str, at: datetime) -> datetime | None:
         """The start of `user`'s first interval starting after `at` in the window; None: none does before its end."""
