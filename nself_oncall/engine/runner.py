@@ -163,9 +163,10 @@ class Engine:
             except Exception as exc:
                 wait = self._database_error(who, exc)
             if wait > 0:
-                ended = time.monotonic()
-                await self._sleep(event, wait, self._slot_free if full is not None and full() else None)
-                await self._sleep(self._stopping, ended + GATHER - time.monotonic())
+                ended, slots = time.monotonic(), full is not None and full()
+                await self._sleep(event, wait, self._slot_free if slots else None)
+                if not slots:  # waiting for free slots gathers already
+                    await self._sleep(self._stopping, ended + GATHER - time.monotonic())
 
     # One pass of each loop, at the clock's instant: what the loops run, and what the engine tests run at the
     # instants they choose (tests/engine/conftest.py). Each returns how long to wait before the next pass: 0 when
