@@ -46,6 +46,7 @@ from .signals import signalled
 from .store import input_error_status, transient
 from .store.cache import ScheduleCache
 from .store.database import close_database, open_database
+from .store.wake import LOCAL_ENGINE
 
 MAX_BODY = 1024 * 1024
 
@@ -138,6 +139,13 @@ def _lifecycle(app: Quart, settings: Settings, options: EngineOptions | None) ->
         await open_database(settings.database_url, settings.pooled)
         if engine is not None:  # apart from the requests' event loop (engine/process.py)
             engine.start()
+
+    if engine is not None:
+
+        @app.before_request
+        async def _local_engine() -> None:
+            """Work this request adds is the local engine's to take, while it runs (store/wake.LOCAL_ENGINE)."""
+            LOCAL_ENGINE.set(engine.running)
 
     @app.after_serving
     async def _close_database() -> None:

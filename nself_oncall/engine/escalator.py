@@ -45,8 +45,10 @@ class Escalator:
         self.sender = sender  # names the engine in the notifications that wake the others (see wake_engines)
         self.metrics = metrics
 
-    async def run_once(self, now: datetime) -> int:
-        """Notify every step due at `now` of up to `batch` escalations; returns how many were handled."""
+    async def run_once(self, now: datetime, free_slots: int | None = None) -> int:
+        """Notify every step due at `now` of up to `batch` escalations; returns how many were handled. With
+        `free_slots` (the calling engine's dispatcher's), the other engines are woken only for more messages than
+        that (steps.advance_due)."""
         found: dict[str, UserRecord | None] = {}  # the users read in this pass (one transaction), by id
 
         async def plan(due: DueEscalation) -> Advance:
@@ -57,7 +59,7 @@ class Escalator:
             with written_for(due.id):
                 return self._unplanned(due, error, now)
 
-        advanced = await steps.advance_due(now, self.batch, plan, unplanned, self.sender)
+        advanced = await steps.advance_due(now, self.batch, plan, unplanned, self.sender, free_slots)
         count_planned(self.metrics, advanced.planned)
         return advanced.escalations
 

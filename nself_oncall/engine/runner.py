@@ -176,7 +176,7 @@ class Engine:
         """Notify the steps due of up to a batch of escalations (engine/escalator.py)."""
         now = self.clock()
         due, next_at = await steps.step_times(now)
-        if due and await self.escalator.run_once(now):
+        if due and await self.escalator.run_once(now, self.dispatcher.concurrency - len(self._in_flight)):
             self._events[NOTIFICATIONS].set()
             return 0.0
         return self._until(next_at)

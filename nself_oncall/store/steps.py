@@ -77,13 +77,15 @@ class Advanced:
 
 
 async def advance_due(
-    now: datetime, limit: int, plan: Plan, unplanned: Unplanned, sender: str | None = None
+    now: datetime, limit: int, plan: Plan, unplanned: Unplanned, sender: str | None = None,
+    share_above: int | None = None,
 ) -> Advanced:
     """Lock up to `limit` escalations due at `now`, write what `plan` decides for each, and move their due times
     on, in one transaction. Each escalation is planned and written in a savepoint of its own (store/contained.py):
     when that fails, what `unplanned` decides from the error is written instead, and the others go on; when that
     fails too, the escalation is put off for contained.LATER. The notification that wakes the engines names
-    `sender`, the engine calling (see wake_engines)."""
+    `sender`, the engine calling (see wake_engines); with `share_above`, only a pass that wrote more messages
+    than that wakes them (fewer, and the calling engine sends them itself: it has that many free slots)."""
     written: Counter[tuple[str, str]] = Counter()
     async with in_transaction() as connection:
 
@@ -108,7 +110,7 @@ async def advance_due(
             advanced.append((item.id, advance.steps_done, advance.next_due))
             written += notifications.tally(advance.planned)
         await _advance(connection, advanced)
-        if written:
+        if written and (share_above is None or written.total() > share_above):
             await wake_engines(connection, NOTIFICATIONS, sender)
     return Advanced(len(due), written)
 
