@@ -7,7 +7,7 @@ runs those turns in C. bench/engine_latency.py gives the figure (docs/scaling.md
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Coroutine
+from collections.abc import Coroutine
 from typing import Any, TypeVar
 
 try:
@@ -18,11 +18,7 @@ except ImportError:  # Windows: no uvloop
 T = TypeVar("T")
 
 
-def loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
-    return uvloop.new_event_loop if uvloop is not None else None
-
-
 def run(main: Coroutine[Any, Any, T]) -> T:
     """asyncio.run(main) on the process's event loop."""
-    with asyncio.Runner(loop_factory=loop_factory()) as runner:
+    with asyncio.Runner(loop_factory=uvloop.new_event_loop if uvloop is not None else None) as runner:
         return runner.run(main)

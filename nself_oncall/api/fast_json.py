@@ -32,9 +32,6 @@ class FastJSONProvider(DefaultJSONProvider):
                 pass
         return self.fallback.dumps(obj, **kwargs)
 
-    def loads(self, s: str | bytes, **kwargs: Any) -> Any:
-        return self.fallback.loads(s, **kwargs)
-
 
 def use_fast_json(app: Quart) -> None:
     """Put FastJSONProvider in front of the app's provider (after QuartSchema set its own)."""

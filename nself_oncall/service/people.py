@@ -71,10 +71,11 @@ async def _next_start(
     rest = [(s.record.id, await schedule_over(s, instant, bound)) for s, after in unknown
             if after is None or after < bound]
     found = await off_loop(people.next_of, user_id, rest, instant, bound, spend) if rest else None
-    candidates = [c for c in (best, None if found is None else (found[1], found[0])) if c is not None]
-    if not candidates:
+    if found is not None:
+        starts.append((found[1], found[0]))
+    if not starts:
         return None
-    start, schedule_id = min(candidates)
+    start, schedule_id = min(starts)
     return schedule_id, start
 
 
